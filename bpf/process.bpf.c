@@ -1,0 +1,382 @@
+/* Process, file and network activity of the traced process trees.
+ * Tracepoints only (no kprobes/fentry on our target machines). Every program
+ * first asks "is this tgid tracked?" so untracked processes pay one lookup. */
+#include "lib/common.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* --comm NAME: start tracking any process whose new image has this comm. */
+const volatile char targ_comm[AS_COMM_LEN] = {};
+/* Per-process budget for file/network records; exec/fork/exit are never limited. */
+const volatile __u32 cfg_rate_per_sec = 5000;
+const volatile __u32 cfg_rate_burst = 20000;
+
+struct {
+    __uint(type, BPF_MAP_TYPE_RINGBUF);
+    __uint(max_entries, 8 << 20); /* resized by user space before load */
+} events SEC(".maps");
+
+/* A syscall's arguments between its enter and exit tracepoints, per thread. */
+struct pending_call {
+    __u8 kind; /* as_file_op or 16 + as_net_op */
+    __u8 pad[3];
+    __s32 flags;
+    __u64 arg0;
+    __u64 arg1;
+};
+
+struct {
+    __uint(type, BPF_MAP_TYPE_LRU_HASH); /* a thread killed mid-syscall leaves no leak */
+    __uint(max_entries, 16384);
+    __type(key, __u32);
+    __type(value, struct pending_call);
+} pending SEC(".maps");
+
+/* Scratch space for records too big for the 512-byte BPF stack. */
+struct {
+    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+    __uint(max_entries, 1);
+    __type(key, __u32);
+    __type(value, struct as_exec);
+} exec_scratch SEC(".maps");
+
+struct {
+    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+    __uint(max_entries, 1);
+    __type(key, __u32);
+    __type(value, struct as_file);
+} file_scratch SEC(".maps");
+
+#define NET_KIND 16
+#define MMAP_KIND 32
+
+static __always_inline __u32 current_tgid(void)
+{
+    return bpf_get_current_pid_tgid() >> 32;
+}
+
+static __always_inline void emit_suppressed(__u32 count)
+{
+    struct as_suppressed rec = {};
+    fill_header(&rec.h, AS_REC_SUPPRESSED, sizeof(rec));
+    rec.count = count;
+    submit(&events, &rec, sizeof(rec));
+}
+
+/* Token bucket per process. Reports what it dropped, as an explicit
+ * `suppressed` record, the next time the process is allowed to emit. */
+static __always_inline bool rate_allow(struct as_tracked *t)
+{
+    if (!cfg_rate_per_sec)
+        return true;
+    __u64 now = bpf_ktime_get_ns();
+    __u64 elapsed = now - t->tokens_ts_ns;
+    if (t->tokens_ts_ns == 0) {
+        t->tokens = cfg_rate_burst;
+        t->tokens_ts_ns = now;
+    } else if (elapsed >= 1000000) {
+        __u64 add = elapsed * cfg_rate_per_sec / 1000000000ULL;
+        __u64 tokens = t->tokens + add;
+        t->tokens = tokens > cfg_rate_burst ? cfg_rate_burst : tokens;
+        t->tokens_ts_ns = now;
+    }
+    if (t->tokens == 0) {
+        __sync_fetch_and_add(&t->suppressed, 1);
+        count_drop(AS_DROP_RATE_LIMIT, 1);
+        return false;
+    }
+    t->tokens--;
+    if (t->suppressed) {
+        __u32 n = t->suppressed;
+        t->suppressed = 0;
+        emit_suppressed(n);
+    }
+    return true;
+}
+
+static __always_inline bool comm_matches(const char *comm)
+{
+    if (targ_comm[0] == 0)
+        return false;
+#pragma unroll
+    for (int i = 0; i < AS_COMM_LEN; i++) {
+        if (comm[i] != targ_comm[i])
+            return false;
+        if (comm[i] == 0)
+            return true;
+    }
+    return true;
+}
+
+SEC("raw_tp/sched_process_fork")
+int handle_fork(struct bpf_raw_tracepoint_args *ctx)
+{
+    struct task_struct *parent = (struct task_struct *)ctx->args[0];
+    struct task_struct *child = (struct task_struct *)ctx->args[1];
+    __u32 child_pid = BPF_CORE_READ(child, pid);
+    if (child_pid != (__u32)BPF_CORE_READ(child, tgid))
+        return 0; /* a new thread, not a new process */
+    __u32 ptgid = BPF_CORE_READ(parent, tgid);
+    if (!tracked_self(ptgid))
+        return 0;
+    if (!targ_all) {
+        struct as_tracked fresh = {};
+        if (bpf_map_update_elem(&tracked, &child_pid, &fresh, BPF_NOEXIST) != 0 &&
+            !bpf_map_lookup_elem(&tracked, &child_pid))
+            count_drop(AS_DROP_TRACKED_FULL, 1);
+    }
+    struct as_fork rec = {};
+    fill_header(&rec.h, AS_REC_FORK, sizeof(rec));
+    rec.child_pid = child_pid;
+    submit(&events, &rec, sizeof(rec));
+    return 0;
+}
+
+SEC("raw_tp/sched_process_exec")
+int handle_exec(struct bpf_raw_tracepoint_args *ctx)
+{
+    struct task_struct *task = (struct task_struct *)ctx->args[0];
+    struct linux_binprm *bprm = (struct linux_binprm *)ctx->args[2];
+    __u32 tgid = current_tgid();
+    if (!tracked_self(tgid)) {
+        char comm[AS_COMM_LEN];
+        bpf_get_current_comm(comm, sizeof(comm));
+        if (!comm_matches(comm))
+            return 0;
+        struct as_tracked fresh = {};
+        if (bpf_map_update_elem(&tracked, &tgid, &fresh, BPF_ANY) != 0) {
+            count_drop(AS_DROP_TRACKED_FULL, 1);
+            return 0;
+        }
+    }
+    __u32 zero = 0;
+    struct as_exec *rec = bpf_map_lookup_elem(&exec_scratch, &zero);
+    if (!rec)
+        return 0;
+    fill_header(&rec->h, AS_REC_EXEC, 0);
+
+    const char *filename = BPF_CORE_READ(bprm, filename);
+    long n = bpf_probe_read_kernel_str(rec->payload, AS_PATH_MAX, filename);
+    __u32 flen = n > 0 ? n - 1 : 0; /* without the NUL */
+    rec->filename_truncated = n == AS_PATH_MAX;
+    flen &= AS_PATH_MAX - 1;
+    rec->filename_len = flen;
+
+    struct mm_struct *mm = BPF_CORE_READ(task, mm);
+    __u64 start = BPF_CORE_READ(mm, arg_start);
+    __u64 end = BPF_CORE_READ(mm, arg_end);
+    __u64 alen = end > start ? end - start : 0;
+    rec->argv_truncated = alen > AS_ARGV_MAX - 1;
+    __u32 take = alen > AS_ARGV_MAX - 1 ? AS_ARGV_MAX - 1 : alen;
+    take &= AS_ARGV_MAX - 1; /* a bound the verifier can see */
+    if (take && bpf_probe_read_user(rec->payload + flen, take, (void *)start) != 0)
+        take = 0;
+    rec->argv_len = take;
+
+    __u64 size = __builtin_offsetof(struct as_exec, payload) + flen + take;
+    if (size > sizeof(*rec))
+        return 0;
+    rec->h.size = size;
+    submit(&events, rec, size);
+    return 0;
+}
+
+SEC("raw_tp/sched_process_exit")
+int handle_exit(struct bpf_raw_tracepoint_args *ctx)
+{
+    struct task_struct *task = (struct task_struct *)ctx->args[0];
+    __u32 pid = BPF_CORE_READ(task, pid);
+    __u32 tgid = BPF_CORE_READ(task, tgid);
+    if (pid != tgid)
+        return 0; /* a thread, not the process */
+    struct as_tracked *t = tracked_self(tgid);
+    if (!t)
+        return 0;
+    struct as_exit rec = {};
+    fill_header(&rec.h, AS_REC_EXIT, sizeof(rec));
+    int code = BPF_CORE_READ(task, exit_code);
+    rec.exit_code = (code >> 8) & 0xff;
+    rec.signal = code & 0x7f;
+    rec.duration_ns = bpf_ktime_get_ns() - BPF_CORE_READ(task, start_time);
+    rec.suppressed = t->suppressed;
+    submit(&events, &rec, sizeof(rec));
+    if (!targ_all)
+        bpf_map_delete_elem(&tracked, &tgid);
+    return 0;
+}
+
+/* ---- syscalls: remember arguments on enter, emit with the result on exit ---- */
+
+static __always_inline int remember(__u8 kind, __u64 arg0, __u64 arg1, __s32 flags)
+{
+    struct as_tracked *t = tracked_self(current_tgid());
+    if (!t)
+        return 0;
+    __u32 tid = (__u32)bpf_get_current_pid_tgid();
+    struct pending_call call = {.kind = kind, .flags = flags, .arg0 = arg0, .arg1 = arg1};
+    bpf_map_update_elem(&pending, &tid, &call, BPF_ANY);
+    return 0;
+}
+
+static __always_inline int emit_file(struct pending_call *call, __s64 ret)
+{
+    __u32 zero = 0;
+    struct as_file *rec = bpf_map_lookup_elem(&file_scratch, &zero);
+    if (!rec)
+        return 0;
+    fill_header(&rec->h, AS_REC_FILE, 0);
+    rec->op = call->kind;
+    rec->flags = call->flags;
+    rec->ret = ret;
+
+    long n = bpf_probe_read_user_str(rec->payload, AS_PATH_MAX, (void *)call->arg0);
+    __u32 plen = n > 0 ? n - 1 : 0;
+    rec->path_truncated = n == AS_PATH_MAX;
+    plen &= AS_PATH_MAX - 1;
+    rec->path_len = plen;
+
+    __u32 nlen = 0;
+    rec->new_path_truncated = 0;
+    if (call->arg1) {
+        n = bpf_probe_read_user_str(rec->payload + plen, AS_PATH_MAX, (void *)call->arg1);
+        nlen = n > 0 ? n - 1 : 0;
+        rec->new_path_truncated = n == AS_PATH_MAX;
+        nlen &= AS_PATH_MAX - 1;
+    }
+    rec->new_path_len = nlen;
+
+    __u64 size = __builtin_offsetof(struct as_file, payload) + plen + nlen;
+    if (size > sizeof(*rec))
+        return 0;
+    rec->h.size = size;
+    submit(&events, rec, size);
+    return 0;
+}
+
+struct sockaddr_any {
+    __u16 family;
+    __u16 port; /* network order */
+    union {
+        __u32 v4;
+        struct {
+            __u32 flowinfo;
+            __u8 v6[16];
+        };
+    };
+};
+
+static __always_inline int emit_net(struct pending_call *call, __s64 ret)
+{
+    struct as_net rec = {};
+    fill_header(&rec.h, AS_REC_NET, sizeof(rec));
+    rec.op = call->kind - NET_KIND;
+    rec.ret = ret;
+    if (call->arg0) {
+        struct sockaddr_any sa = {};
+        bpf_probe_read_user(&sa, sizeof(sa), (void *)call->arg0);
+        rec.family = sa.family;
+        rec.port = __builtin_bswap16(sa.port);
+        if (sa.family == 2 /* AF_INET */)
+            __builtin_memcpy(rec.addr, &sa.v4, 4);
+        else if (sa.family == 10 /* AF_INET6 */)
+            __builtin_memcpy(rec.addr, sa.v6, 16);
+        else if (sa.family != 1 /* AF_UNIX */)
+            return 0; /* netlink, packet, ...: not an agent's network activity */
+    }
+    submit(&events, &rec, sizeof(rec));
+    return 0;
+}
+
+static __always_inline int finish(__s64 ret)
+{
+    __u32 tid = (__u32)bpf_get_current_pid_tgid();
+    struct pending_call *call = bpf_map_lookup_elem(&pending, &tid);
+    if (!call)
+        return 0;
+    struct pending_call copy = *call;
+    bpf_map_delete_elem(&pending, &tid);
+    struct as_tracked *t = tracked_self(current_tgid());
+    if (!t)
+        return 0;
+    if (copy.kind == MMAP_KIND) {
+        if (ret < 0)
+            return 0;
+        struct as_header rec = {};
+        fill_header(&rec, AS_REC_MMAP_EXEC, sizeof(rec));
+        submit(&events, &rec, sizeof(rec));
+        return 0;
+    }
+    if (!targ_all && !rate_allow(t))
+        return 0;
+    if (copy.kind >= NET_KIND)
+        return emit_net(&copy, ret);
+    return emit_file(&copy, ret);
+}
+
+#define ENTER(name) SEC("tp/syscalls/sys_enter_" #name) int enter_##name(struct syscall_enter_ctx *ctx)
+#define EXIT(name)                                                                                 \
+    SEC("tp/syscalls/sys_exit_" #name) int exit_##name(struct syscall_exit_ctx *ctx)               \
+    {                                                                                              \
+        return finish(ctx->ret);                                                                   \
+    }
+
+ENTER(open) { return remember(AS_FILE_OPEN, ctx->args[0], 0, ctx->args[1]); }
+EXIT(open)
+ENTER(openat) { return remember(AS_FILE_OPEN, ctx->args[1], 0, ctx->args[2]); }
+EXIT(openat)
+ENTER(openat2)
+{
+    __u64 flags = 0; /* struct open_how starts with the u64 flags */
+    bpf_probe_read_user(&flags, sizeof(flags), (void *)ctx->args[2]);
+    return remember(AS_FILE_OPEN, ctx->args[1], 0, (__s32)flags);
+}
+EXIT(openat2)
+ENTER(unlink) { return remember(AS_FILE_UNLINK, ctx->args[0], 0, 0); }
+EXIT(unlink)
+ENTER(unlinkat) { return remember(AS_FILE_UNLINK, ctx->args[1], 0, ctx->args[2]); }
+EXIT(unlinkat)
+ENTER(rename) { return remember(AS_FILE_RENAME, ctx->args[0], ctx->args[1], 0); }
+EXIT(rename)
+ENTER(renameat) { return remember(AS_FILE_RENAME, ctx->args[1], ctx->args[3], 0); }
+EXIT(renameat)
+ENTER(renameat2) { return remember(AS_FILE_RENAME, ctx->args[1], ctx->args[3], ctx->args[4]); }
+EXIT(renameat2)
+ENTER(mkdir) { return remember(AS_FILE_MKDIR, ctx->args[0], 0, ctx->args[1]); }
+EXIT(mkdir)
+ENTER(mkdirat) { return remember(AS_FILE_MKDIR, ctx->args[1], 0, ctx->args[2]); }
+EXIT(mkdirat)
+ENTER(connect) { return remember(NET_KIND + AS_NET_CONNECT, ctx->args[1], 0, 0); }
+EXIT(connect)
+ENTER(bind) { return remember(NET_KIND + AS_NET_BIND, ctx->args[1], 0, 0); }
+EXIT(bind)
+ENTER(listen) { return remember(NET_KIND + AS_NET_LISTEN, 0, 0, ctx->args[1]); }
+EXIT(listen)
+/* accept: the peer address is written by the kernel, so read it on exit. */
+ENTER(accept) { return remember(NET_KIND + AS_NET_ACCEPT, ctx->args[1], 0, 0); }
+EXIT(accept)
+ENTER(accept4) { return remember(NET_KIND + AS_NET_ACCEPT, ctx->args[1], 0, 0); }
+EXIT(accept4)
+
+/* Tamper evidence: a traced tree that calls bpf() may be tampering with us. */
+SEC("tp/syscalls/sys_enter_bpf")
+int enter_bpf(struct syscall_enter_ctx *ctx)
+{
+    if (!tracked_self(current_tgid()) || targ_all)
+        return 0;
+    struct as_bpf_call rec = {};
+    fill_header(&rec.h, AS_REC_BPF_CALL, sizeof(rec));
+    rec.cmd = (__s32)ctx->args[0];
+    submit(&events, &rec, sizeof(rec));
+    return 0;
+}
+
+/* An executable file mapping (a dlopen'ed library): user space rescans the
+ * process for TLS libraries. Reported on exit, once the mapping exists. */
+SEC("tp/syscalls/sys_enter_mmap")
+int enter_mmap(struct syscall_enter_ctx *ctx)
+{
+    if ((ctx->args[2] & 4 /* PROT_EXEC */) == 0 || (__s64)ctx->args[4] < 0)
+        return 0;
+    return remember(MMAP_KIND, 0, 0, 0);
+}
+EXIT(mmap)

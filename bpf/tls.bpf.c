@@ -1,0 +1,156 @@
+/* TLS plaintext at the library boundary. One enter/exit pair of programs
+ * serves every library and function: the attach cookie says which library,
+ * which direction, and whether the byte count comes from a size_t* out
+ * parameter (SSL_read_ex/SSL_write_ex). User space attaches per traced
+ * process (uprobe pid filter), so other processes never trap; the tracked-map
+ * check is the second line of defence. */
+#include "lib/common.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Plaintext bytes copied per call; beyond it the record says what was lost. */
+const volatile __u32 cfg_max_capture = 1 << 20;
+
+struct {
+    __uint(type, BPF_MAP_TYPE_RINGBUF);
+    __uint(max_entries, 32 << 20); /* resized by user space before load */
+} tls_events SEC(".maps");
+
+/* Arguments of an in-flight TLS call, per thread, until its return probe. */
+struct tls_call {
+    __u64 conn;
+    __u64 buf;
+    __u64 out_len_ptr;
+    __u64 cookie;
+    __u64 start_ns;
+};
+
+struct {
+    __uint(type, BPF_MAP_TYPE_LRU_HASH);
+    __uint(max_entries, 16384);
+    __type(key, __u32);
+    __type(value, struct tls_call);
+} calls SEC(".maps");
+
+struct {
+    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+    __uint(max_entries, 1);
+    __type(key, __u32);
+    __type(value, struct as_tls_data);
+} chunk_scratch SEC(".maps");
+
+SEC("uprobe")
+int BPF_KPROBE(tls_enter, void *conn, void *buf, __u64 num, void *out_len)
+{
+    if (!tracked_self(bpf_get_current_pid_tgid() >> 32))
+        return 0;
+    __u32 tid = (__u32)bpf_get_current_pid_tgid();
+    struct tls_call call = {
+        .conn = (__u64)conn,
+        .buf = (__u64)buf,
+        .cookie = bpf_get_attach_cookie(ctx),
+        .start_ns = bpf_ktime_get_ns(),
+    };
+    if (AS_COOKIE_EX(call.cookie))
+        call.out_len_ptr = (__u64)out_len;
+    bpf_map_update_elem(&calls, &tid, &call, BPF_ANY);
+    return 0;
+}
+
+struct chunk_ctx {
+    __u64 buf;
+    __u64 conn;
+    __u64 call_seq;
+    __u32 total;
+    __u32 captured;
+    __u8 lib;
+    __u8 dir;
+};
+
+static long emit_chunk(__u32 i, struct chunk_ctx *c)
+{
+    __u32 off = i * AS_TLS_CHUNK;
+    if (off >= c->captured)
+        return 1;
+    __u32 zero = 0;
+    struct as_tls_data *rec = bpf_map_lookup_elem(&chunk_scratch, &zero);
+    if (!rec)
+        return 1;
+    __u64 left = c->captured - off;
+    /* n in [1, AS_TLS_CHUNK], written as (m & mask) + 1 so that clang 14
+     * cannot fold the bound away and the verifier sees it. */
+    __u64 m = (left > AS_TLS_CHUNK ? AS_TLS_CHUNK : left) - 1;
+    barrier_var(m);
+    m &= AS_TLS_CHUNK - 1;
+    __u64 n = m + 1;
+    fill_header(&rec->h, AS_REC_TLS_DATA, 0);
+    rec->conn = c->conn;
+    rec->call_seq = c->call_seq;
+    rec->total_len = c->total;
+    rec->captured_len = c->captured;
+    rec->offset = off;
+    rec->chunk_len = n;
+    rec->lib = c->lib;
+    rec->direction = c->dir;
+    if (bpf_probe_read_user(rec->data, n, (void *)(c->buf + off)) != 0)
+        __builtin_memset(rec->data, 0, 8); /* page not present: send the gap, flagged by len */
+    __u64 size = __builtin_offsetof(struct as_tls_data, data) + n;
+    rec->h.size = size;
+    if (bpf_ringbuf_output(&tls_events, rec, size, 0) != 0) {
+        count_drop(AS_DROP_RINGBUF, 1);
+        count_drop(AS_DROP_TLS_BYTES, n);
+    }
+    return 0;
+}
+
+static __always_inline void emit_handshake(struct tls_call *call, __s64 ret)
+{
+    struct as_tls_handshake rec = {};
+    fill_header(&rec.h, AS_REC_TLS_HANDSHAKE, sizeof(rec));
+    rec.conn = call->conn;
+    rec.latency_ns = rec.h.ts_ns - call->start_ns;
+    rec.ret = (__s32)ret;
+    rec.lib = AS_COOKIE_LIB(call->cookie);
+    if (bpf_ringbuf_output(&tls_events, &rec, sizeof(rec), 0) != 0)
+        count_drop(AS_DROP_RINGBUF, 1);
+}
+
+SEC("uretprobe")
+int BPF_KRETPROBE(tls_exit, long ret)
+{
+    __u32 tid = (__u32)bpf_get_current_pid_tgid();
+    struct tls_call *found = bpf_map_lookup_elem(&calls, &tid);
+    if (!found)
+        return 0;
+    struct tls_call call = *found;
+    bpf_map_delete_elem(&calls, &tid);
+
+    __u8 dir = AS_COOKIE_DIR(call.cookie);
+    if (dir == AS_TLS_HANDSHAKE) {
+        emit_handshake(&call, ret);
+        return 0;
+    }
+    __u64 bytes = 0;
+    if (call.out_len_ptr) {
+        if (ret != 1)
+            return 0;
+        bpf_probe_read_user(&bytes, sizeof(bytes), (void *)call.out_len_ptr);
+    } else if (ret > 0) {
+        bytes = ret;
+    }
+    if (bytes == 0 || bytes > 0xffffffffULL)
+        return 0;
+
+    struct chunk_ctx c = {
+        .buf = call.buf,
+        .conn = call.conn,
+        .call_seq = bpf_ktime_get_ns(),
+        .total = bytes,
+        .captured = bytes > cfg_max_capture ? cfg_max_capture : bytes,
+        .lib = AS_COOKIE_LIB(call.cookie),
+        .dir = dir,
+    };
+    __u32 chunks = (c.captured + AS_TLS_CHUNK - 1) / AS_TLS_CHUNK;
+    bpf_loop(chunks, emit_chunk, &c, 0);
+    return 0;
+}

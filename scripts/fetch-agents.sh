@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the real agents the e2e tests and benchmarks drive, from npm, into a
+# cache (default build/agents). Idempotent: an installed version is kept.
+#   scripts/fetch-agents.sh [DIR]
+# Prints nothing but errors; DIR/<name>/node_modules/.bin holds the binaries.
+set -euo pipefail
+dir=${1:-${AGENTS_DIR:-$(cd "$(dirname "$0")/.." && pwd)/build/agents}}
+mkdir -p "$dir"
+
+install() {  # install NAME SPEC: npm package SPEC into DIR/NAME
+    local name=$1 spec=$2 stamp="$dir/$1/.installed"
+    if [[ -f $stamp && $(cat "$stamp") == "$spec" ]]; then return 0; fi
+    rm -rf "${dir:?}/$name" && mkdir -p "$dir/$name"
+    npm install --prefix "$dir/$name" --no-audit --no-fund --loglevel=error "$spec" >/dev/null
+    echo "$spec" >"$stamp"
+}
+
+install claude-2.1.197 @anthropic-ai/claude-code@2.1.197
+install claude-2.1.113 @anthropic-ai/claude-code@2.1.113
+install gemini @google/gemini-cli@latest

@@ -1,0 +1,67 @@
+// The two BPF objects, opened, configured, loaded and attached: process
+// (tracepoints) and tls (uprobes, attached per process by the TLS source).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bpf/events.h"
+#include "bpf/owners.h"
+#include "util/result.h"
+
+struct process_bpf;
+struct tls_bpf;
+
+namespace agentsight::bpf {
+
+using drop_counts = std::array<uint64_t, AS_DROP_KINDS>;
+
+struct probe_config {
+    bool trace_all = false;
+    std::string comm;        // --comm NAME
+    uint32_t self_tgid = 0;  // never traced
+    uint32_t process_ring_bytes = 8u << 20;
+    uint32_t tls_ring_bytes = 32u << 20;
+    uint32_t rate_per_sec = 5000;
+    uint32_t rate_burst = 20000;
+    uint32_t tls_max_capture = 1u << 20;
+};
+
+class process_probe {
+public:
+    // Probes tracepoints, opens, configures and loads; `notes` gets one line
+    // per program switched off because the kernel lacks its tracepoint.
+    static result<std::unique_ptr<process_probe>> load(const probe_config& cfg,
+                                                       std::vector<std::string>& notes);
+    ~process_probe();
+    status attach();
+    status track(uint32_t tgid);
+    bool is_tracked(uint32_t tgid) const;
+    int ring_fd() const;
+    int tracked_fd() const;
+    drop_counts drops() const;
+
+private:
+    process_probe() = default;
+    struct process_bpf* skel_ = nullptr;
+};
+
+class tls_probe {
+public:
+    static result<std::unique_ptr<tls_probe>> load(const probe_config& cfg, int tracked_fd);
+    ~tls_probe();
+    // pid -1 = every process mapping the file.
+    result<link_ptr> attach(const std::string& path, uint64_t offset, int pid, uint64_t cookie,
+                            bool ret);
+    int ring_fd() const;
+    drop_counts drops() const;
+
+private:
+    tls_probe() = default;
+    struct tls_bpf* skel_ = nullptr;
+};
+
+}  // namespace agentsight::bpf

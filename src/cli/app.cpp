@@ -1,0 +1,54 @@
+#include "cli/app.h"
+
+#include <cstdio>
+#include <map>
+
+#include "cli/commands.h"
+#include "cli/fail.h"
+
+namespace agentsight::cli {
+
+int run(int argc, char** argv) {
+    CLI::App app{
+        "agentsight: see what an AI agent says (LLM traffic from TLS plaintext) and what it does\n"
+        "(processes, files, network), with eBPF, without touching the agent.",
+        "agentsight"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", "agentsight 0.1.0");
+    app.footer("Run 'agentsight COMMAND --help' for a command's flags. Docs: docs/events.md");
+
+    std::map<CLI::App*, command_fn> commands;
+    auto add = [&](command_fn (*adder)(CLI::App&)) {
+        size_t before = app.get_subcommands({}).size();
+        command_fn fn = adder(app);
+        commands[app.get_subcommands({})[before]] = std::move(fn);
+    };
+    add(add_record_command);
+    add(add_process_command);
+    add(add_tls_command);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        fprintf(stderr, "agentsight: %s\nRun 'agentsight --help' for usage.\n", e.what());
+        return 2;
+    }
+    for (auto& [sub, fn] : commands)
+        if (sub->parsed()) {
+            try {
+                return fn();
+            } catch (const failure& f) {
+                fprintf(stderr, "agentsight: %s\n", f.what());
+                return f.exit_code;
+            }
+        }
+    return 2;
+}
+
+}  // namespace agentsight::cli

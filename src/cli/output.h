@@ -1,0 +1,22 @@
+// Building the pipeline's ends for a command: the trace file sink (JSON Lines
+// or SQLite), the analysis stages, OTLP export and the live UI.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "cli/capture_run.h"
+#include "pipeline/pipeline.h"
+#include "util/result.h"
+
+namespace agentsight::cli {
+
+// By --format, else by extension: .db/.sqlite -> SQLite, otherwise JSON Lines.
+result<std::unique_ptr<sink>> open_output(const std::string& path, const std::string& format);
+// HTTP/LLM analyzers when `analyze`; redaction unless disabled (for every command).
+void add_analysis_stages(pipeline& p, bool analyze, bool redact);
+void add_export_sinks(pipeline& p, capture_run_options& o);
+// Where stripped-binary TLS discovery results are cached between runs.
+std::string default_cache_dir();
+
+}  // namespace agentsight::cli

@@ -1,0 +1,97 @@
+#include "cli/run_counters.h"
+
+#include <cstdio>
+
+#include "pipeline/analysis_loop.h"
+
+namespace agentsight::cli {
+namespace {
+
+class counting_sink : public sink {
+public:
+    explicit counting_sink(std::shared_ptr<run_counters> c) : c_(std::move(c)) {}
+    void write(const event& e) override {
+        c_->events++;
+        if (std::holds_alternative<process_event>(e)) {
+            c_->process_events++;
+        } else if (std::holds_alternative<tls_event>(e)) {
+            c_->tls_events++;
+        } else {
+            const auto& d = std::get<derived_event>(e);
+            if (d.type == "llm_call") {
+                c_->llm_calls++;
+                if (auto u = d.body.find("usage"); u != d.body.end() && u->is_object()) {
+                    c_->input_tokens += u->value("input_tokens", uint64_t(0));
+                    c_->output_tokens += u->value("output_tokens", uint64_t(0));
+                }
+            } else if (d.type == "alert") {
+                c_->alerts++;
+            }
+        }
+    }
+
+private:
+    std::shared_ptr<run_counters> c_;
+};
+
+uint64_t kernel_drops(const capture_stats& s) {
+    return s.process_drops[AS_DROP_RINGBUF] + s.tls_drops[AS_DROP_RINGBUF];
+}
+
+}  // namespace
+
+std::unique_ptr<sink> make_counting_sink(std::shared_ptr<run_counters> c) {
+    return std::make_unique<counting_sink>(std::move(c));
+}
+
+json stats_json(const capture_stats& s, const run_counters& c) {
+    return json{{"events", c.events.load()},
+                {"llm_calls", c.llm_calls.load()},
+                {"input_tokens", c.input_tokens.load()},
+                {"output_tokens", c.output_tokens.load()},
+                {"kernel_records", s.records},
+                {"ringbuf_drops", kernel_drops(s)},
+                {"rate_limited", s.process_drops[AS_DROP_RATE_LIMIT]},
+                {"tracked_map_full", s.process_drops[AS_DROP_TRACKED_FULL]},
+                {"tls_lost_bytes", s.tls_lost_bytes + s.tls_drops[AS_DROP_TLS_BYTES]},
+                {"queue_drops", s.queue_drops},
+                {"decode_errors", s.decode_errors},
+                {"opens_aggregated", s.opens_aggregated},
+                {"tls_probes_attached", s.attach.probes_attached},
+                {"tls_attach_failures", s.attach.attach_failures}};
+}
+
+void print_summary(const capture_stats& s, const run_counters& c) {
+    fprintf(stderr,
+            "agentsight: %llu events (%llu process, %llu tls), %llu LLM calls, %llu+%llu tokens\n"
+            "agentsight: drops: ringbuf %llu, rate-limited %llu, queue %llu, tls bytes lost %llu, "
+            "decode errors %llu; TLS probes attached %llu (failed %llu)\n",
+            (unsigned long long)c.events.load(), (unsigned long long)c.process_events.load(),
+            (unsigned long long)c.tls_events.load(), (unsigned long long)c.llm_calls.load(),
+            (unsigned long long)c.input_tokens.load(), (unsigned long long)c.output_tokens.load(),
+            (unsigned long long)kernel_drops(s),
+            (unsigned long long)s.process_drops[AS_DROP_RATE_LIMIT],
+            (unsigned long long)s.queue_drops,
+            (unsigned long long)(s.tls_lost_bytes + s.tls_drops[AS_DROP_TLS_BYTES]),
+            (unsigned long long)s.decode_errors, (unsigned long long)s.attach.probes_attached,
+            (unsigned long long)s.attach.attach_failures);
+}
+
+void status_line::maybe_print(const capture_stats& s, const run_counters& c) {
+    if (!enabled_) return;
+    uint64_t now = wall_clock_ns();
+    if (now - last_ns_ < 1000000000ull) return;
+    last_ns_ = now;
+    fprintf(stderr, "\r\033[Kagentsight: %llu events | %llu LLM calls | %llu tokens | %llu drops",
+            (unsigned long long)c.events.load(), (unsigned long long)c.llm_calls.load(),
+            (unsigned long long)(c.input_tokens.load() + c.output_tokens.load()),
+            (unsigned long long)(kernel_drops(s) + s.queue_drops));
+    shown_ = true;
+}
+
+void status_line::clear() {
+    if (shown_) fprintf(stderr, "\r\033[K");
+    shown_ = false;
+}
+
+}  // namespace agentsight::cli

@@ -1,0 +1,101 @@
+// The event model every stage speaks: decoded kernel records (process, tls)
+// and the derived events analyzers emit (llm_call, tool_exec, alert, ...).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace agentsight {
+
+using json = nlohmann::ordered_json;
+
+enum class process_event_type : uint8_t {
+    exec,
+    fork,
+    exit,
+    file_open,
+    file_unlink,
+    file_rename,
+    mkdir,
+    connect,
+    bind,
+    listen,
+    accept,
+    suppressed,  // a per-process rate limit dropped `count` records of kind `suppressed_type`
+    bpf_call,    // the tree called bpf(): tamper evidence
+};
+
+const char* to_string(process_event_type t);
+
+// One process/file/network fact. Flat on purpose: every field has one meaning,
+// unused fields keep their defaults and are not serialized.
+struct process_event {
+    process_event_type type = process_event_type::exec;
+    uint64_t ts_ns = 0;  // wall-clock epoch ns
+    int32_t pid = 0;
+    int32_t ppid = 0;
+    uint32_t uid = 0;
+    std::string comm;
+
+    // exec
+    std::string filename;
+    std::vector<std::string> argv;
+    bool argv_truncated = false;
+    // fork
+    int32_t child_pid = 0;
+    // exit
+    int32_t exit_code = 0;
+    int32_t signal = 0;
+    uint64_t duration_ns = 0;
+    // file_*, mkdir
+    std::string path;
+    std::string new_path;
+    bool path_truncated = false;
+    int32_t flags = 0;
+    int64_t ret = 0;
+    uint32_t count = 1;  // file_open: opens aggregated into this record; suppressed: records dropped
+    // connect, bind, listen, accept
+    uint16_t family = 0;
+    std::string addr;
+    uint16_t port = 0;
+    // suppressed
+    std::string suppressed_type;
+};
+
+enum class tls_lib : uint8_t { openssl, gnutls, nss, boringssl };
+enum class tls_direction : uint8_t { read, write, handshake };
+
+const char* to_string(tls_lib l);
+const char* to_string(tls_direction d);
+
+// One TLS library call's plaintext, reassembled from the kernel's chunks.
+struct tls_event {
+    uint64_t ts_ns = 0;  // wall-clock epoch ns at the call's return
+    int32_t pid = 0;
+    int32_t tid = 0;
+    std::string comm;
+    std::string conn;  // stable per TLS session: "<pid>:<ssl object hex>"
+    tls_lib lib = tls_lib::openssl;
+    tls_direction direction = tls_direction::read;
+    uint64_t len = 0;        // bytes the call moved (data.size() + truncated)
+    std::string data;        // captured plaintext, raw bytes
+    uint64_t truncated = 0;  // bytes the call moved beyond the capture limit, or lost in transit
+    uint64_t latency_ns = 0; // handshake only
+    int32_t ret = 0;         // handshake only: library return value
+};
+
+// Anything an analyzer produces. `body` is the full JSON object, including
+// "type" and "ts"; the typed fields are copies for routing without parsing.
+struct derived_event {
+    std::string type;
+    uint64_t ts_ns = 0;
+    json body;
+};
+
+using event = std::variant<process_event, tls_event, derived_event>;
+
+}  // namespace agentsight

@@ -1,0 +1,235 @@
+#include "pipeline/event_json.h"
+
+#include <array>
+#include <cstring>
+
+#include "util/base64.h"
+#include "util/json_writer.h"
+#include "util/utf8.h"
+
+namespace agentsight {
+namespace {
+
+void append_process(const process_event& e, std::string& out) {
+    using t = process_event_type;
+    json_writer w(out);
+    w.begin_object();
+    w.field("type", to_string(e.type));
+    w.field("ts", e.ts_ns);
+    w.field("pid", e.pid);
+    w.field("ppid", e.ppid);
+    w.field("comm", e.comm);
+    switch (e.type) {
+        case t::exec: {
+            w.field("uid", e.uid);
+            w.bytes_field("filename", e.filename);
+            w.begin_array("argv");
+            bool all_utf8 = true;
+            for (const auto& a : e.argv) {
+                w.element(a);
+                all_utf8 = all_utf8 && is_valid_utf8(a);
+            }
+            w.end_array();
+            if (!all_utf8) {
+                w.begin_array("argv_b64");
+                for (const auto& a : e.argv) w.element(base64_encode(a));
+                w.end_array();
+            }
+            w.field_bool("argv_truncated", e.argv_truncated);
+            break;
+        }
+        case t::fork: w.field("child_pid", e.child_pid); break;
+        case t::exit:
+            w.field("exit_code", e.exit_code);
+            w.field("signal", e.signal);
+            w.field("duration_ns", e.duration_ns);
+            break;
+        case t::file_open:
+            w.bytes_field("path", e.path);
+            w.field("flags", e.flags);
+            w.field("ret", e.ret);
+            w.field("count", e.count);
+            break;
+        case t::file_unlink:
+        case t::mkdir:
+            w.bytes_field("path", e.path);
+            w.field("ret", e.ret);
+            break;
+        case t::file_rename:
+            w.bytes_field("path", e.path);
+            w.bytes_field("new_path", e.new_path);
+            w.field("ret", e.ret);
+            break;
+        case t::connect:
+        case t::bind:
+        case t::listen:
+        case t::accept:
+            w.field("family", e.family == 10 ? "inet6" : e.family == 2 ? "inet" : "unix");
+            w.field("addr", e.addr);
+            w.field("port", e.port);
+            w.field("ret", e.ret);
+            break;
+        case t::suppressed:
+            w.field("suppressed_type", e.suppressed_type);
+            w.field("count", e.count);
+            break;
+        case t::bpf_call: w.field("ret", e.ret); break;
+    }
+    if (e.path_truncated) w.field_bool("path_truncated", true);
+    w.end_object();
+}
+
+void append_tls(const tls_event& e, std::string& out) {
+    json_writer w(out);
+    w.begin_object();
+    const bool handshake = e.direction == tls_direction::handshake;
+    w.field("type", handshake ? "tls_handshake" : "tls");
+    w.field("ts", e.ts_ns);
+    w.field("pid", e.pid);
+    w.field("tid", e.tid);
+    w.field("comm", e.comm);
+    w.field("conn", e.conn);
+    w.field("lib", to_string(e.lib));
+    if (handshake) {
+        w.field("latency_ns", e.latency_ns);
+        w.field("ret", e.ret);
+    } else {
+        w.field("direction", to_string(e.direction));
+        w.field("len", e.len);
+        if (is_valid_utf8(e.data)) {
+            w.field("data", e.data);
+        } else {
+            w.field("data", base64_encode(e.data));
+            w.field_bool("binary", true);
+        }
+        w.field_bool("truncated", e.truncated > 0);
+        if (e.truncated) w.field("lost_bytes", e.truncated);
+    }
+    w.end_object();
+}
+
+std::string str_or(const json& j, const char* key) {
+    auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+template <typename T>
+T num_or(const json& j, const char* key) {
+    auto it = j.find(key);
+    return it != j.end() && it->is_number() ? it->get<T>() : T{};
+}
+
+// A bytes_field: prefer the exact `<key>_b64` copy when present.
+std::string bytes_or(const json& j, const char* key) {
+    std::string b64 = str_or(j, (std::string(key) + "_b64").c_str());
+    if (!b64.empty())
+        if (auto d = base64_decode(b64)) return *d;
+    return str_or(j, key);
+}
+
+constexpr std::array k_process_types = {
+    process_event_type::exec,        process_event_type::fork,      process_event_type::exit,
+    process_event_type::file_open,   process_event_type::file_unlink,
+    process_event_type::file_rename, process_event_type::mkdir,     process_event_type::connect,
+    process_event_type::bind,        process_event_type::listen,    process_event_type::accept,
+    process_event_type::suppressed,  process_event_type::bpf_call};
+
+process_event parse_process(const json& j, process_event_type type) {
+    process_event e;
+    e.type = type;
+    e.ts_ns = num_or<uint64_t>(j, "ts");
+    e.pid = num_or<int32_t>(j, "pid");
+    e.ppid = num_or<int32_t>(j, "ppid");
+    e.uid = num_or<uint32_t>(j, "uid");
+    e.comm = str_or(j, "comm");
+    e.filename = bytes_or(j, "filename");
+    if (auto it = j.find("argv_b64"); it != j.end() && it->is_array()) {
+        for (const auto& a : *it) e.argv.push_back(base64_decode(a.get<std::string>()).value_or(""));
+    } else if (auto it2 = j.find("argv"); it2 != j.end() && it2->is_array()) {
+        for (const auto& a : *it2)
+            if (a.is_string()) e.argv.push_back(a.get<std::string>());
+    }
+    e.argv_truncated = j.value("argv_truncated", false);
+    e.child_pid = num_or<int32_t>(j, "child_pid");
+    e.exit_code = num_or<int32_t>(j, "exit_code");
+    e.signal = num_or<int32_t>(j, "signal");
+    e.duration_ns = num_or<uint64_t>(j, "duration_ns");
+    e.path = bytes_or(j, "path");
+    e.new_path = bytes_or(j, "new_path");
+    e.path_truncated = j.value("path_truncated", false);
+    e.flags = num_or<int32_t>(j, "flags");
+    e.ret = num_or<int64_t>(j, "ret");
+    e.count = j.contains("count") ? num_or<uint32_t>(j, "count") : 1;
+    std::string fam = str_or(j, "family");
+    e.family = fam == "inet6" ? 10 : fam == "inet" ? 2 : fam == "unix" ? 1 : 0;
+    e.addr = str_or(j, "addr");
+    e.port = num_or<uint16_t>(j, "port");
+    e.suppressed_type = str_or(j, "suppressed_type");
+    return e;
+}
+
+result<event> parse_tls(const json& j, bool handshake) {
+    tls_event e;
+    e.ts_ns = num_or<uint64_t>(j, "ts");
+    e.pid = num_or<int32_t>(j, "pid");
+    e.tid = num_or<int32_t>(j, "tid");
+    e.comm = str_or(j, "comm");
+    e.conn = str_or(j, "conn");
+    std::string lib = str_or(j, "lib");
+    e.lib = lib == "gnutls"      ? tls_lib::gnutls
+            : lib == "nss"       ? tls_lib::nss
+            : lib == "boringssl" ? tls_lib::boringssl
+                                 : tls_lib::openssl;
+    if (handshake) {
+        e.direction = tls_direction::handshake;
+        e.latency_ns = num_or<uint64_t>(j, "latency_ns");
+        e.ret = num_or<int32_t>(j, "ret");
+        return event(std::move(e));
+    }
+    e.direction = str_or(j, "direction") == "write" ? tls_direction::write : tls_direction::read;
+    e.len = num_or<uint64_t>(j, "len");
+    e.data = str_or(j, "data");
+    if (j.value("binary", false)) {
+        auto d = base64_decode(e.data);
+        if (!d) return error{"field data: invalid base64"};
+        e.data = std::move(*d);
+    }
+    e.truncated = num_or<uint64_t>(j, "lost_bytes");
+    return event(std::move(e));
+}
+
+}  // namespace
+
+void append_event_json(const event& e, std::string& out) {
+    if (auto* p = std::get_if<process_event>(&e)) {
+        append_process(*p, out);
+    } else if (auto* t = std::get_if<tls_event>(&e)) {
+        append_tls(*t, out);
+    } else {
+        out += std::get<derived_event>(e).body.dump(-1, ' ', false,
+                                                     json::error_handler_t::replace);
+    }
+}
+
+std::string event_to_json(const event& e) {
+    std::string s;
+    append_event_json(e, s);
+    return s;
+}
+
+result<event> parse_event_json(std::string_view line) {
+    json j = json::parse(line, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) return error{"not a JSON object"};
+    std::string type = str_or(j, "type");
+    if (type.empty()) return error{"missing field \"type\""};
+    if (type == "tls" || type == "tls_handshake") return parse_tls(j, type == "tls_handshake");
+    for (auto t : k_process_types)
+        if (type == to_string(t)) return event(parse_process(j, t));
+    derived_event d;
+    d.type = type;
+    d.ts_ns = num_or<uint64_t>(j, "ts");
+    d.body = std::move(j);
+    return event(std::move(d));
+}
+
+}  // namespace agentsight

@@ -1,0 +1,49 @@
+#include "sinks/jsonl_sink.h"
+
+#include <cerrno>
+#include <cstring>
+
+#include "pipeline/event_json.h"
+
+namespace agentsight {
+
+result<std::unique_ptr<jsonl_sink>> jsonl_sink::open(const std::string& path) {
+    if (path == "-" || path.empty()) return std::unique_ptr<jsonl_sink>(new jsonl_sink(stdout, "-"));
+    FILE* f = fopen(path.c_str(), "w");
+    if (!f) return error{path + ": " + strerror(errno)};
+    return std::unique_ptr<jsonl_sink>(new jsonl_sink(f, path));
+}
+
+jsonl_sink::~jsonl_sink() { close(); }
+
+void jsonl_sink::write(const event& e) {
+    append_event_json(e, buf_);
+    buf_ += '\n';
+    pending_++;
+    // Written in large blocks; the analysis loop flushes every 100 ms so a
+    // terminal or `| jq` still sees events promptly.
+    if (buf_.size() >= 64 * 1024) write_buffer();
+}
+
+void jsonl_sink::write_buffer() {
+    if (buf_.empty() || !file_) return;
+    if (!error_.empty()) {
+        lost_ += pending_;
+    } else if (fwrite(buf_.data(), 1, buf_.size(), file_) != buf_.size() || fflush(file_) != 0) {
+        error_ = path_ + ": " + strerror(errno);
+        lost_ += pending_;
+        fprintf(stderr, "agentsight: cannot write %s; events are being lost\n", error_.c_str());
+    }
+    buf_.clear();
+    pending_ = 0;
+}
+
+void jsonl_sink::flush() { write_buffer(); }
+
+void jsonl_sink::close() {
+    write_buffer();
+    if (file_ && file_ != stdout) fclose(file_);
+    file_ = nullptr;
+}
+
+}  // namespace agentsight

@@ -1,0 +1,195 @@
+#include "sources/capture.h"
+
+#include <chrono>
+#include <ctime>
+
+#include <unistd.h>
+
+#include "bpf/features.h"
+
+namespace agentsight {
+namespace {
+
+uint64_t now_epoch_ns() {
+    timespec t{};
+    clock_gettime(CLOCK_REALTIME, &t);
+    return uint64_t(t.tv_sec) * 1000000000 + t.tv_nsec;
+}
+
+}  // namespace
+
+capture::capture(const capture_options& opts, bounded_queue<event>& out)
+    : opts_(opts), out_(out), clock_(clock_offset::measure()) {}
+
+capture::~capture() {
+    stop();
+    // A command never released (start failed half-way) exits on its own.
+}
+
+result<std::unique_ptr<capture>> capture::start(const capture_options& opts,
+                                                bounded_queue<event>& out,
+                                                std::vector<std::string>& notes) {
+    if (auto s = bpf::check_privileges(); !s) return error{s.message()};
+    if (auto s = bpf::check_btf(); !s) return error{s.message()};
+    auto tracefs = bpf::ensure_tracefs();
+    if (!tracefs) return error{tracefs.message()};
+    if (!tracefs->empty()) notes.push_back(*tracefs);
+    bpf::set_libbpf_verbosity(opts.verbose);
+
+    const targeting& t = opts.target;
+    if (t.pid && !process_exists(t.pid))
+        return error{"--pid " + std::to_string(t.pid) + ": no such process"};
+
+    std::unique_ptr<capture> c(new capture(opts, out));
+    bpf::probe_config cfg = opts.probes;
+    cfg.trace_all = t.trace_all();
+    cfg.comm = t.comm;
+    cfg.self_tgid = uint32_t(getpid());
+
+    auto proc = bpf::process_probe::load(cfg, notes);
+    if (!proc) return error{proc.message()};
+    c->process_ = std::move(*proc);
+
+    // Seed the tracked tree before attaching, so nothing of the target is missed.
+    std::vector<int32_t> seeds;
+    if (!t.command.empty()) {
+        auto cmd = held_command::spawn(t.command);
+        if (!cmd) return error{cmd.message()};
+        c->command_.emplace(std::move(*cmd));
+        seeds.push_back(c->command_->pid());
+    } else if (t.pid) {
+        seeds = process_tree(t.pid);
+    } else if (!t.comm.empty()) {
+        seeds = processes_named(t.comm);
+    }
+    for (int32_t pid : seeds)
+        if (auto s = c->process_->track(uint32_t(pid)); !s) return error{s.message()};
+
+    if (opts.tls) {
+        auto tls = bpf::tls_probe::load(cfg, c->process_->tracked_fd());
+        if (!tls) return error{tls.message()};
+        c->tls_ = std::move(*tls);
+        c->attacher_ = std::make_unique<tls_attacher>(
+            *c->tls_, tls::discovery_options{opts.discovery_cache_dir}, !cfg.trace_all);
+        c->reassembler_ = std::make_unique<tls_reassembler>(
+            [raw = c.get()](tls_event e) { raw->push(std::move(e)); });
+    }
+
+    if (auto s = c->process_->attach(); !s) return error{s.message()};
+
+    auto on_ring = [](void* ctx, void* data, size_t size) {
+        return static_cast<capture*>(ctx)->on_record(data, size);
+    };
+    c->ring_.reset(ring_buffer__new(c->process_->ring_fd(), on_ring, c.get(), nullptr));
+    if (!c->ring_) return error{"create ring buffer reader: " + bpf::errno_message(errno)};
+    if (c->tls_ && ring_buffer__add(c->ring_.get(), c->tls_->ring_fd(), on_ring, c.get()) != 0)
+        return error{"add tls ring buffer: " + bpf::errno_message(errno)};
+
+    // Already-running targets: attach TLS probes to what they have mapped now.
+    if (c->attacher_) {
+        if (cfg.trace_all) {
+            for (int32_t pid : process_tree(1))
+                if (pid != getpid()) c->attacher_->on_exec(pid);
+        } else {
+            for (int32_t pid : seeds) c->attacher_->scan_now(pid);
+        }
+    }
+    c->thread_ = std::thread([raw = c.get()] { raw->poll_loop(); });
+    if (c->command_) c->command_->release();
+    return c;
+}
+
+void capture::poll_loop() {
+    auto emit = [this](process_event e) { push(std::move(e)); };
+    auto last_flush = std::chrono::steady_clock::now();
+    while (!stop_) {
+        int n = ring_buffer__poll(ring_.get(), 100);
+        if (n < 0 && n != -EINTR) break;
+        if (auto now = std::chrono::steady_clock::now(); now - last_flush > std::chrono::seconds(1)) {
+            opens_.flush_all(emit);
+            opens_aggregated_ = opens_.absorbed();
+            last_flush = now;
+        }
+        // A call whose last chunk was lost would wait forever: close it.
+        if (reassembler_) reassembler_->flush_older_than(now_epoch_ns(), 2'000'000'000);
+    }
+    ring_buffer__consume(ring_.get());  // what the kernel produced before we stopped
+    if (reassembler_) reassembler_->flush_all();
+    opens_.flush_all(emit);
+    opens_aggregated_ = opens_.absorbed();
+}
+
+void capture::push(event e) { out_.try_push(std::move(e)); }
+
+int capture::on_record(const void* data, size_t size) {
+    records_++;
+    auto rec = decode_record({static_cast<const uint8_t*>(data), size}, clock_);
+    if (!rec) {
+        decode_errors_++;
+        return 0;
+    }
+    std::visit(
+        [this](auto& r) {
+            using T = std::decay_t<decltype(r)>;
+            if constexpr (std::is_same_v<T, process_event>) {
+                if (attacher_) {
+                    if (r.type == process_event_type::exec) attacher_->on_exec(r.pid);
+                    if (r.type == process_event_type::fork) attacher_->on_fork(r.pid, r.child_pid);
+                    if (r.type == process_event_type::exit) attacher_->on_exit(r.pid);
+                }
+                if (r.type == process_event_type::exit && r.count > 0) {
+                    process_event s = r;  // what the rate limit dropped and never reported
+                    s.type = process_event_type::suppressed;
+                    s.suppressed_type = "file_or_network";
+                    push(std::move(s));
+                }
+                if (r.type == process_event_type::exit)
+                    opens_.flush_pid(r.pid, [this](process_event e) { push(std::move(e)); });
+                r.count = 1;
+                if (opens_.admit(r)) push(std::move(r));
+            } else if constexpr (std::is_same_v<T, exec_mapping>) {
+                if (attacher_) attacher_->on_mapping(r.pid);
+            } else if constexpr (std::is_same_v<T, tls_chunk>) {
+                if (reassembler_) reassembler_->add(r);
+            } else {
+                push(std::move(r));
+            }
+        },
+        *rec);
+    return 0;
+}
+
+bool capture::target_done(int& exit_status) {
+    if (command_) {
+        int st = command_->poll_exit();
+        if (st < 0) return false;
+        exit_status = st;
+        return true;
+    }
+    if (opts_.target.pid) return !process_exists(opts_.target.pid);
+    return false;
+}
+
+void capture::stop() {
+    if (stop_.exchange(true)) return;
+    if (thread_.joinable()) thread_.join();
+}
+
+capture_stats capture::stats() const {
+    capture_stats s;
+    s.records = records_;
+    s.decode_errors = decode_errors_;
+    s.queue_drops = out_.dropped();
+    if (process_) s.process_drops = process_->drops();
+    if (tls_) s.tls_drops = tls_->drops();
+    if (reassembler_) s.tls_lost_bytes = reassembler_->lost_bytes();
+    s.opens_aggregated = opens_aggregated_;
+    if (attacher_) s.attach = attacher_->stats();
+    return s;
+}
+
+std::vector<std::string> capture::take_notes() {
+    return attacher_ ? attacher_->take_notes() : std::vector<std::string>{};
+}
+
+}  // namespace agentsight

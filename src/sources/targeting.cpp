@@ -1,0 +1,110 @@
+#include "sources/targeting.h"
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace agentsight {
+namespace {
+
+// pid -> ppid for every process, from /proc/PID/stat.
+std::map<int32_t, int32_t> parent_map() {
+    std::map<int32_t, int32_t> parents;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+        const std::string name = entry.path().filename();
+        if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+        std::ifstream stat(entry.path() / "stat");
+        std::string line;
+        if (!std::getline(stat, line)) continue;
+        // "pid (comm) state ppid ...": comm may hold spaces and parens.
+        auto close = line.rfind(')');
+        if (close == std::string::npos || close + 4 > line.size()) continue;
+        int32_t ppid = std::atoi(line.c_str() + close + 4);
+        parents[std::atoi(name.c_str())] = ppid;
+    }
+    return parents;
+}
+
+std::string comm_of(int32_t pid) {
+    std::ifstream f("/proc/" + std::to_string(pid) + "/comm");
+    std::string c;
+    std::getline(f, c);
+    return c;
+}
+
+std::vector<int32_t> descendants(const std::vector<int32_t>& roots) {
+    auto parents = parent_map();
+    std::vector<int32_t> out = roots;
+    for (size_t i = 0; i < out.size(); ++i)
+        for (auto [pid, ppid] : parents)
+            if (ppid == out[i]) out.push_back(pid);
+    return out;
+}
+
+}  // namespace
+
+result<held_command> held_command::spawn(const std::vector<std::string>& argv) {
+    int gate[2];
+    if (pipe2(gate, O_CLOEXEC) != 0) return error{std::string("pipe: ") + strerror(errno)};
+    pid_t pid = fork();
+    if (pid < 0) return error{std::string("fork: ") + strerror(errno)};
+    if (pid == 0) {
+        close(gate[1]);
+        char go;
+        if (read(gate[0], &go, 1) != 1) _exit(126);  // the tracer gave up
+        std::vector<char*> args;
+        for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+        args.push_back(nullptr);
+        execvp(args[0], args.data());
+        fprintf(stderr, "agentsight: cannot run %s: %s\n", args[0], strerror(errno));
+        _exit(errno == ENOENT ? 127 : 126);
+    }
+    close(gate[0]);
+    return held_command(pid, gate[1]);
+}
+
+held_command::held_command(held_command&& o) noexcept
+    : pid_(std::exchange(o.pid_, 0)), gate_fd_(std::exchange(o.gate_fd_, -1)) {}
+
+held_command::~held_command() {
+    if (gate_fd_ >= 0) close(gate_fd_);  // an unreleased child exits with 126
+}
+
+void held_command::release() {
+    if (gate_fd_ < 0) return;
+    char go = 1;
+    if (write(gate_fd_, &go, 1) != 1) { /* child already gone: poll_exit reports it */
+    }
+    close(gate_fd_);
+    gate_fd_ = -1;
+}
+
+int held_command::poll_exit() {
+    int status = 0;
+    pid_t r = waitpid(pid_, &status, WNOHANG);
+    if (r != pid_) return -1;
+    if (WIFEXITED(status)) return WEXITSTATUS(status);
+    if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+    return -1;
+}
+
+std::vector<int32_t> process_tree(int32_t root) { return descendants({root}); }
+
+std::vector<int32_t> processes_named(const std::string& comm) {
+    std::vector<int32_t> roots;
+    for (auto [pid, ppid] : parent_map())
+        if (comm_of(pid) == comm) roots.push_back(pid);
+    return descendants(roots);
+}
+
+bool process_exists(int32_t pid) { return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM); }
+
+}  // namespace agentsight

@@ -1,0 +1,44 @@
+// Which processes to trace, shared by every capturing subcommand:
+// `-- CMD ARGS...`, `--pid PID`, `--comm NAME`, or everything.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "util/result.h"
+
+namespace agentsight {
+
+struct targeting {
+    std::vector<std::string> command;  // launched after probes are attached
+    int32_t pid = 0;
+    std::string comm;
+    bool trace_all() const { return command.empty() && pid == 0 && comm.empty(); }
+};
+
+// A command forked but held before exec until release(): probes attach first.
+class held_command {
+public:
+    static result<held_command> spawn(const std::vector<std::string>& argv);
+    held_command(held_command&& o) noexcept;
+    held_command& operator=(held_command&&) = delete;
+    ~held_command();
+    int32_t pid() const { return pid_; }
+    void release();
+    // Non-blocking: the exit status as a shell would report it (128+signal), or -1 if running.
+    int poll_exit();
+
+private:
+    held_command(int32_t pid, int gate) : pid_(pid), gate_fd_(gate) {}
+    int32_t pid_ = 0;
+    int gate_fd_ = -1;
+};
+
+// The pid and all its current descendants, from /proc.
+std::vector<int32_t> process_tree(int32_t root);
+// Processes whose comm is `comm`, and their descendants.
+std::vector<int32_t> processes_named(const std::string& comm);
+bool process_exists(int32_t pid);
+
+}  // namespace agentsight

@@ -1,0 +1,92 @@
+// Decides where TLS uprobes go and keeps them attached to exactly the traced
+// processes: on exec (new image), on executable mmap (dlopen), on fork
+// (inherited mappings), dropped on exit. Runs on its own thread because
+// discovery can be slow (a stripped 245 MB binary) and the ring-buffer
+// consumer must never wait for it.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "bpf/probes.h"
+#include "pipeline/bounded_queue.h"
+#include "tls/tls_discovery.h"
+
+namespace agentsight {
+
+struct tls_attacher_stats {
+    uint64_t files_scanned = 0;
+    uint64_t files_with_tls = 0;
+    uint64_t probes_attached = 0;
+    uint64_t attach_failures = 0;
+};
+
+class tls_attacher {
+public:
+    // pid_filter=false: attach once per file for every process (trace-all mode).
+    tls_attacher(bpf::tls_probe& probe, tls::discovery_options opts, bool pid_filter);
+    ~tls_attacher();
+
+    void on_exec(int32_t pid) { request({kind::scan, pid, 0}); }
+    void on_mapping(int32_t pid) { request({kind::scan, pid, 0}); }
+    void on_fork(int32_t parent, int32_t child) { request({kind::fork, child, parent}); }
+    void on_exit(int32_t pid) { request({kind::exit, pid, 0}); }
+    // Scans synchronously (used before a launched command is released).
+    void scan_now(int32_t pid);
+    // Waits until every queued request has been handled.
+    void drain();
+
+    tls_attacher_stats stats() const;
+    // Human-readable notes (e.g. "no TLS found in X") not yet shown to the user.
+    std::vector<std::string> take_notes();
+
+private:
+    enum class kind { scan, fork, exit };
+    struct request_t {
+        kind k;
+        int32_t pid;
+        int32_t parent;
+    };
+    struct file_key {
+        uint64_t dev, ino;
+        auto operator<=>(const file_key&) const = default;
+    };
+    struct attachment {
+        file_key file;
+        std::vector<bpf::link_ptr> links;
+    };
+
+    void request(request_t r);
+    void run();
+    void handle(const request_t& r);
+    void scan(int32_t pid);
+    const tls::tls_discovery_result& discover(const file_key& key, const std::string& path);
+    void attach_file(int32_t pid, const file_key& key, const std::string& path,
+                     const tls::tls_discovery_result& found);
+
+    bpf::tls_probe& probe_;
+    tls::discovery_options opts_;
+    const bool pid_filter_;
+    bounded_queue<request_t> queue_{65536};
+    std::atomic<uint64_t> queued_{0}, handled_{0};
+
+    mutable std::mutex mu_;  // guards everything below
+    std::map<file_key, tls::tls_discovery_result> discovered_;
+    std::map<int32_t, std::vector<attachment>> by_pid_;
+    std::set<file_key> global_;  // files attached for all processes (pid_filter_ == false)
+    std::vector<bpf::link_ptr> global_links_;
+    tls_attacher_stats stats_;
+    std::vector<std::string> notes_;
+
+    std::atomic<bool> stop_{false};
+    std::thread thread_;
+};
+
+}  // namespace agentsight
