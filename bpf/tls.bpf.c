@@ -25,12 +25,19 @@ struct tls_call {
     __u64 start_ns;
 };
 
+/* Keyed by thread and direction: BoringSSL runs SSL_do_handshake inside
+ * SSL_read/SSL_write, and the nested call must not overwrite the outer one. */
 struct {
     __uint(type, BPF_MAP_TYPE_LRU_HASH);
     __uint(max_entries, 16384);
-    __type(key, __u32);
+    __type(key, __u64);
     __type(value, struct tls_call);
 } calls SEC(".maps");
+
+static __always_inline __u64 call_key(__u64 cookie)
+{
+    return ((__u64)(__u32)bpf_get_current_pid_tgid() << 8) | AS_COOKIE_DIR(cookie);
+}
 
 struct {
     __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -44,7 +51,6 @@ int BPF_KPROBE(tls_enter, void *conn, void *buf, __u64 num, void *out_len)
 {
     if (!tracked_self(bpf_get_current_pid_tgid() >> 32))
         return 0;
-    __u32 tid = (__u32)bpf_get_current_pid_tgid();
     struct tls_call call = {
         .conn = (__u64)conn,
         .buf = (__u64)buf,
@@ -53,7 +59,8 @@ int BPF_KPROBE(tls_enter, void *conn, void *buf, __u64 num, void *out_len)
     };
     if (AS_COOKIE_EX(call.cookie))
         call.out_len_ptr = (__u64)out_len;
-    bpf_map_update_elem(&calls, &tid, &call, BPF_ANY);
+    __u64 key = call_key(call.cookie);
+    bpf_map_update_elem(&calls, &key, &call, BPF_ANY);
     return 0;
 }
 
@@ -118,12 +125,15 @@ static __always_inline void emit_handshake(struct tls_call *call, __s64 ret)
 SEC("uretprobe")
 int BPF_KRETPROBE(tls_exit, long ret)
 {
-    __u32 tid = (__u32)bpf_get_current_pid_tgid();
-    struct tls_call *found = bpf_map_lookup_elem(&calls, &tid);
+    __u64 key = call_key(bpf_get_attach_cookie(ctx));
+    struct tls_call *found = bpf_map_lookup_elem(&calls, &key);
     if (!found)
         return 0;
     struct tls_call call = *found;
-    bpf_map_delete_elem(&calls, &tid);
+    bpf_map_delete_elem(&calls, &key);
+    /* Every hooked function returns int (gnutls: ssize_t of a small count):
+     * sign-extend from 32 bits so -1 is not read as 4 GiB. */
+    ret = (__s32)ret;
 
     __u8 dir = AS_COOKIE_DIR(call.cookie);
     if (dir == AS_TLS_HANDSHAKE) {

@@ -17,9 +17,10 @@ namespace {
 constexpr const char* k_tracefs = "/sys/kernel/tracing";
 bool g_verbose = false;
 
-int libbpf_print(enum libbpf_print_level level, const char* fmt, va_list args) {
-    if (level == LIBBPF_DEBUG && !g_verbose) return 0;
-    if (level == LIBBPF_INFO && !g_verbose) return 0;
+// Our callers report every failure with its context; libbpf's own lines
+// (including the verifier log) are for --verbose.
+int libbpf_print(enum libbpf_print_level, const char* fmt, va_list args) {
+    if (!g_verbose) return 0;
     return vfprintf(stderr, fmt, args);
 }
 

@@ -91,7 +91,7 @@ result<std::unique_ptr<capture>> capture::start(const capture_options& opts,
             for (int32_t pid : process_tree(1))
                 if (pid != getpid()) c->attacher_->on_exec(pid);
         } else {
-            for (int32_t pid : seeds) c->attacher_->scan_now(pid);
+            for (int32_t pid : seeds) c->attacher_->attach_now(pid);
         }
     }
     c->thread_ = std::thread([raw = c.get()] { raw->poll_loop(); });

@@ -1,5 +1,7 @@
 #include "sources/tls_attacher.h"
 
+#include <cerrno>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -43,10 +45,41 @@ std::set<std::string> executable_files(int32_t pid) {
     return files;
 }
 
+// Where distributions put shared libraries, and the TLS libraries' names.
+constexpr const char* k_lib_dirs[] = {"/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu",
+                                      "/lib/aarch64-linux-gnu", "/usr/lib/aarch64-linux-gnu",
+                                      "/lib/riscv64-linux-gnu", "/usr/lib/riscv64-linux-gnu",
+                                      "/lib64", "/usr/lib64", "/usr/lib", "/lib"};
+constexpr const char* k_tls_libs[] = {"libssl.so", "libgnutls.so", "libnspr4.so"};
+
+std::vector<std::string> system_tls_library_paths() {
+    std::vector<std::string> out;
+    for (const char* dir : k_lib_dirs) {
+        std::error_code ec;
+        for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+            const std::string name = entry.path().filename();
+            for (const char* lib : k_tls_libs)
+                if (name.starts_with(lib)) out.push_back(entry.path());
+        }
+    }
+    return out;
+}
+
 }  // namespace
 
 tls_attacher::tls_attacher(bpf::tls_probe& probe, tls::discovery_options opts, bool pid_filter)
-    : probe_(probe), opts_(std::move(opts)), pid_filter_(pid_filter), thread_([this] { run(); }) {}
+    : probe_(probe), opts_(std::move(opts)), pid_filter_(pid_filter) {
+    for (const std::string& path : system_tls_library_paths()) {
+        struct stat st{};
+        if (stat(path.c_str(), &st) != 0) continue;
+        file_key key{uint64_t(st.st_dev), uint64_t(st.st_ino)};
+        bool seen = false;
+        for (auto& [k, p] : system_libs_) seen = seen || k == key;
+        if (seen || discover(key, path).points.empty()) continue;
+        system_libs_.emplace_back(key, path);
+    }
+    thread_ = std::thread([this] { run(); });
+}
 
 tls_attacher::~tls_attacher() {
     stop_ = true;
@@ -75,16 +108,11 @@ void tls_attacher::drain() {
 
 void tls_attacher::handle(const request_t& r) {
     switch (r.k) {
-        case kind::scan: scan(r.pid); break;
-        case kind::fork: {
-            bool parent_has_tls;
-            {
-                std::lock_guard lock(mu_);
-                parent_has_tls = by_pid_.contains(r.parent);
-            }
-            if (parent_has_tls) scan(r.pid);
+        case kind::exec:
+            attach_system_libraries(r.pid);
+            scan(r.pid);
             break;
-        }
+        case kind::scan: scan(r.pid); break;
         case kind::exit: {
             std::lock_guard lock(mu_);
             by_pid_.erase(r.pid);  // destroys the links: uprobes detach
@@ -93,7 +121,26 @@ void tls_attacher::handle(const request_t& r) {
     }
 }
 
-void tls_attacher::scan_now(int32_t pid) { scan(pid); }
+void tls_attacher::attach_now(int32_t pid) { handle({kind::exec, pid, 0}); }
+
+bool tls_attacher::attached(int32_t pid, const file_key& key) const {
+    if (!pid_filter_) return global_.contains(key);
+    auto it = by_pid_.find(pid);
+    if (it == by_pid_.end()) return false;
+    for (const auto& a : it->second)
+        if (a.file == key) return true;
+    return false;
+}
+
+void tls_attacher::attach_system_libraries(int32_t pid) {
+    for (const auto& [key, path] : system_libs_) {
+        {
+            std::lock_guard lock(mu_);
+            if (attached(pid, key)) continue;
+        }
+        attach_file(pid, key, path, discover(key, path));
+    }
+}
 
 const tls::tls_discovery_result& tls_attacher::discover(const file_key& key,
                                                         const std::string& path) {
@@ -117,14 +164,7 @@ void tls_attacher::scan(int32_t pid) {
         file_key key{uint64_t(st.st_dev), uint64_t(st.st_ino)};
         {
             std::lock_guard lock(mu_);
-            if (!pid_filter_ && global_.contains(key)) continue;
-            if (pid_filter_) {
-                auto it = by_pid_.find(pid);
-                bool done = false;
-                if (it != by_pid_.end())
-                    for (auto& a : it->second) done = done || a.file == key;
-                if (done) continue;
-            }
+            if (attached(pid, key)) continue;
         }
         const auto& found = discover(key, path);
         if (found.points.empty()) continue;
@@ -143,6 +183,8 @@ void tls_attacher::attach_file(int32_t pid, const file_key& key, const std::stri
             if (link) {
                 a.links.push_back(std::move(*link));
                 stats_.probes_attached++;
+            } else if (errno == ESRCH) {
+                return;  // the process already exited: nothing left to trace
             } else {
                 stats_.attach_failures++;
                 notes_.push_back(link.message());

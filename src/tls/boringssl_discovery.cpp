@@ -1,0 +1,185 @@
+#include "tls/boringssl_discovery.h"
+
+#include <elf.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <set>
+
+#include "tls/arch_backend.h"
+#include "tls/boringssl_classifier.h"
+#include "tls/eh_frame_index.h"
+
+namespace agentsight::tls {
+
+namespace {
+
+// BoringSSL's ssl_lib.cc, whatever the build prefix ("../../vendor/boringssl/",
+// "external/boringssl/src/", ...). OpenSSL's file is ssl_lib.c, so no clash.
+constexpr std::string_view marker_suffix = "ssl/ssl_lib.cc";
+
+constexpr uint32_t err_lib_ssl = 16;
+
+constexpr size_t chunk_bytes = 16u << 20;
+constexpr uint64_t max_function_bytes = 1u << 20;
+
+std::string hex(uint64_t v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
+    return buf;
+}
+
+// Reads [offset, offset+size) in chunks that overlap by `overlap` bytes and
+// hands each to `fn(bytes, offset_of_bytes)`.
+template <typename Fn>
+bool for_each_chunk(const elf_file& elf, uint64_t offset, uint64_t size, size_t overlap, Fn fn) {
+    std::vector<uint8_t> buf;
+    for (uint64_t at = 0; at < size;) {
+        uint64_t len = std::min<uint64_t>(chunk_bytes, size - at);
+        if (!elf.read(offset + at, len, buf)) return false;
+        fn(std::span<const uint8_t>(buf), offset + at);
+        if (at + len >= size) break;
+        at += len - std::min<uint64_t>(overlap, len - 1);
+    }
+    return true;
+}
+
+// Every NUL-terminated string ending in marker_suffix, as vaddrs of their first byte.
+std::vector<std::pair<uint64_t, std::string>> find_marker_strings(const elf_file& elf) {
+    std::vector<std::pair<uint64_t, std::string>> found;
+    std::string needle(marker_suffix);
+    needle.push_back('\0');
+    for (bool exec_pass : {false, true}) {
+        for (const auto& seg : elf.segments()) {
+            if (seg.type != PT_LOAD || bool(seg.flags & PF_X) != exec_pass) continue;
+            for_each_chunk(
+                elf, seg.offset, seg.filesz, needle.size(),
+                [&](std::span<const uint8_t> bytes, uint64_t off) {
+                    const uint8_t* p = bytes.data();
+                    const uint8_t* end = p + bytes.size();
+                    while (p < end) {
+                        auto* hit = static_cast<const uint8_t*>(
+                            memmem(p, size_t(end - p), needle.data(), needle.size()));
+                        if (hit == nullptr) break;
+                        // Walk back to the string's first byte (bounded: paths are short).
+                        uint64_t hit_off = off + uint64_t(hit - bytes.data());
+                        uint64_t start = hit_off;
+                        uint8_t b = 0;
+                        while (start > seg.offset && hit_off - start < 512 &&
+                               elf.read(start - 1, &b, 1) && b >= 0x20 && b < 0x7f)
+                            --start;
+                        std::vector<uint8_t> text;
+                        elf.read(start, size_t(hit_off - start) + marker_suffix.size(), text);
+                        uint64_t vaddr = start - seg.offset + seg.vaddr;
+                        bool dup = std::any_of(found.begin(), found.end(),
+                                               [&](const auto& f) { return f.first == vaddr; });
+                        if (!dup) found.emplace_back(vaddr, std::string(text.begin(), text.end()));
+                        p = hit + 1;
+                    }
+                });
+        }
+        if (!found.empty()) break;  // read-only data first; executable segments only as a fallback
+    }
+    return found;
+}
+
+// Bounds for a reference no FDE covers: the backend scans a window around it.
+std::optional<fde_range> guess_bounds(const elf_file& elf, const arch_backend& backend,
+                                      uint64_t field) {
+    constexpr uint64_t reach = 256 << 10;
+    const elf_segment* seg = elf.load_segment_for(field);
+    if (seg == nullptr || !(seg->flags & PF_X)) return std::nullopt;
+    uint64_t lo = std::max(seg->vaddr, field > reach ? field - reach : 0);
+    uint64_t hi = std::min(seg->vaddr + seg->filesz, field + reach);
+    std::vector<uint8_t> window;
+    if (!elf.read(lo - seg->vaddr + seg->offset, size_t(hi - lo), window)) return std::nullopt;
+    return backend.guess_bounds(window, lo, field);
+}
+
+}  // namespace
+
+boringssl_scan find_stripped_boringssl(const elf_file& elf) {
+    boringssl_scan res;
+    auto& ev = res.evidence;
+    auto strings = find_marker_strings(elf);
+    if (strings.empty()) {
+        ev.push_back("BoringSSL: no string ending in \"" + std::string(marker_suffix) +
+                     "\" in loaded segments: not a static BoringSSL build");
+        return res;
+    }
+    res.marker_found = true;
+    for (const auto& [vaddr, text] : strings)
+        ev.push_back("found string " + text + " at " + hex(vaddr));
+
+    auto backend = make_arch_backend(elf.machine());
+    if (!backend) {
+        ev.push_back("BoringSSL is embedded, but machine " + std::to_string(elf.machine()) +
+                     " has no code backend yet (x86-64 only)");
+        return res;
+    }
+    std::string fde_note;
+    eh_frame_index fdes = eh_frame_index::load(elf, fde_note);
+    ev.push_back("function bounds: " + fde_note);
+
+    bool pic = elf.type() == ET_DYN;
+    size_t refs = 0, uncovered = 0, by_fde = 0, by_prologue = 0;
+    std::vector<ssl_function> fns;
+    for (const auto& [target, text] : strings) {
+        std::vector<uint64_t> fields;
+        for (const auto& seg : elf.segments()) {
+            if (seg.type != PT_LOAD || !(seg.flags & PF_X)) continue;
+            for_each_chunk(elf, seg.offset, seg.filesz, 8,
+                           [&](std::span<const uint8_t> bytes, uint64_t off) {
+                               backend->find_address_refs(bytes, off - seg.offset + seg.vaddr,
+                                                          target, pic, fields);
+                           });
+        }
+        std::sort(fields.begin(), fields.end());
+        fields.erase(std::unique(fields.begin(), fields.end()), fields.end());
+        std::set<uint64_t> seen;
+        for (uint64_t field : fields) {
+            auto range = fdes.find(field);
+            bool from_fde = range.has_value();
+            if (!range) range = guess_bounds(elf, *backend, field);
+            if (!range) {
+                ++uncovered;
+                continue;
+            }
+            if (!seen.insert(range->start).second) continue;
+            uint64_t size = range->end - range->start;
+            auto off = elf.vaddr_to_offset(range->start);
+            std::vector<uint8_t> code;
+            if (size > max_function_bytes || !off || !elf.read(*off, size, code)) continue;
+            ssl_function f;
+            f.from_fde = from_fde;
+            f.facts = backend->analyze_function(code, *range, target);
+            for (const auto& s : f.facts.sites) {
+                ++refs;
+                if (s.lib != err_lib_ssl || !s.reason) continue;
+                f.reasons.insert(*s.reason);
+                if (s.line) {
+                    auto [it, fresh] = f.line.emplace(*s.reason, *s.line);
+                    if (!fresh) it->second = std::min(it->second, *s.line);
+                }
+            }
+            if (f.facts.sites.empty()) continue;
+            ++(from_fde ? by_fde : by_prologue);
+            fns.push_back(std::move(f));
+        }
+    }
+    ev.push_back(std::to_string(refs) + " references in " + std::to_string(fns.size()) +
+                 " functions (" + backend->name() + "; bounds: " + std::to_string(by_fde) +
+                 " from FDEs, " + std::to_string(by_prologue) + " from prologue scan)" +
+                 (uncovered ? ", " + std::to_string(uncovered) + " byte matches in no function"
+                            : std::string()));
+    for (const auto& f : fns) ev.push_back("  function " + f.describe());
+
+    res.points = classify_boringssl_functions(elf, std::move(fns), ev);
+    if (res.points.empty())
+        ev.push_back("BoringSSL: embedded, but SSL_read/SSL_write could not be identified");
+    return res;
+}
+
+}  // namespace agentsight::tls

@@ -1,0 +1,39 @@
+// Where to attach TLS uprobes in one ELF file: exported/known symbols first,
+// then (for stripped, statically linked BoringSSL such as Bun's) a search by
+// properties that survive rebuilds. See docs/tls-discovery.md.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "pipeline/event.h"
+
+namespace agentsight::tls {
+
+struct tls_attach_point {
+    std::string function;  // e.g. "SSL_write", "gnutls_record_recv", "PR_Read"
+    agentsight::tls_lib lib = agentsight::tls_lib::openssl;
+    agentsight::tls_direction direction = agentsight::tls_direction::read;
+    // SSL_read_ex/SSL_write_ex: byte count via the size_t* 4th arg, ret 1 = success.
+    bool ex_variant = false;
+    uint64_t file_offset = 0;  // uprobe offset in this file (libbpf attach_uprobe func_offset)
+};
+
+struct tls_discovery_result {
+    std::string path;
+    std::vector<tls_attach_point> points;  // empty = nothing to attach
+    std::vector<std::string> evidence;     // human-readable lines for `agentsight tls --explain`
+    std::string error;  // non-empty when the file could not be analysed (not ELF, unreadable, ...)
+};
+
+struct discovery_options {
+    std::string cache_dir;  // "" = no cache; only the (slow) stripped-BoringSSL search is cached
+};
+
+// Symbols first (.dynsym then .symtab), then, if the file has no TLS symbols,
+// stripped BoringSSL detection. Never throws; safe on hostile input.
+tls_discovery_result discover_tls_functions(const std::string& path,
+                                            const discovery_options& opts = {});
+
+}  // namespace agentsight::tls
