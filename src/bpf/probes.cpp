@@ -66,7 +66,25 @@ result<std::unique_ptr<process_probe>> process_probe::load(const probe_config& c
     return p;
 }
 
-process_probe::~process_probe() { process_bpf__destroy(skel_); }
+namespace {
+
+// Takes every link out of a skeleton and detaches them together.
+void detach_skeleton_links(bpf_object_skeleton* s) {
+    if (!s) return;
+    std::vector<bpf_link*> links;
+    for (int i = 0; i < s->prog_cnt; ++i) {
+        links.push_back(*s->progs[i].link);
+        *s->progs[i].link = nullptr;
+    }
+    destroy_links_in_parallel(std::move(links));
+}
+
+}  // namespace
+
+process_probe::~process_probe() {
+    if (skel_) detach_skeleton_links(skel_->skeleton);
+    process_bpf__destroy(skel_);
+}
 
 status process_probe::attach() {
     if (int err = process_bpf__attach(skel_))

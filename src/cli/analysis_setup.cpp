@@ -1,9 +1,41 @@
+#include <cstdio>
+
+#include "analyzers/analysis.h"
+#include "analyzers/redact.h"
+#include "cli/fail.h"
 #include "cli/output.h"
+#include "server/live_sink.h"
+#include "server/ui_server.h"
+#include "sinks/sink_factory.h"
 
 namespace agentsight::cli {
 
-// Replaced by the analyzers' chain as soon as it lands (in progress).
-void add_analysis_stages(pipeline&, bool, bool) {}
-void add_export_sinks(pipeline&, capture_run_options&) {}
+void add_analysis_stages(pipeline& p, bool analyze, bool redact) {
+    if (analyze) {
+        for (auto& s : analyzers::make_analysis_stages(analyzers::analysis_options{.redact = redact})) p.add_stage(std::move(s));
+    } else if (redact) {
+        p.add_stage(std::make_unique<analyzers::redact_stage>());
+    }
+}
+
+std::shared_ptr<void> add_export_sinks(pipeline& p, capture_run_options& o) {
+    if (!o.otlp_endpoint.empty()) {
+        otlp_options opts;
+        opts.endpoint = o.otlp_endpoint;
+        opts.capture_content = o.otlp_content;
+        opts.agentsight_version = k_version;
+        p.add_sink(must(make_otlp_sink(std::move(opts))));
+    }
+    if (!o.ui) return nullptr;
+    auto store = std::make_shared<server::event_store>();
+    p.add_sink(std::make_unique<server::live_sink>(store));
+    auto ui = std::make_shared<server::ui_server>(
+        server::ui_options{.bind = o.ui_bind, .port = o.ui_port}, store);
+    if (auto st = ui->start(); !st) throw failure(st.message());
+    if (auto w = server::non_loopback_warning(o.ui_bind); !w.empty())
+        fprintf(stderr, "agentsight: warning: %s\n", w.c_str());
+    fprintf(stderr, "agentsight UI: %s\n", ui->url().c_str());
+    return ui;
+}
 
 }  // namespace agentsight::cli

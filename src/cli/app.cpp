@@ -26,7 +26,23 @@ int run(int argc, char** argv) {
     add(add_record_command);
     add(add_process_command);
     add(add_tls_command);
+    add(add_analyze_command);
+    add(add_export_command);
+    add(add_serve_command);
+    add(add_demo_command);
+    add(add_demo_agent_command);
+    add(add_mock_llm_command);
 
+    auto known = [&](const char* name) {
+        for (auto* sub : app.get_subcommands({}))
+            if (sub->check_name(name)) return true;
+        return false;
+    };
+    if (argc > 1 && argv[1][0] != '-' && !known(argv[1])) {
+        fprintf(stderr, "agentsight: unknown command '%s'\nRun 'agentsight --help' for usage.\n",
+                argv[1]);
+        return 2;
+    }
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

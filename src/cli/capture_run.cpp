@@ -102,7 +102,7 @@ int run_capture(capture_run_options& o) {
     add_analysis_stages(pipe, o.analyze, o.redact);
     pipe.add_sink(std::make_unique<kind_filter_sink>(o.kinds, must(open_output(o.output, o.format))));
     pipe.add_sink(make_counting_sink(counters));
-    add_export_sinks(pipe, o);
+    auto exporters = add_export_sinks(pipe, o);
 
     bounded_queue<event> queue(1 << 18);
     std::vector<std::string> notes;
@@ -112,7 +112,7 @@ int run_capture(capture_run_options& o) {
         if (!o.quiet) fprintf(stderr, "agentsight: %s\n", n.c_str());
 
     session_info session{new_session_id(), wall_clock_ns(), command_line(t), local_hostname(),
-                         "0.1.0"};
+                         k_version};
     if (o.kinds == output_kinds::everything) queue.try_push(make_session_start(session));
     analysis_loop analysis(queue, pipe);
 

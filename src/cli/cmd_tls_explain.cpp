@@ -12,7 +12,7 @@ int explain_tls(const std::string& path) {
     printf("%s\n", path.c_str());
     for (const auto& line : found.evidence) printf("  %s\n", line.c_str());
     if (!found.error.empty()) {
-        fprintf(stderr, "agentsight: %s: %s\n", path.c_str(), found.error.c_str());
+        fprintf(stderr, "agentsight: %s\n", found.error.c_str());
         return 1;
     }
     if (found.points.empty()) {

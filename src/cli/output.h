@@ -11,11 +11,14 @@
 
 namespace agentsight::cli {
 
+inline constexpr const char* k_version = "0.1.0";
+
 // By --format, else by extension: .db/.sqlite -> SQLite, otherwise JSON Lines.
 result<std::unique_ptr<sink>> open_output(const std::string& path, const std::string& format);
 // HTTP/LLM analyzers when `analyze`; redaction unless disabled (for every command).
 void add_analysis_stages(pipeline& p, bool analyze, bool redact);
-void add_export_sinks(pipeline& p, capture_run_options& o);
+// OTLP and the live UI; the returned handle keeps the UI server alive.
+std::shared_ptr<void> add_export_sinks(pipeline& p, capture_run_options& o);
 // Where stripped-binary TLS discovery results are cached between runs.
 std::string default_cache_dir();
 

@@ -136,6 +136,9 @@ int capture::on_record(const void* data, size_t size) {
                     if (r.type == process_event_type::exec) attacher_->on_exec(r.pid);
                     if (r.type == process_event_type::fork) attacher_->on_fork(r.pid, r.child_pid);
                     if (r.type == process_event_type::exit) attacher_->on_exit(r.pid);
+                    if (r.type == process_event_type::file_open && r.ret >= 0 &&
+                        tls_attacher::is_tls_library(r.path))
+                        attacher_->on_library_open(r.pid, r.path);
                 }
                 if (r.type == process_event_type::exit && r.count > 0) {
                     process_event s = r;  // what the rate limit dropped and never reported

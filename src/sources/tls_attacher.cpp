@@ -45,46 +45,30 @@ std::set<std::string> executable_files(int32_t pid) {
     return files;
 }
 
-// Where distributions put shared libraries, and the TLS libraries' names.
-constexpr const char* k_lib_dirs[] = {"/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu",
-                                      "/lib/aarch64-linux-gnu", "/usr/lib/aarch64-linux-gnu",
-                                      "/lib/riscv64-linux-gnu", "/usr/lib/riscv64-linux-gnu",
-                                      "/lib64", "/usr/lib64", "/usr/lib", "/lib"};
 constexpr const char* k_tls_libs[] = {"libssl.so", "libgnutls.so", "libnspr4.so"};
-
-std::vector<std::string> system_tls_library_paths() {
-    std::vector<std::string> out;
-    for (const char* dir : k_lib_dirs) {
-        std::error_code ec;
-        for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-            const std::string name = entry.path().filename();
-            for (const char* lib : k_tls_libs)
-                if (name.starts_with(lib)) out.push_back(entry.path());
-        }
-    }
-    return out;
-}
 
 }  // namespace
 
 tls_attacher::tls_attacher(bpf::tls_probe& probe, tls::discovery_options opts, bool pid_filter)
-    : probe_(probe), opts_(std::move(opts)), pid_filter_(pid_filter) {
-    for (const std::string& path : system_tls_library_paths()) {
-        struct stat st{};
-        if (stat(path.c_str(), &st) != 0) continue;
-        file_key key{uint64_t(st.st_dev), uint64_t(st.st_ino)};
-        bool seen = false;
-        for (auto& [k, p] : system_libs_) seen = seen || k == key;
-        if (seen || discover(key, path).points.empty()) continue;
-        system_libs_.emplace_back(key, path);
-    }
-    thread_ = std::thread([this] { run(); });
+    : probe_(probe), opts_(std::move(opts)), pid_filter_(pid_filter), thread_([this] { run(); }) {}
+
+bool tls_attacher::is_tls_library(const std::string& path) {
+    auto slash = path.rfind('/');
+    std::string_view name = std::string_view(path).substr(slash == std::string::npos ? 0 : slash + 1);
+    for (const char* lib : k_tls_libs)
+        if (name.starts_with(lib)) return true;
+    return false;
 }
 
 tls_attacher::~tls_attacher() {
     stop_ = true;
     queue_.close();
     thread_.join();
+    std::vector<bpf::link_ptr> links = std::move(global_links_);
+    for (auto& [pid, attachments] : by_pid_)
+        for (auto& a : attachments)
+            for (auto& l : a.links) links.push_back(std::move(l));
+    bpf::destroy_links_in_parallel(links);
 }
 
 void tls_attacher::request(request_t r) {
@@ -108,20 +92,25 @@ void tls_attacher::drain() {
 
 void tls_attacher::handle(const request_t& r) {
     switch (r.k) {
-        case kind::exec:
-            attach_system_libraries(r.pid);
-            scan(r.pid);
-            break;
         case kind::scan: scan(r.pid); break;
+        case kind::library: attach_path(r.pid, r.path); break;
         case kind::exit: {
-            std::lock_guard lock(mu_);
-            by_pid_.erase(r.pid);  // destroys the links: uprobes detach
+            std::vector<bpf::link_ptr> links;
+            {
+                std::lock_guard lock(mu_);
+                auto it = by_pid_.find(r.pid);
+                if (it == by_pid_.end()) break;
+                for (auto& a : it->second)
+                    for (auto& l : a.links) links.push_back(std::move(l));
+                by_pid_.erase(it);
+            }
+            bpf::destroy_links_in_parallel(links);
             break;
         }
     }
 }
 
-void tls_attacher::attach_now(int32_t pid) { handle({kind::exec, pid, 0}); }
+void tls_attacher::attach_now(int32_t pid) { handle({kind::scan, pid, 0, {}}); }
 
 bool tls_attacher::attached(int32_t pid, const file_key& key) const {
     if (!pid_filter_) return global_.contains(key);
@@ -132,15 +121,6 @@ bool tls_attacher::attached(int32_t pid, const file_key& key) const {
     return false;
 }
 
-void tls_attacher::attach_system_libraries(int32_t pid) {
-    for (const auto& [key, path] : system_libs_) {
-        {
-            std::lock_guard lock(mu_);
-            if (attached(pid, key)) continue;
-        }
-        attach_file(pid, key, path, discover(key, path));
-    }
-}
 
 const tls::tls_discovery_result& tls_attacher::discover(const file_key& key,
                                                         const std::string& path) {
@@ -156,20 +136,21 @@ const tls::tls_discovery_result& tls_attacher::discover(const file_key& key,
 }
 
 void tls_attacher::scan(int32_t pid) {
-    const std::string root = "/proc/" + std::to_string(pid) + "/root";
-    for (const std::string& file : executable_files(pid)) {
-        const std::string path = root + file;  // resolves inside containers too
-        struct stat st{};
-        if (stat(path.c_str(), &st) != 0) continue;
-        file_key key{uint64_t(st.st_dev), uint64_t(st.st_ino)};
-        {
-            std::lock_guard lock(mu_);
-            if (attached(pid, key)) continue;
-        }
-        const auto& found = discover(key, path);
-        if (found.points.empty()) continue;
-        attach_file(pid, key, path, found);
+    for (const std::string& file : executable_files(pid)) attach_path(pid, file);
+}
+
+void tls_attacher::attach_path(int32_t pid, const std::string& file) {
+    // Resolved through the process's root, so containers work too.
+    const std::string path = "/proc/" + std::to_string(pid) + "/root" + file;
+    struct stat st{};
+    if (stat(path.c_str(), &st) != 0) return;
+    file_key key{uint64_t(st.st_dev), uint64_t(st.st_ino)};
+    {
+        std::lock_guard lock(mu_);
+        if (attached(pid, key)) return;
     }
+    const auto& found = discover(key, path);
+    if (!found.points.empty()) attach_file(pid, key, path, found);
 }
 
 void tls_attacher::attach_file(int32_t pid, const file_key& key, const std::string& path,

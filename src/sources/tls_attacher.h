@@ -34,9 +34,15 @@ public:
     tls_attacher(bpf::tls_probe& probe, tls::discovery_options opts, bool pid_filter);
     ~tls_attacher();
 
-    void on_exec(int32_t pid) { request({kind::exec, pid, 0}); }
-    void on_mapping(int32_t pid) { request({kind::scan, pid, 0}); }
-    void on_fork(int32_t parent, int32_t child) { request({kind::exec, child, parent}); }
+    void on_exec(int32_t pid) { request({kind::scan, pid, 0, {}}); }
+    void on_mapping(int32_t pid) { request({kind::scan, pid, 0, {}}); }
+    void on_fork(int32_t parent, int32_t child) { request({kind::scan, child, parent, {}}); }
+    // A traced process opened a TLS library (ld.so or dlopen): attach to it
+    // now, before the library's first call, rather than after it is mapped.
+    void on_library_open(int32_t pid, std::string path) {
+        request({kind::library, pid, 0, std::move(path)});
+    }
+    static bool is_tls_library(const std::string& path);
     void on_exit(int32_t pid) { request({kind::exit, pid, 0}); }
     // Attaches synchronously (used before a launched command is released).
     void attach_now(int32_t pid);
@@ -48,11 +54,12 @@ public:
     std::vector<std::string> take_notes();
 
 private:
-    enum class kind { exec, scan, exit };
+    enum class kind { scan, library, exit };
     struct request_t {
         kind k;
         int32_t pid;
         int32_t parent;
+        std::string path;
     };
     struct file_key {
         uint64_t dev, ino;
@@ -67,7 +74,7 @@ private:
     void run();
     void handle(const request_t& r);
     void scan(int32_t pid);
-    void attach_system_libraries(int32_t pid);
+    void attach_path(int32_t pid, const std::string& file);
     bool attached(int32_t pid, const file_key& key) const;  // mu_ held
     const tls::tls_discovery_result& discover(const file_key& key, const std::string& path);
     void attach_file(int32_t pid, const file_key& key, const std::string& path,
@@ -81,10 +88,6 @@ private:
 
     mutable std::mutex mu_;  // guards everything below
     std::map<file_key, tls::tls_discovery_result> discovered_;
-    // The system's TLS libraries, found once at start. Attached per process at
-    // exec, before the process maps them: a uprobe registered on a file
-    // applies as soon as the file is mapped, so a later dlopen cannot race us.
-    std::vector<std::pair<file_key, std::string>> system_libs_;
     std::map<int32_t, std::vector<attachment>> by_pid_;
     std::set<file_key> global_;  // files attached for all processes (pid_filter_ == false)
     std::vector<bpf::link_ptr> global_links_;

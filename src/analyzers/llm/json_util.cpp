@@ -1,0 +1,57 @@
+#include "analyzers/llm/json_util.h"
+
+namespace agentsight::analyzers::llm {
+
+const json& member(const json& j, std::string_view key) {
+    static const json null_json;
+    if (!j.is_object()) return null_json;
+    auto it = j.find(key);
+    return it == j.end() ? null_json : *it;
+}
+
+std::string str(const json& j, std::string_view key) {
+    const json& v = member(j, key);
+    return v.is_string() ? v.get<std::string>() : std::string();
+}
+
+std::optional<int64_t> int_of(const json& j, std::string_view key) {
+    const json& v = member(j, key);
+    if (v.is_number_integer() || v.is_number_unsigned()) return v.get<int64_t>();
+    if (v.is_number_float()) return static_cast<int64_t>(v.get<double>());
+    return std::nullopt;
+}
+
+std::string text_of(const json& content) {
+    if (content.is_string()) return content.get<std::string>();
+    std::string out;
+    if (!content.is_array()) return out;
+    for (const auto& part : content) {
+        if (part.is_string()) {
+            out += part.get<std::string>();
+            continue;
+        }
+        const json& t = member(part, "text");
+        if (t.is_string()) out += t.get<std::string>();
+    }
+    return out;
+}
+
+json parse_json(std::string_view text) {
+    return json::parse(text, nullptr, false);
+}
+
+json parse_arguments(std::string_view text) {
+    if (text.empty()) return json::object();
+    json j = parse_json(text);
+    return j.is_discarded() ? json(std::string(text)) : j;
+}
+
+void set_if(json& obj, const char* key, const json& value) {
+    if (!value.is_null()) obj[key] = value;
+}
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+    return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+}  // namespace agentsight::analyzers::llm

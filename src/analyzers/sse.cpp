@@ -1,0 +1,98 @@
+#include "analyzers/sse.h"
+
+namespace agentsight::analyzers {
+
+void sse_parser::reset() {
+    line_.clear();
+    event_.clear();
+    data_.clear();
+    has_data_ = after_cr_ = started_ = overflow_ = false;
+}
+
+void sse_parser::feed(std::string_view chunk, const event_fn& on_event) {
+    if (!started_ && !chunk.empty()) {
+        // A UTF-8 BOM may open the stream; it can arrive split too, so only strip it whole.
+        if (line_.empty() && chunk.substr(0, 3) == "\xEF\xBB\xBF") chunk.remove_prefix(3);
+        started_ = true;
+    }
+    size_t i = 0;
+    if (after_cr_ && !chunk.empty()) {
+        after_cr_ = false;
+        if (chunk[0] == '\n') i = 1;
+    }
+    while (i < chunk.size()) {
+        size_t end = chunk.find_first_of("\r\n", i);
+        if (end == std::string_view::npos) {
+            if (line_.size() + (chunk.size() - i) > k_max_line) {
+                overflow_ = true;  // a runaway line: drop it rather than grow without bound
+                line_.clear();
+            } else {
+                line_.append(chunk.substr(i));
+            }
+            return;
+        }
+        std::string_view piece = chunk.substr(i, end - i);
+        if (line_.empty()) {
+            line(piece, on_event);
+        } else {
+            line_.append(piece);
+            line(line_, on_event);
+            line_.clear();
+        }
+        if (chunk[end] == '\r') {
+            if (end + 1 == chunk.size())
+                after_cr_ = true;
+            else if (chunk[end + 1] == '\n')
+                ++end;
+        }
+        i = end + 1;
+    }
+}
+
+void sse_parser::line(std::string_view l, const event_fn& on_event) {
+    if (overflow_) {
+        overflow_ = false;
+        return;
+    }
+    if (l.empty()) {
+        dispatch(on_event);
+        return;
+    }
+    if (l[0] == ':') return;  // comment / keep-alive
+    size_t colon = l.find(':');
+    std::string_view field = l.substr(0, colon);
+    std::string_view value;
+    if (colon != std::string_view::npos) {
+        value = l.substr(colon + 1);
+        if (!value.empty() && value[0] == ' ') value.remove_prefix(1);
+    }
+    if (field == "data") {
+        if (has_data_) data_.push_back('\n');
+        data_.append(value);
+        has_data_ = true;
+    } else if (field == "event") {
+        event_.assign(value);
+    }
+    // id and retry do not change what the stream says.
+}
+
+void sse_parser::dispatch(const event_fn& on_event) {
+    if (has_data_) on_event(event_.empty() ? std::string_view("message") : event_, data_);
+    event_.clear();
+    data_.clear();
+    has_data_ = false;
+}
+
+void sse_parser::finish(const event_fn& on_event) {
+    // A last line without its line ending still counts: providers ignore data that does not
+    // parse, so a cut-off JSON line costs nothing, while a complete one may carry usage.
+    if (!line_.empty()) {
+        std::string last;
+        last.swap(line_);
+        line(last, on_event);
+    }
+    dispatch(on_event);
+    after_cr_ = false;
+}
+
+}  // namespace agentsight::analyzers

@@ -1,0 +1,49 @@
+// `agentsight serve TRACE`: the web UI on a recorded trace.
+#include <csignal>
+#include <cstdio>
+#include <thread>
+
+#include "cli/commands.h"
+#include "cli/fail.h"
+#include "server/trace_loader.h"
+#include "server/ui_server.h"
+#include "sinks/trace_reader.h"
+
+namespace agentsight::cli {
+
+command_fn add_serve_command(CLI::App& app) {
+    struct opts {
+        std::string trace;
+        std::string bind = "127.0.0.1";
+        uint16_t port = 7395;
+    };
+    auto o = std::make_shared<opts>();
+    auto* cmd = app.add_subcommand("serve", "Serve the web UI on a recorded trace (.db or .jsonl)");
+    cmd->add_option("trace", o->trace, "Trace file")->required();
+    cmd->add_option("--port", o->port, "Port (0 = any free port)")->default_val(7395);
+    cmd->add_option("--bind", o->bind, "Bind address; beyond loopback only with care")
+        ->default_val("127.0.0.1");
+    return [o] {
+        auto reader = must(open_trace(o->trace));
+        auto store = std::make_shared<server::event_store>();
+        server::load_events(*store, [&](event& e) { return reader->next(e); });
+        if (reader->failure()) throw failure(reader->failure()->message);
+        // Block before the server's threads exist so only sigwait sees them.
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, SIGINT);
+        sigaddset(&set, SIGTERM);
+        pthread_sigmask(SIG_BLOCK, &set, nullptr);
+        server::ui_server ui({.bind = o->bind, .port = o->port}, store);
+        if (auto st = ui.start(); !st) throw failure(st.message());
+        if (auto w = server::non_loopback_warning(o->bind); !w.empty())
+            fprintf(stderr, "agentsight: warning: %s\n", w.c_str());
+        fprintf(stderr, "agentsight UI: %s\n", ui.url().c_str());
+        int sig = 0;
+        sigwait(&set, &sig);
+        ui.stop();
+        return 0;
+    };
+}
+
+}  // namespace agentsight::cli
