@@ -28,6 +28,7 @@ int run(int argc, char** argv) {
     add(add_tls_command);
     add(add_analyze_command);
     add(add_export_command);
+    add(add_report_command);
     add(add_serve_command);
     add(add_demo_command);
     add(add_demo_agent_command);

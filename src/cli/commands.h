@@ -19,6 +19,7 @@ command_fn add_export_command(CLI::App& app);
 command_fn add_serve_command(CLI::App& app);
 command_fn add_mock_llm_command(CLI::App& app);
 command_fn add_demo_agent_command(CLI::App& app);
+command_fn add_report_command(CLI::App& app);
 
 int explain_tls(const std::string& path);
 
