@@ -82,6 +82,9 @@ void add_capture_flags(CLI::App& cmd, capture_run_options& o) {
                    "File/network records per second per process before 'suppressed' records "
                    "(0 = unlimited)")
         ->default_val(5000);
+    cmd.add_option("--rate-burst", o.capture.probes.rate_burst,
+                   "Records a process may emit in a burst before the rate limit applies")
+        ->default_val(20000);
     cmd.add_flag("--no-redact", [&o](int64_t) { o.redact = false; },
                  "Do not redact API keys, auth headers and tokens (they are redacted by default)");
     cmd.add_flag("-q,--quiet", o.quiet, "No status line or summary on stderr");

@@ -64,7 +64,11 @@ void append_process(const process_event& e, std::string& out) {
         case t::bind:
         case t::listen:
         case t::accept:
-            w.field("family", e.family == 10 ? "inet6" : e.family == 2 ? "inet" : "unix");
+            // listen/accept carry no address: family stays empty there.
+            w.field("family", e.family == 10  ? "inet6"
+                              : e.family == 2 ? "inet"
+                              : e.family == 1 ? "unix"
+                                              : "");
             w.field("addr", e.addr);
             w.field("port", e.port);
             w.field("ret", e.ret);

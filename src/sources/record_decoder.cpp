@@ -119,7 +119,7 @@ result<decoded_record> decode_net(std::span<const uint8_t> b, const clock_offset
     process_event e = base_event(rec.h, type, clock);
     e.family = rec.family;
     e.addr = format_addr(rec.family, rec.addr);
-    e.port = rec.port;
+    e.port = rec.family == 2 || rec.family == 10 ? rec.port : 0;  // unix: bytes of the path
     e.ret = rec.ret;
     return decoded_record(std::move(e));
 }
