@@ -177,7 +177,7 @@ int handle_exec(struct bpf_raw_tracepoint_args *ctx)
     if (size > sizeof(*rec))
         return 0;
     rec->h.size = size;
-    submit(&events, rec, size);
+    submit_flags(&events, rec, size, cfg_wake_on_exec);
     return 0;
 }
 
@@ -303,7 +303,7 @@ static __always_inline int finish(__s64 ret)
             return 0;
         struct as_header rec = {};
         fill_header(&rec, AS_REC_MMAP_EXEC, sizeof(rec));
-        submit(&events, &rec, sizeof(rec));
+        submit_flags(&events, &rec, sizeof(rec), cfg_wake_on_exec);
         return 0;
     }
     if (!targ_all && !rate_allow(t))

@@ -103,10 +103,8 @@ static long emit_chunk(__u32 i, struct chunk_ctx *c)
         __builtin_memset(rec->data, 0, 8); /* page not present: send the gap, flagged by len */
     __u64 size = __builtin_offsetof(struct as_tls_data, data) + n;
     rec->h.size = size;
-    if (bpf_ringbuf_output(&tls_events, rec, size, 0) != 0) {
-        count_drop(AS_DROP_RINGBUF, 1);
+    if (!submit_flags(&tls_events, rec, size, false))
         count_drop(AS_DROP_TLS_BYTES, n);
-    }
     return 0;
 }
 
@@ -118,8 +116,7 @@ static __always_inline void emit_handshake(struct tls_call *call, __s64 ret)
     rec.latency_ns = rec.h.ts_ns - call->start_ns;
     rec.ret = (__s32)ret;
     rec.lib = AS_COOKIE_LIB(call->cookie);
-    if (bpf_ringbuf_output(&tls_events, &rec, sizeof(rec), 0) != 0)
-        count_drop(AS_DROP_RINGBUF, 1);
+    submit(&tls_events, &rec, sizeof(rec));
 }
 
 SEC("uretprobe")

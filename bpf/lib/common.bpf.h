@@ -66,11 +66,35 @@ static __always_inline void fill_header(struct as_header *h, __u16 type, __u32 s
     bpf_get_current_comm(h->comm, sizeof(h->comm));
 }
 
+/* Waking the reader costs an interrupt per record (a VM exit on our VMs,
+ * measured as most of the per-exec overhead). So records are written
+ * silently and user space polls every few ms; the reader is woken only when
+ * the ring is filling up, or for a record it must act on at once (`urgent`:
+ * an exec or library mapping that TLS attachment waits for). */
+const volatile __u8 cfg_wake_on_exec = 0;
+
+static __always_inline __u64 wakeup_flags(void *ring, bool urgent)
+{
+    if (urgent)
+        return BPF_RB_FORCE_WAKEUP;
+    __u64 avail = bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA);
+    __u64 size = bpf_ringbuf_query(ring, BPF_RB_RING_SIZE);
+    return avail > size / 8 ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+}
+
 /* Writes a finished record; counts the loss when the ring is full. */
+static __always_inline bool submit_flags(void *ring, void *rec, __u64 size, bool urgent)
+{
+    if (bpf_ringbuf_output(ring, rec, size, wakeup_flags(ring, urgent)) != 0) {
+        count_drop(AS_DROP_RINGBUF, 1);
+        return false;
+    }
+    return true;
+}
+
 static __always_inline void submit(void *ring, void *rec, __u64 size)
 {
-    if (bpf_ringbuf_output(ring, rec, size, 0) != 0)
-        count_drop(AS_DROP_RINGBUF, 1);
+    submit_flags(ring, rec, size, false);
 }
 
 #endif

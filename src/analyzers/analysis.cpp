@@ -2,11 +2,14 @@
 
 #include <algorithm>
 
+#include "analyzers/correlate.h"
+
 namespace agentsight::analyzers {
 
 std::vector<std::unique_ptr<stage>> make_analysis_stages(const analysis_options& opts) {
     std::vector<std::unique_ptr<stage>> stages;
     stages.push_back(std::make_unique<http_llm_analyzer>(opts.idle_timeout_ns));
+    stages.push_back(std::make_unique<correlator>(default_rules(), std::string()));
     if (opts.redact) stages.push_back(std::make_unique<redact_stage>(redact_options{true}));
     return stages;
 }

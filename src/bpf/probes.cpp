@@ -46,6 +46,7 @@ result<std::unique_ptr<process_probe>> process_probe::load(const probe_config& c
     std::strncpy(const_cast<char*>(ro->targ_comm), cfg.comm.c_str(), AS_COMM_LEN - 1);
     ro->cfg_rate_per_sec = cfg.rate_per_sec;
     ro->cfg_rate_burst = cfg.rate_burst;
+    ro->cfg_wake_on_exec = cfg.wake_on_exec;
     if (int err = bpf_map__set_max_entries(p->skel_->maps.events, cfg.process_ring_bytes))
         return error{"size ring buffer events: " + errno_message(err)};
 

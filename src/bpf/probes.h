@@ -28,6 +28,7 @@ struct probe_config {
     uint32_t rate_per_sec = 5000;
     uint32_t rate_burst = 20000;
     uint32_t tls_max_capture = 1u << 20;
+    bool wake_on_exec = false;  // TLS attachment needs execs at once
 };
 
 class process_probe {

@@ -1,14 +1,110 @@
-// `agentsight report TRACE`: being written (issue 7); registered so the CLI shape is fixed.
+// `agentsight report TRACE`: a readable summary of one recorded session (or --json). A trace
+// recorded without correlation (raw, or from an older build) is correlated here first.
+#include <cstdio>
+
+#include "analyzers/analysis.h"
+#include "analyzers/correlate.h"
+#include "analyzers/report.h"
 #include "cli/commands.h"
 #include "cli/fail.h"
+#include "sinks/trace_reader.h"
 
 namespace agentsight::cli {
 
+namespace {
+
+struct report_opts {
+    std::string trace, pricing, rules, working_dir;
+    bool json = false;
+};
+
+struct loaded_trace {
+    std::vector<event> events;
+    bool has_llm = false, has_tls = false, has_correlation = false;
+};
+
+loaded_trace load(const std::string& path) {
+    auto reader = must(open_trace(path));
+    loaded_trace t;
+    event e;
+    while (reader->next(e)) {
+        if (auto* d = std::get_if<derived_event>(&e)) {
+            t.has_llm = t.has_llm || d->type == "llm_call" || d->type == "http_exchange";
+            t.has_correlation = t.has_correlation || d->type == "tool_exec" || d->type == "alert";
+        }
+        t.has_tls = t.has_tls || std::holds_alternative<tls_event>(e);
+        t.events.push_back(std::move(e));
+    }
+    if (reader->failure()) throw failure(reader->failure()->message);
+    if (t.events.empty()) throw failure(path + ": no events in this trace");
+    return t;
+}
+
+// Runs `stages` over the events in order, ticking on event time like `analyze` does.
+std::vector<event> run_stages(std::vector<std::unique_ptr<stage>>& stages,
+                              std::vector<event> input) {
+    std::vector<event> out;
+    std::function<void(event, size_t)> run = [&](event e, size_t from) {
+        for (size_t i = from; i < stages.size(); ++i)
+            stages[i]->on_event(e, [&](event x) { run(std::move(x), i + 1); });
+        out.push_back(std::move(e));
+    };
+    uint64_t last_tick = 0;
+    for (auto& e : input) {
+        uint64_t ts = std::visit([](const auto& v) { return v.ts_ns; }, e);
+        if (ts > last_tick + 1'000'000'000ULL) {
+            for (size_t i = 0; i < stages.size(); ++i)
+                stages[i]->on_tick(ts, [&](event x) { run(std::move(x), i + 1); });
+            last_tick = ts;
+        }
+        run(std::move(e), 0);
+    }
+    for (size_t i = 0; i < stages.size(); ++i)
+        stages[i]->finish([&](event x) { run(std::move(x), i + 1); });
+    return out;
+}
+
+std::vector<event> correlated(loaded_trace t, const report_opts& o) {
+    if (t.has_correlation && o.rules.empty()) return std::move(t.events);
+    std::vector<std::unique_ptr<stage>> stages;
+    std::vector<event> input;
+    if (!t.has_llm && t.has_tls) {
+        // A raw capture: derive the LLM calls too (no redaction: nothing is written).
+        stages.push_back(std::make_unique<analyzers::http_llm_analyzer>(60'000'000'000ULL));
+    }
+    stages.push_back(must(analyzers::make_correlator({o.rules, o.working_dir})));
+    for (auto& e : t.events) {
+        // Re-correlating (--rules): earlier links and alerts are replaced, not doubled.
+        if (auto* d = std::get_if<derived_event>(&e); d && (d->type == "tool_exec" || d->type == "alert"))
+            continue;
+        input.push_back(std::move(e));
+    }
+    return run_stages(stages, std::move(input));
+}
+
+}  // namespace
+
 command_fn add_report_command(CLI::App& app) {
-    auto trace = std::make_shared<std::string>();
+    auto o = std::make_shared<report_opts>();
     auto* cmd = app.add_subcommand("report", "Summarize a recorded session");
-    cmd->add_option("trace", *trace, "Trace file (.db or .jsonl)")->required();
-    return [] () -> int { throw failure("report: not available in this build yet"); };
+    cmd->add_option("trace", o->trace, "Trace file (.db or .jsonl, '-' = stdin)")->required();
+    cmd->add_flag("--json", o->json, "Print the summary as one JSON document");
+    cmd->add_option("--pricing", o->pricing,
+                    "Token prices, JSON like data/pricing.json (default: built in)");
+    cmd->add_option("--rules", o->rules,
+                    "Alert rules merged over the built-in data/rules.json; re-correlates");
+    cmd->add_option("--workdir", o->working_dir,
+                    "The agent's working directory, for write_outside_workdir");
+    return [o]() -> int {
+        auto prices = must(analyzers::load_pricing(o->pricing));
+        auto events = correlated(load(o->trace), *o);
+        analyzers::report_builder builder(std::move(prices));
+        for (const auto& e : events) builder.add(e);
+        json report = builder.build(o->trace);
+        std::string text = o->json ? report.dump(2) + "\n" : analyzers::render_report(report, 80);
+        fwrite(text.data(), 1, text.size(), stdout);
+        return 0;
+    };
 }
 
 }  // namespace agentsight::cli

@@ -53,7 +53,8 @@ json stats_json(const capture_stats& s, const run_counters& c) {
                 {"ringbuf_drops", kernel_drops(s)},
                 {"rate_limited", s.process_drops[AS_DROP_RATE_LIMIT]},
                 {"tracked_map_full", s.process_drops[AS_DROP_TRACKED_FULL]},
-                {"tls_lost_bytes", s.tls_lost_bytes + s.tls_drops[AS_DROP_TLS_BYTES]},
+                {"tls_chunks", s.tls_chunks},
+                {"tls_lost_bytes", s.tls_drops[AS_DROP_TLS_BYTES]},
                 {"queue_drops", s.queue_drops},
                 {"decode_errors", s.decode_errors},
                 {"opens_aggregated", s.opens_aggregated},
@@ -65,15 +66,15 @@ void print_summary(const capture_stats& s, const run_counters& c) {
     fprintf(stderr,
             "agentsight: %llu events (%llu process, %llu tls), %llu LLM calls, %llu+%llu tokens\n"
             "agentsight: drops: ringbuf %llu, rate-limited %llu, queue %llu, tls bytes lost %llu, "
-            "decode errors %llu; TLS probes attached %llu (failed %llu)\n",
+            "decode errors %llu; TLS chunks %llu, probes attached %llu (failed %llu)\n",
             (unsigned long long)c.events.load(), (unsigned long long)c.process_events.load(),
             (unsigned long long)c.tls_events.load(), (unsigned long long)c.llm_calls.load(),
             (unsigned long long)c.input_tokens.load(), (unsigned long long)c.output_tokens.load(),
             (unsigned long long)kernel_drops(s),
             (unsigned long long)s.process_drops[AS_DROP_RATE_LIMIT],
             (unsigned long long)s.queue_drops,
-            (unsigned long long)(s.tls_lost_bytes + s.tls_drops[AS_DROP_TLS_BYTES]),
-            (unsigned long long)s.decode_errors, (unsigned long long)s.attach.probes_attached,
+            (unsigned long long)s.tls_drops[AS_DROP_TLS_BYTES], (unsigned long long)s.decode_errors,
+            (unsigned long long)s.tls_chunks, (unsigned long long)s.attach.probes_attached,
             (unsigned long long)s.attach.attach_failures);
 }
 

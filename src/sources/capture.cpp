@@ -45,6 +45,7 @@ result<std::unique_ptr<capture>> capture::start(const capture_options& opts,
     cfg.trace_all = t.trace_all();
     cfg.comm = t.comm;
     cfg.self_tgid = uint32_t(getpid());
+    cfg.wake_on_exec = opts.tls;
 
     auto proc = bpf::process_probe::load(cfg, notes);
     if (!proc) return error{proc.message()};
@@ -103,8 +104,11 @@ void capture::poll_loop() {
     auto emit = [this](process_event e) { push(std::move(e)); };
     auto last_flush = std::chrono::steady_clock::now();
     while (!stop_) {
-        int n = ring_buffer__poll(ring_.get(), 100);
+        // Most records are written without a wake-up (see bpf/lib/common.bpf.h):
+        // poll briefly, then drain whatever arrived silently.
+        int n = ring_buffer__poll(ring_.get(), 20);
         if (n < 0 && n != -EINTR) break;
+        ring_buffer__consume(ring_.get());
         if (auto now = std::chrono::steady_clock::now(); now - last_flush > std::chrono::seconds(1)) {
             opens_.flush_all(emit);
             opens_aggregated_ = opens_.absorbed();
@@ -153,6 +157,7 @@ int capture::on_record(const void* data, size_t size) {
             } else if constexpr (std::is_same_v<T, exec_mapping>) {
                 if (attacher_) attacher_->on_mapping(r.pid);
             } else if constexpr (std::is_same_v<T, tls_chunk>) {
+                tls_chunks_++;
                 if (reassembler_) reassembler_->add(r);
             } else {
                 push(std::move(r));
@@ -185,7 +190,8 @@ capture_stats capture::stats() const {
     s.queue_drops = out_.dropped();
     if (process_) s.process_drops = process_->drops();
     if (tls_) s.tls_drops = tls_->drops();
-    if (reassembler_) s.tls_lost_bytes = reassembler_->lost_bytes();
+    if (reassembler_) s.tls_gap_bytes = reassembler_->lost_bytes();
+    s.tls_chunks = tls_chunks_;
     s.opens_aggregated = opens_aggregated_;
     if (attacher_) s.attach = attacher_->stats();
     return s;

@@ -35,7 +35,8 @@ struct capture_stats {
     uint64_t queue_drops = 0;       // events the analysis side could not take in time
     bpf::drop_counts process_drops{};  // kernel: per bpf/events.h as_drop_kind
     bpf::drop_counts tls_drops{};
-    uint64_t tls_lost_bytes = 0;    // bytes missing from reassembled TLS calls
+    uint64_t tls_chunks = 0;        // TLS plaintext chunk records received
+    uint64_t tls_gap_bytes = 0;     // bytes missing from reassembled TLS calls (their `lost_bytes`)
     uint64_t opens_aggregated = 0;  // repeated opens folded into a later count
     tls_attacher_stats attach;
 };
@@ -76,7 +77,7 @@ private:
     open_aggregator opens_;  // capture thread only
 
     std::atomic<bool> stop_{false};
-    std::atomic<uint64_t> records_{0}, decode_errors_{0}, opens_aggregated_{0};
+    std::atomic<uint64_t> records_{0}, decode_errors_{0}, opens_aggregated_{0}, tls_chunks_{0};
     std::thread thread_;
 };
 

@@ -9,6 +9,9 @@
 
 #include "harness.h"
 
+// Plaintext bytes per chunk record (bpf/events.h AS_TLS_CHUNK).
+#define AS_CHUNK_FOR_TEST 16384
+
 namespace agentsight::test {
 namespace {
 
@@ -121,6 +124,54 @@ TEST_F(tls_capture, explain_rejects_non_elf) {
     std::string out = shell(std::string(AGENTSIGHT_BIN) + " tls --explain /etc/hostname 2>&1; echo rc=$?");
     EXPECT_NE(out.find("not an ELF"), std::string::npos) << out;
     EXPECT_NE(out.find("rc=1"), std::string::npos) << out;
+}
+
+}  // namespace
+}  // namespace agentsight::test
+
+namespace agentsight::test {
+namespace {
+
+uint64_t summary_number(const std::string& text, const std::string& label) {
+    auto at = text.find(label);
+    if (at == std::string::npos) return UINT64_MAX;
+    return std::stoull(text.substr(at + label.size()));
+}
+
+// A burst far larger than a 1 MiB ring: every chunk record is either
+// delivered or counted as lost, exactly, and so is every byte.
+TEST(tls_drops, burst_larger_than_ring_is_counted_exactly) {
+    REQUIRE_ROOT();
+    const std::string dir = "/tmp/agentsight-drops-" + std::to_string(getpid());
+    shell("mkdir -p " + dir + " && openssl req -x509 -newkey rsa:2048 -nodes -keyout " + dir +
+          "/k.pem -out " + dir + "/c.pem -days 1 -subj /CN=127.0.0.1 2>/dev/null");
+    shell("(openssl s_server -accept 127.0.0.1:18443 -cert " + dir + "/c.pem -key " + dir +
+          "/k.pem -quiet >/dev/null 2>&1 &) ; sleep 0.5");
+    constexpr int writes = 30;
+    constexpr int size = 1 << 20;
+    auto r = run_agentsight(
+        "tls --ringbuf-mb 1 -o " + dir + "/out.jsonl -- python3 -c \"import socket,ssl\n"
+        "c=ssl._create_unverified_context()\ns=c.wrap_socket(socket.create_connection(("
+        "'127.0.0.1',18443)))\nb=b'x'*" + std::to_string(size) + "\nfor i in range(" +
+        std::to_string(writes) + "): s.sendall(b)\ns.close()\"");
+    shell("pkill -f 'openssl s_server -accept 127.0.0.1:18443' || true");
+    ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
+    const uint64_t dropped = summary_number(r.stderr_text, "ringbuf ");
+    const uint64_t received = summary_number(r.stderr_text, "TLS chunks ");
+    const uint64_t lost_bytes = summary_number(r.stderr_text, "tls bytes lost ");
+    ASSERT_NE(received, UINT64_MAX) << r.stderr_text;
+    EXPECT_EQ(received + dropped, uint64_t(writes) * (size / AS_CHUNK_FOR_TEST)) << r.stderr_text;
+    EXPECT_GT(dropped, 0u) << "the burst should overflow a 1 MiB ring";
+    uint64_t captured = 0;
+    std::ifstream out(dir + "/out.jsonl");
+    std::string line;
+    while (std::getline(out, line)) {
+        json j = json::parse(line);
+        if (j["type"] == "tls" && j["direction"] == "write")
+            captured += j["data"].get<std::string>().size();
+    }
+    EXPECT_EQ(captured + lost_bytes, uint64_t(writes) * size);
+    shell("rm -rf " + dir);
 }
 
 }  // namespace

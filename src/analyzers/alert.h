@@ -1,0 +1,36 @@
+// The `alert` derived event: one place that fixes its shape (docs/correlation.md).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "pipeline/event.h"
+
+namespace agentsight::analyzers {
+
+// An event an alert points at: enough to find it again in the trace.
+struct alert_ref {
+    uint64_t ts_ns = 0;
+    std::string type;
+    int32_t pid = 0;
+};
+
+alert_ref ref_of(const process_event& e);
+
+struct alert {
+    uint64_t ts_ns = 0;
+    std::string rule;
+    std::string severity;
+    std::string message;
+    std::vector<int32_t> pids;
+    std::vector<alert_ref> refs;
+};
+
+derived_event to_event(const alert& a);
+
+// Helpers for messages: argv joined and clipped so one alert stays one readable line.
+std::string describe_argv(const std::vector<std::string>& argv, size_t max_chars = 160);
+std::string clip(std::string_view s, size_t max_chars);
+
+}  // namespace agentsight::analyzers

@@ -1,0 +1,256 @@
+// The alert rules of data/rules.json, applied as events pass.
+#include <algorithm>
+
+#include "analyzers/correlate.h"
+
+namespace agentsight::analyzers {
+
+namespace {
+
+constexpr size_t k_max_candidates = 8192;
+constexpr uint64_t k_host_wait_ns = 300'000'000'000ULL;  // an exchange can stream for minutes
+
+bool under(const std::string& path, const std::string& dir) {
+    if (dir.empty()) return false;
+    if (path == dir || dir == "/") return true;
+    return path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 &&
+           path[dir.size()] == '/';
+}
+
+// "/a/./b/../c" -> "/a/c", lexically: the paths are from another time and maybe another root.
+std::string normalize(const std::string& path) {
+    std::vector<std::string> parts;
+    size_t at = 0;
+    while (at <= path.size()) {
+        size_t next = path.find('/', at);
+        if (next == std::string::npos) next = path.size();
+        std::string part = path.substr(at, next - at);
+        if (part == "..") {
+            if (!parts.empty()) parts.pop_back();
+        } else if (!part.empty() && part != ".") {
+            parts.push_back(part);
+        }
+        at = next + 1;
+    }
+    std::string out;
+    for (const auto& p : parts) out += "/" + p;
+    return out.empty() ? "/" : out;
+}
+
+bool any_glob(const std::vector<std::string>& patterns, const std::string& a,
+              const std::string& b) {
+    return std::any_of(patterns.begin(), patterns.end(), [&](const std::string& p) {
+        return glob_match(p, a) || (!b.empty() && glob_match(p, b));
+    });
+}
+
+bool has_port(const std::vector<uint16_t>& ports, uint16_t port) {
+    return std::find(ports.begin(), ports.end(), port) != ports.end();
+}
+
+// "a.b.example.com" -> "example.com": a vendor's other hosts (telemetry, auth) are named by
+// its API host.
+std::string domain_of(const std::string& host) {
+    size_t last = host.rfind('.');
+    if (last == std::string::npos || last == 0) return host;
+    size_t prev = host.rfind('.', last - 1);
+    return prev == std::string::npos ? host : host.substr(prev + 1);
+}
+
+std::string who(const process_event& e) {
+    return e.comm + " (pid " + std::to_string(e.pid) + ")";
+}
+
+std::string failed_suffix(int64_t ret) {
+    return ret < 0 ? " (failed: " + std::to_string(ret) + ")" : "";
+}
+
+}  // namespace
+
+std::string correlator::resolve(const std::string& path, int32_t /*pid*/) const {
+    if (path.empty()) return path;
+    if (path[0] == '/') return normalize(path);
+    // Per-process cwd is not traced; the agent's own is the best guess for a relative path.
+    if (working_dir_.empty()) return path;
+    return normalize(working_dir_ + "/" + path);
+}
+
+void correlator::raise(alert a, const emit_fn& emit) { emit(event(to_event(a))); }
+
+void correlator::check_tamper(const process_event& e, const emit_fn& emit) {
+    if (e.type != process_event_type::bpf_call || !rules_.tamper.enabled) return;
+    if (!alerted_.insert("tamper|bpf|" + std::to_string(e.pid)).second) return;
+    raise({e.ts_ns, "tamper", rules_.tamper.severity,
+           "bpf() called by " + who(e) + " (command " + std::to_string(e.ret) +
+               "): it could blind or alter tracing",
+           {e.pid}, {ref_of(e)}},
+          emit);
+}
+
+void correlator::check_paths(const process_event& e, const emit_fn& emit) {
+    const std::string op = file_op(e);
+    if (op.empty()) return;
+    const bool write = is_write(e);
+    for (const std::string* raw : {&e.path, &e.new_path}) {
+        if (raw->empty()) continue;
+        const std::string abs = resolve(*raw, e.pid);
+        for (const auto& r : rules_.path_rules) {
+            if (r.on == "open" && e.type != process_event_type::file_open) continue;
+            if (r.on == "write" && !write) continue;
+            if (!any_glob(r.paths, *raw, abs) || any_glob(r.except, *raw, abs)) continue;
+            if (!alerted_.insert(r.rule + '\0' + std::to_string(e.pid) + '\0' + abs).second)
+                continue;
+            std::string what = r.message.empty() ? r.rule : r.message;
+            raise({e.ts_ns, r.rule, r.severity,
+                   what + ": " + op + " " + abs + " by " + who(e) + failed_suffix(e.ret),
+                   {e.pid}, {ref_of(e)}},
+                  emit);
+        }
+        if (!write || !rules_.write_outside_workdir.enabled || working_dir_.empty()) continue;
+        if (abs.empty() || abs[0] != '/' || under(abs, working_dir_)) continue;
+        if (any_glob(rules_.write_allow, *raw, abs)) continue;
+        if (!alerted_.insert("write_outside_workdir|" + abs).second) continue;
+        raise({e.ts_ns, "write_outside_workdir", rules_.write_outside_workdir.severity,
+               op + " " + abs + " outside the working directory " + working_dir_ + " by " +
+                   who(e) + failed_suffix(e.ret),
+               {e.pid}, {ref_of(e)}},
+              emit);
+    }
+}
+
+void correlator::check_llm_call(const json& b, uint64_t ts, const emit_fn& emit) {
+    if (!rules_.llm_error_burst.enabled || rules_.error_burst_count == 0) return;
+    const int status = b.value("status", 0);
+    auto err = b.find("error");
+    const bool has_error = err != b.end() && !err->is_null() &&
+                           !(err->is_string() && err->get<std::string>().empty());
+    if (status < 400 && !has_error) return;
+    const int32_t pid = b.value("pid", 0);
+    llm_errors_.push_back(ts);
+    llm_error_refs_.push_back({ts, "llm_call", pid});
+    while (!llm_errors_.empty() && llm_errors_.front() + rules_.error_burst_window_ns < ts) {
+        llm_errors_.pop_front();
+        llm_error_refs_.erase(llm_error_refs_.begin());
+    }
+    if (llm_errors_.size() < rules_.error_burst_count) return;
+    raise({ts, "llm_error_burst", rules_.llm_error_burst.severity,
+           std::to_string(llm_errors_.size()) + " failed LLM calls within " +
+               std::to_string(rules_.error_burst_window_ns / 1'000'000'000ULL) +
+               " s (last: status " + std::to_string(status) + ")",
+           {pid}, llm_error_refs_},
+          emit);
+    llm_errors_.clear();  // the next alert needs a fresh burst
+    llm_error_refs_.clear();
+}
+
+void correlator::check_tool_loop(const std::string& name, const json& input, const json& llm,
+                                 uint64_t ts, const emit_fn& emit) {
+    if (!rules_.tool_loop.enabled || rules_.tool_loop_count == 0 || name.empty()) return;
+    const std::string args = input.dump();
+    uint32_t n = ++tool_repeats_[name + '\0' + args];
+    if (n != rules_.tool_loop_count) return;
+    const int32_t pid = llm.value("pid", 0);
+    raise({ts, "tool_loop", rules_.tool_loop.severity,
+           name + " called " + std::to_string(n) + " times with the same input " + clip(args, 80),
+           {pid}, {{ts, "llm_call", pid}}},
+          emit);
+}
+
+void correlator::maybe_candidate(const process_event& e) {
+    if (!rules_.unexplained.enabled || is_agent(e.pid)) return;
+    const bool net = connect_counts(e) && e.port != 53;
+    if (e.type != process_event_type::exec && !is_write(e) && !net) return;
+    if (candidates_.size() >= k_max_candidates) candidates_.pop_front();
+    candidates_.push_back({e});
+}
+
+void correlator::judge_candidates(uint64_t now_ns, bool final, const emit_fn& emit) {
+    // Until the agent has made its first call nothing can be explained yet: hold on.
+    if (!final && first_answer_ts_ == 0) return;
+    while (!candidates_.empty()) {
+        const process_event e = candidates_.front().ev;
+        if (!final && e.ts_ns + rules_.unexplained_grace_ns > now_ns) break;
+        candidates_.pop_front();
+        if (is_agent(e.pid) || !owner_of(e.pid).empty() || !in_agent_tree(e.pid)) continue;
+        bool seen = false;
+        for (int32_t p = e.pid; p > 0 && !is_agent(p) && !seen; p = procs_.parent(p))
+            seen = flagged_.count(p) > 0;
+        if (seen) continue;
+        flagged_.insert(e.pid);
+        std::string what;
+        if (e.type == process_event_type::exec)
+            what = "exec " + describe_argv(e.argv.empty() ? std::vector{e.filename} : e.argv);
+        else if (e.type == process_event_type::connect)
+            what = "connect to " + e.addr + ":" + std::to_string(e.port);
+        else
+            what = file_op(e) + " " + resolve(e.path, e.pid);
+        const bool startup = first_answer_ts_ == 0 || e.ts_ns < first_answer_ts_;
+        raise({e.ts_ns, "unexplained", startup ? "info" : rules_.unexplained.severity,
+               what + " by " + who(e) + ": no tool call explains it" +
+                   (startup ? " (before the first LLM answer)" : ""),
+               {e.pid}, {ref_of(e)}},
+              emit);
+    }
+}
+
+bool correlator::host_named(const std::string& host) const {
+    if (host.empty()) return false;
+    if (named_hosts_.count(host)) return true;
+    if (std::any_of(rules_.host_allow.begin(), rules_.host_allow.end(),
+                    [&](const std::string& p) { return glob_match(p, host); }))
+        return true;
+    if (is_ip_literal(host)) return false;
+    const std::string d = domain_of(host);
+    return std::any_of(named_hosts_.begin(), named_hosts_.end(), [&](const std::string& n) {
+        return !is_ip_literal(n) && domain_of(n) == d;
+    });
+}
+
+void correlator::judge_host(tracked_connect& r, const emit_fn& emit) {
+    if (r.host_decided) return;
+    r.host_decided = true;
+    if (!rules_.unknown_host.enabled || has_port(rules_.host_ignore_ports, r.ev.port)) return;
+    if (!in_agent_tree(r.ev.pid) && !agents_.empty()) return;
+    std::string peer = r.ev.addr + ":" + std::to_string(r.ev.port);
+    if (!r.host.empty()) {
+        if (host_named(r.host) || host_named(r.ev.addr)) return;
+        peer = r.host + " (" + peer + ")";
+    } else {
+        // Without an exchange the name is unknown; a connection with no TLS at all is
+        // reported as opaque_connection instead.
+        if (!r.tls_seen || host_named(r.ev.addr)) return;
+    }
+    if (!alerted_.insert("unknown_host|" + peer).second) return;
+    raise({r.ev.ts_ns, "unknown_host", rules_.unknown_host.severity,
+           "connection to " + peer + " by " + who(r.ev) +
+               ": no LLM call or tool call named this host",
+           {r.ev.pid}, {ref_of(r.ev)}},
+          emit);
+}
+
+void correlator::judge_connects(uint64_t now_ns, bool final, const emit_fn& emit) {
+    for (auto& [id, r] : net_.records()) {
+        const uint64_t ts = r.ev.ts_ns;
+        if (!r.opaque_decided && (final || now_ns >= ts + rules_.opaque_wait_ns)) {
+            r.opaque_decided = true;
+            const bool skip = !rules_.opaque_connection.enabled || r.tls_seen ||
+                              talks_http_.count(r.ev.pid) ||
+                              has_port(rules_.opaque_ignore_ports, r.ev.port) ||
+                              (!in_agent_tree(r.ev.pid) && !agents_.empty());
+            const std::string peer = r.ev.addr + ":" + std::to_string(r.ev.port);
+            if (!skip && alerted_.insert("opaque|" + std::to_string(r.ev.pid) + peer).second) {
+                const proc_info* p = procs_.find(r.ev.pid);
+                std::string binary = p && !p->filename.empty() ? p->filename : r.ev.comm;
+                raise({ts, "opaque_connection", rules_.opaque_connection.severity,
+                       "connection to " + peer + " by " + who(r.ev) + " [" + binary +
+                           "]: no TLS plaintext or HTTP exchange was captured for it",
+                       {r.ev.pid}, {ref_of(r.ev)}},
+                      emit);
+            }
+        }
+        if (!r.host_decided && (final || now_ns >= ts + k_host_wait_ns)) judge_host(r, emit);
+    }
+    net_.drop_decided();
+}
+
+}  // namespace agentsight::analyzers

@@ -1,0 +1,210 @@
+// The terminal form of the report: sections of short lines, each clipped to the width.
+#include <cstdio>
+#include <ctime>
+
+#include "analyzers/alert.h"
+#include "analyzers/report.h"
+
+namespace agentsight::analyzers {
+
+namespace {
+
+constexpr size_t k_rows_per_section = 15;
+
+struct writer {
+    size_t width;
+    std::string out;
+
+    void line(const std::string& s = "") {
+        std::string flat;
+        for (char c : s) flat += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
+        out += clip(flat, width) + "\n";
+    }
+    void heading(const std::string& title, size_t n) {
+        line();
+        line(title + " (" + std::to_string(n) + ")");
+    }
+    void more(size_t shown, size_t total) {
+        if (total > shown) line("  ... " + std::to_string(total - shown) + " more (see --json)");
+    }
+};
+
+std::string fmt(const char* f, double v) {
+    char buf[64];
+    snprintf(buf, sizeof buf, f, v);
+    return buf;
+}
+
+std::string num(const json& v) {
+    if (v.is_number_unsigned() || v.is_number_integer()) return std::to_string(v.get<int64_t>());
+    if (v.is_number()) return fmt("%.0f", v.get<double>());
+    return "-";
+}
+
+std::string ms(const json& v) {
+    if (!v.is_number()) return "-";
+    double x = v.get<double>();
+    return x >= 1000 ? fmt("%.2f s", x / 1000) : fmt("%.0f ms", x);
+}
+
+std::string str(const json& b, const char* key) {
+    auto it = b.find(key);
+    return it != b.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+std::string utc(uint64_t ts) {
+    time_t secs = static_cast<time_t>(ts / 1'000'000'000ULL);
+    struct tm tm {};
+    gmtime_r(&secs, &tm);
+    char buf[32];
+    strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
+    return buf;
+}
+
+std::string pad(std::string s, size_t n) {
+    if (s.size() > n) s = clip(s, n);
+    return s + std::string(n - std::min(n, s.size()), ' ');
+}
+
+std::string lpad(const std::string& s, size_t n) {
+    return std::string(n - std::min(n, s.size()), ' ') + s;
+}
+
+std::string joined(const json& list, size_t max_chars = 120) {
+    std::vector<std::string> parts;
+    if (list.is_array())
+        for (const auto& v : list) parts.push_back(v.is_string() ? v.get<std::string>() : v.dump());
+    return describe_argv(parts, max_chars);
+}
+
+void session_section(writer& w, const json& r) {
+    const json& s = r["session"];
+    w.line("agentsight report: " + str(r, "trace"));
+    std::string command = s.contains("command") && s["command"].is_array()
+                              ? joined(s["command"])
+                              : str(s, "command");
+    if (!str(s, "session_id").empty() || !command.empty())
+        w.line("session " + str(s, "session_id") + (command.empty() ? "" : "  " + command));
+    w.line("  " + utc(s.value("start", uint64_t{0})) + ", " +
+           fmt("%.1f s", s.value("duration_s", 0.0)) + ", " + num(s["events"]) + " events");
+}
+
+void turns_section(writer& w, const json& turns) {
+    w.heading("Turns", turns.size());
+    size_t shown = 0;
+    for (const auto& t : turns) {
+        if (shown++ == k_rows_per_section) break;
+        w.line("  > " + str(t, "prompt"));
+        w.line("  < " + (t["answer"].is_string() ? t["answer"].get<std::string>() : "(no answer)"));
+    }
+    w.more(std::min(shown, k_rows_per_section), turns.size());
+}
+
+void llm_section(writer& w, const json& llm) {
+    w.heading("LLM calls", llm.value("calls", uint64_t{0}));
+    w.line("  " + pad("model", 26) + lpad("calls", 6) + lpad("err", 5) + lpad("input", 9) +
+           lpad("output", 8) + lpad("cache r/w", 14) + lpad("cost", 10));
+    auto row = [&](const std::string& name, const json& m, const json& cost) {
+        std::string cache = num(m["cache_read_tokens"]) + "/" + num(m["cache_creation_tokens"]);
+        w.line("  " + pad(name, 26) + lpad(num(m["calls"]), 6) + lpad(num(m["errors"]), 5) +
+               lpad(num(m["input_tokens"]), 9) + lpad(num(m["output_tokens"]), 8) +
+               lpad(cache, 14) + lpad(cost.is_number() ? fmt("$%.4f", cost.get<double>()) : "?", 10));
+    };
+    for (const auto& m : llm["models"]) row(str(m, "model"), m, m["cost_usd"]);
+    if (llm["models"].size() > 1) row("total", llm, llm["cost_usd"]);
+    if (!llm.value("cost_complete", true))
+        w.line("  ? = no price for this model in the pricing table (--pricing FILE)");
+    for (const char* key : {"ttft_ms", "duration_ms"}) {
+        const json& s = llm[key];
+        if (s.value("n", 0) == 0) continue;
+        w.line("  " + pad(std::string(key) == "ttft_ms" ? "TTFT" : "latency", 9) + "p50 " +
+               pad(ms(s["p50"]), 10) + "p90 " + pad(ms(s["p90"]), 10) + "max " + ms(s["max"]));
+    }
+}
+
+std::string tool_target(const json& t) {
+    if (!str(t, "target").empty()) return str(t, "target");
+    const json input = t.value("input", json());
+    for (const char* k : {"command", "cmd", "file_path", "path", "url", "query", "pattern"})
+        if (input.is_object() && input.contains(k))
+            return input[k].is_string() ? input[k].get<std::string>() : input[k].dump();
+    return input.is_null() ? "" : input.dump();
+}
+
+void tools_section(writer& w, const json& tools) {
+    w.heading("Tools", tools.size());
+    size_t shown = 0;
+    for (const auto& t : tools) {
+        if (shown++ == k_rows_per_section) break;
+        std::string status = str(t, "status").empty() ? "linked" : str(t, "status");
+        if (t.contains("exit_code") && t["exit_code"].is_number())
+            status += ", exit " + num(t["exit_code"]);
+        if (t.value("is_error", false)) status += ", error result";
+        w.line("  " + str(t, "tool_name") + "  " + tool_target(t));
+        w.line("      " + status + ", " + ms(t.value("duration_ms", json(0))) + ", pids " +
+               joined(t.value("pids", json::array()), 40));
+        std::vector<std::string> files, hosts;
+        for (const auto& f : t.value("files", json::array()))
+            files.push_back(f.is_string() ? f.get<std::string>()
+                                          : str(f, "op") + " " + str(f, "path"));
+        for (const auto& c : t.value("connections", json::array())) {
+            std::string h = str(c, "host");
+            hosts.push_back((h.empty() ? str(c, "addr") : h) + ":" + num(c.value("port", json(0))));
+        }
+        if (!files.empty()) w.line("      files " + describe_argv(files, 200));
+        if (!hosts.empty()) w.line("      hosts " + describe_argv(hosts, 200));
+    }
+    w.more(std::min(shown, k_rows_per_section), tools.size());
+}
+
+void processes_section(writer& w, const json& procs) {
+    w.heading("Processes spawned", procs.size());
+    size_t shown = 0;
+    for (const auto& p : procs) {
+        if (shown++ == k_rows_per_section) break;
+        std::string exit = p["exit_code"].is_number() ? "exit " + num(p["exit_code"]) : "running";
+        w.line("  " + lpad(num(p["pid"]), 7) + " " + pad(str(p, "comm"), 15) + " " +
+               pad(exit, 8) + " " + joined(p["argv"]));
+    }
+    w.more(std::min(shown, k_rows_per_section), procs.size());
+}
+
+void list_section(writer& w, const std::string& title, const json& rows, const char* key) {
+    w.heading(title, rows.size());
+    size_t shown = 0;
+    for (const auto& f : rows) {
+        if (shown++ == k_rows_per_section) break;
+        std::string n = num(f["count"]);
+        w.line("  " + lpad(n == "1" ? "" : n + "x", 6) + " " + str(f, key));
+    }
+    w.more(std::min(shown, k_rows_per_section), rows.size());
+}
+
+void alerts_section(writer& w, const json& alerts) {
+    w.heading("Alerts", alerts.size());
+    if (alerts.empty()) w.line("  none");
+    size_t shown = 0;
+    for (const auto& a : alerts) {
+        if (shown++ == 2 * k_rows_per_section) break;
+        w.line("  " + pad(str(a, "severity"), 8) + " " + str(a, "rule") + ": " + str(a, "message"));
+    }
+    w.more(std::min(shown, 2 * k_rows_per_section), alerts.size());
+}
+
+}  // namespace
+
+std::string render_report(const json& r, size_t width) {
+    writer w{width, {}};
+    session_section(w, r);
+    turns_section(w, r["turns"]);
+    llm_section(w, r["llm"]);
+    tools_section(w, r["tools"]);
+    processes_section(w, r["processes"]);
+    list_section(w, "Files read", r["files"]["read"], "path");
+    list_section(w, "Files written", r["files"]["written"], "path");
+    list_section(w, "Network destinations", r["network"], "peer");
+    alerts_section(w, r["alerts"]);
+    return w.out;
+}
+
+}  // namespace agentsight::analyzers

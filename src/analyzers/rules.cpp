@@ -1,0 +1,242 @@
+#include "analyzers/rules.h"
+
+#include <fstream>
+#include <sstream>
+
+namespace agentsight::analyzers {
+
+namespace {
+
+bool has_slash(std::string_view s) { return s.find('/') != std::string_view::npos; }
+
+bool glob_at(std::string_view p, std::string_view s) {
+    while (!p.empty()) {
+        if (p.substr(0, 2) == "**") {
+            std::string_view rest = p.substr(2);
+            // "**/" may also match no directory at all.
+            if (!rest.empty() && rest[0] == '/' && glob_at(rest.substr(1), s)) return true;
+            for (size_t i = 0; i <= s.size(); ++i)
+                if (glob_at(rest, s.substr(i))) return true;
+            return false;
+        }
+        if (p[0] == '*') {
+            for (size_t i = 0; i <= s.size(); ++i) {
+                if (glob_at(p.substr(1), s.substr(i))) return true;
+                if (i < s.size() && s[i] == '/') break;
+            }
+            return false;
+        }
+        if (s.empty()) return false;
+        if (p[0] == '?' ? s[0] == '/' : p[0] != s[0]) return false;
+        p.remove_prefix(1);
+        s.remove_prefix(1);
+    }
+    return s.empty();
+}
+
+struct reader {
+    const std::string& where;
+    std::string error;
+
+    const json* object(const json& parent, const char* key) {
+        auto it = parent.find(key);
+        if (it == parent.end()) return nullptr;
+        if (!it->is_object()) fail(std::string(key) + " must be an object");
+        return &*it;
+    }
+    void fail(const std::string& why) {
+        if (error.empty()) error = where + ": " + why;
+    }
+    template <typename T>
+    void number(const json& o, const char* key, T& out, double scale = 1) {
+        auto it = o.find(key);
+        if (it == o.end()) return;
+        if (!it->is_number() || it->get<double>() < 0) return fail(std::string(key) + " must be a number >= 0");
+        out = static_cast<T>(it->get<double>() * scale);
+    }
+    void strings(const json& o, const char* key, std::vector<std::string>& out) {
+        auto it = o.find(key);
+        if (it == o.end()) return;
+        if (!it->is_array()) return fail(std::string(key) + " must be a list of strings");
+        out.clear();
+        for (const auto& v : *it) {
+            if (!v.is_string()) return fail(std::string(key) + " must be a list of strings");
+            out.push_back(v.get<std::string>());
+        }
+    }
+    void ports(const json& o, const char* key, std::vector<uint16_t>& out) {
+        auto it = o.find(key);
+        if (it == o.end()) return;
+        out.clear();
+        if (!it->is_array()) return fail(std::string(key) + " must be a list of ports");
+        for (const auto& v : *it) {
+            if (!v.is_number_unsigned() || v.get<uint64_t>() > 65535)
+                return fail(std::string(key) + " must be a list of ports");
+            out.push_back(static_cast<uint16_t>(v.get<uint64_t>()));
+        }
+    }
+    void severity(const json& o, std::string& out, const std::string& rule) {
+        auto it = o.find("severity");
+        if (it == o.end()) return;
+        std::string s = it->is_string() ? it->get<std::string>() : "";
+        if (s != "info" && s != "warning" && s != "critical")
+            return fail(rule + ": severity must be info, warning or critical");
+        out = s;
+    }
+    void toggle(const json& o, rule_switch& out, const std::string& rule) {
+        if (auto it = o.find("enabled"); it != o.end()) {
+            if (!it->is_boolean()) return fail(rule + ": enabled must be true or false");
+            out.enabled = it->get<bool>();
+        }
+        severity(o, out.severity, rule);
+    }
+};
+
+void read_switches(reader& r, const json& rules, rule_set& out) {
+    static const char* known[] = {"unexplained",  "write_outside_workdir", "unknown_host",
+                                  "opaque_connection", "tool_loop", "llm_error_burst", "tamper"};
+    for (const auto& [name, body] : rules.items()) {
+        bool ok = false;
+        for (const char* k : known) ok = ok || name == k;
+        if (!ok) return r.fail("unknown rule '" + name + "' under rules");
+        if (!body.is_object()) return r.fail("rules." + name + " must be an object");
+    }
+    auto with = [&](const char* name, auto&& fn) {
+        if (auto it = rules.find(name); it != rules.end()) fn(*it);
+    };
+    constexpr double s = 1e9, ms = 1e6;
+    with("unexplained", [&](const json& o) {
+        r.toggle(o, out.unexplained, "unexplained");
+        r.number(o, "grace_ms", out.unexplained_grace_ns, ms);
+    });
+    with("write_outside_workdir", [&](const json& o) {
+        r.toggle(o, out.write_outside_workdir, "write_outside_workdir");
+        r.strings(o, "allow", out.write_allow);
+    });
+    with("unknown_host", [&](const json& o) {
+        r.toggle(o, out.unknown_host, "unknown_host");
+        r.strings(o, "allow", out.host_allow);
+        r.ports(o, "ignore_ports", out.host_ignore_ports);
+    });
+    with("opaque_connection", [&](const json& o) {
+        r.toggle(o, out.opaque_connection, "opaque_connection");
+        r.number(o, "wait_s", out.opaque_wait_ns, s);
+        r.ports(o, "ignore_ports", out.opaque_ignore_ports);
+    });
+    with("tool_loop", [&](const json& o) {
+        r.toggle(o, out.tool_loop, "tool_loop");
+        r.number(o, "count", out.tool_loop_count);
+    });
+    with("llm_error_burst", [&](const json& o) {
+        r.toggle(o, out.llm_error_burst, "llm_error_burst");
+        r.number(o, "count", out.error_burst_count);
+        r.number(o, "window_s", out.error_burst_window_ns, s);
+    });
+    with("tamper", [&](const json& o) { r.toggle(o, out.tamper, "tamper"); });
+}
+
+void read_path_rules(reader& r, const json& list, std::vector<path_rule>& out) {
+    if (!list.is_array()) return r.fail("path_rules must be a list");
+    for (const auto& o : list) {
+        if (!o.is_object() || !o.contains("rule") || !o["rule"].is_string())
+            return r.fail("each path_rules entry needs a \"rule\" name");
+        path_rule p;
+        p.rule = o["rule"].get<std::string>();
+        r.severity(o, p.severity, p.rule);
+        if (auto it = o.find("on"); it != o.end()) {
+            p.on = it->is_string() ? it->get<std::string>() : "";
+            if (p.on != "open" && p.on != "write" && p.on != "any")
+                return r.fail(p.rule + ": on must be open, write or any");
+        }
+        if (auto it = o.find("message"); it != o.end() && it->is_string()) p.message = *it;
+        r.strings(o, "paths", p.paths);
+        r.strings(o, "except", p.except);
+        p.paths = expand_home(p.paths);
+        p.except = expand_home(p.except);
+        out.push_back(std::move(p));
+    }
+}
+
+result<rule_set> build(const json& doc, const std::string& where) {
+    rule_set out;
+    reader r{where, {}};
+    if (!doc.is_object()) return error{where + ": not a JSON object"};
+    r.number(doc, "tool_timeout_s", out.tool_timeout_ns, 1e9);
+    if (const json* rules = r.object(doc, "rules")) read_switches(r, *rules, out);
+    if (auto it = doc.find("path_rules"); it != doc.end()) read_path_rules(r, *it, out.path_rules);
+    out.write_allow = expand_home(out.write_allow);
+    if (!r.error.empty()) return error{r.error};
+    return out;
+}
+
+json parse_text(std::string_view text, const std::string& where, std::string& err) {
+    try {
+        return json::parse(text);
+    } catch (const json::exception& e) {
+        err = where + ": not valid JSON (" + e.what() + ")";
+        return nullptr;
+    }
+}
+
+}  // namespace
+
+bool glob_match(std::string_view pattern, std::string_view path) {
+    if (!has_slash(pattern)) {
+        size_t slash = path.rfind('/');
+        if (slash != std::string_view::npos) path.remove_prefix(slash + 1);
+    }
+    return glob_at(pattern, path);
+}
+
+std::vector<std::string> expand_home(const std::vector<std::string>& patterns) {
+    std::vector<std::string> out;
+    for (const auto& p : patterns) {
+        if (p.rfind("~/", 0) == 0) {
+            out.push_back("/root" + p.substr(1));
+            out.push_back("/home/*" + p.substr(1));
+        } else {
+            out.push_back(p);
+        }
+    }
+    return out;
+}
+
+result<rule_set> parse_rules(const json& user, const std::string& where) {
+    std::string err;
+    json doc = parse_text(default_rules_text(), "built-in rules", err);
+    if (!err.empty()) return error{err};
+    if (user.is_null()) return build(doc, "built-in rules");
+    if (!user.is_object()) return error{where + ": not a JSON object"};
+    json patch = user;
+    json extra = json::array();
+    if (auto it = patch.find("path_rules"); it != patch.end()) {
+        extra = *it;
+        patch.erase("path_rules");
+    }
+    bool replace = patch.value("replace_path_rules", false);
+    patch.erase("replace_path_rules");
+    doc.merge_patch(patch);
+    if (!extra.is_array()) return error{where + ": path_rules must be a list"};
+    if (replace) doc["path_rules"] = json::array();
+    for (auto& r : extra) doc["path_rules"].push_back(r);
+    return build(doc, where);
+}
+
+result<rule_set> load_rules(const std::string& path) {
+    if (path.empty()) return parse_rules(nullptr, "");
+    std::ifstream f(path, std::ios::binary);
+    if (!f) return error{path + ": cannot open rules file"};
+    std::stringstream ss;
+    ss << f.rdbuf();
+    std::string err;
+    json user = parse_text(ss.str(), path, err);
+    if (!err.empty()) return error{err};
+    return parse_rules(user, path);
+}
+
+rule_set default_rules() {
+    auto r = parse_rules(nullptr, "");
+    return r ? r.value() : rule_set{};
+}
+
+}  // namespace agentsight::analyzers

@@ -1,0 +1,49 @@
+// A compiled-in copy of data/rules.json, so the binary needs no data files. The unit test
+// rules_default_matches_file fails when the two differ: edit the file, then paste it here.
+#include "analyzers/rules.h"
+
+namespace agentsight::analyzers {
+
+std::string_view default_rules_text() {
+    static constexpr std::string_view text = R"rules({
+  "_doc": [
+    "agentsight alert rules (docs/correlation.md). A file given with --rules is merged over",
+    "these defaults: objects under 'rules' are merged key by key, so {\"rules\":{\"tool_loop\":",
+    "{\"count\":5}}} changes one number; 'path_rules' entries are appended to the defaults",
+    "unless 'replace_path_rules' is true. Globs: * (not /), ** (any, also /), ?, a pattern",
+    "without / matches the file name, ~/ means /root/ or /home/*/."
+  ],
+  "tool_timeout_s": 30,
+  "rules": {
+    "unexplained": {"enabled": true, "severity": "warning", "grace_ms": 2000},
+    "write_outside_workdir": {
+      "enabled": true,
+      "severity": "warning",
+      "allow": ["/tmp/**", "/var/tmp/**", "/dev/**", "/proc/**", "/run/user/**",
+                "~/.claude/**", "~/.claude.json*", "~/.cache/**", "~/.npm/**",
+                "~/.config/**", "~/.local/**", "~/.gemini/**", "~/.codex/**"]
+    },
+    "unknown_host": {"enabled": true, "severity": "warning", "allow": [], "ignore_ports": [53]},
+    "opaque_connection": {"enabled": true, "severity": "warning", "wait_s": 5,
+                          "ignore_ports": [53]},
+    "tool_loop": {"enabled": true, "severity": "warning", "count": 3},
+    "llm_error_burst": {"enabled": true, "severity": "warning", "count": 3, "window_s": 60},
+    "tamper": {"enabled": true, "severity": "critical"}
+  },
+  "path_rules": [
+    {"rule": "sensitive_read", "severity": "critical", "on": "open",
+     "message": "credential file opened",
+     "paths": ["~/.ssh/**", "~/.aws/**", "~/.gnupg/**", "~/.netrc", "~/.docker/config.json",
+               "~/.kube/config", "~/.config/gcloud/**", "~/.git-credentials", ".env", ".env.*",
+               "*.pem", "id_rsa*", "id_ed25519*", "/etc/shadow", "/etc/gshadow", "/etc/sudoers"],
+     "except": ["~/.ssh/known_hosts*", "~/.ssh/config", ".env.example", ".env.sample"]},
+    {"rule": "tamper", "severity": "critical", "on": "write",
+     "message": "write to kernel tracing or BPF state",
+     "paths": ["/sys/kernel/tracing/**", "/sys/kernel/debug/tracing/**", "/sys/fs/bpf/**"]}
+  ]
+}
+)rules";
+    return text;
+}
+
+}  // namespace agentsight::analyzers
