@@ -12,6 +12,7 @@ command_fn add_process_command(CLI::App& app) {
     return [o] {
         o->capture.tls = false;
         o->kinds = output_kinds::process_only;
+        o->format = "jsonl";  // raw event streams are always JSON Lines
         return run_capture(*o);
     };
 }
@@ -27,6 +28,7 @@ command_fn add_tls_command(CLI::App& app) {
     return [o, explain] {
         if (!explain->empty()) return explain_tls(*explain);
         o->kinds = output_kinds::tls_only;
+        o->format = "jsonl";
         return run_capture(*o);
     };
 }

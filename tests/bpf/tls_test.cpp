@@ -83,6 +83,21 @@ TEST_F(tls_capture, gnutls_cli) {
         << r.stderr_text;
 }
 
+TEST_F(tls_capture, nss_tstclnt) {
+    REQUIRE_ROOT();
+    const std::string db = "/tmp/agentsight-nssdb-" + std::to_string(getpid());
+    shell("rm -rf " + db + " && mkdir " + db + " && certutil -N -d sql:" + db +
+          " --empty-password && printf 'GET /nss-probe HTTP/1.1\\r\\nHost: x\\r\\n"
+          "Connection: close\\r\\n\\r\\n' > " + db + "/req");
+    std::string port = url_.substr(url_.rfind(':') + 1);
+    auto r = run_agentsight("tls -q -- sh -c 'timeout 10 tstclnt -d sql:" + db +
+                            " -h 127.0.0.1 -p " + port + " -o < " + db + "/req >/dev/null 2>&1'");
+    shell("rm -rf " + db);
+    EXPECT_NE(writes_of(r.events, "nss").find("GET /nss-probe HTTP/1.1"), std::string::npos)
+        << r.stderr_text;
+    EXPECT_NE(reads_of(r.events).find("HTTP/1.1 404"), std::string::npos);
+}
+
 TEST_F(tls_capture, one_mebibyte_post_is_byte_exact) {
     REQUIRE_ROOT();
     const std::string body_path = "/tmp/agentsight-1m-" + std::to_string(getpid());
