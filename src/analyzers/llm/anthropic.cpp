@@ -137,6 +137,23 @@ class stream_parser final : public response_parser {
     std::map<int64_t, size_t> tool_index_;  // content block index -> tool_calls slot
 };
 
+// Claude Code puts context into <system-reminder> text blocks of the user
+// turn; the prompt the person typed is the text outside them.
+std::string typed_text(const json& message) {
+    const json& content = member(message, "content");
+    if (content.is_string()) return content.get<std::string>();
+    std::string out;
+    if (content.is_array())
+        for (const auto& block : content) {
+            if (str(block, "type") != "text") continue;
+            std::string text = str(block, "text");
+            if (text.starts_with("<system-reminder>")) continue;
+            if (!out.empty()) out += "\n";
+            out += text;
+        }
+    return out;
+}
+
 class anthropic_messages final : public provider {
   public:
     std::string_view name() const override { return "anthropic"; }
@@ -158,9 +175,11 @@ class anthropic_messages final : public provider {
         if (const json& ms = member(body, "messages"); ms.is_array())
             for (const auto& m : ms) {
                 json msg = message_of(m, out);
-                if (msg["role"] == "user" && !msg.contains("tool_results") &&
-                    !msg["content"].get<std::string>().empty())
-                    out.user_prompt = msg["content"].get<std::string>();
+                if (msg["role"] == "user" && !msg.contains("tool_results")) {
+                    std::string typed = typed_text(m);
+                    if (typed.empty()) typed = msg["content"].get<std::string>();
+                    if (!typed.empty()) out.user_prompt = std::move(typed);
+                }
                 messages.push_back(std::move(msg));
             }
         r["messages"] = std::move(messages);
