@@ -46,8 +46,7 @@ struct {
     __type(value, struct as_tls_data);
 } chunk_scratch SEC(".maps");
 
-SEC("uprobe")
-int BPF_KPROBE(tls_enter, void *conn, void *buf, __u64 num, void *out_len)
+static __always_inline int on_enter(struct pt_regs *ctx, void *conn, void *buf, void *out_len)
 {
     if (!tracked_self(bpf_get_current_pid_tgid() >> 32))
         return 0;
@@ -62,6 +61,21 @@ int BPF_KPROBE(tls_enter, void *conn, void *buf, __u64 num, void *out_len)
     __u64 key = call_key(call.cookie);
     bpf_map_update_elem(&calls, &key, &call, BPF_ANY);
     return 0;
+}
+
+/* Two copies of each program: perf-event uprobes everywhere, and uprobe_multi
+ * links (kernel 6.6+: one link per file and process, detached in one step)
+ * where the kernel has them; user space loads only the copy it uses. */
+SEC("uprobe")
+int BPF_KPROBE(tls_enter, void *conn, void *buf, __u64 num, void *out_len)
+{
+    return on_enter(ctx, conn, buf, out_len);
+}
+
+SEC("uprobe")
+int BPF_KPROBE(tls_enter_multi, void *conn, void *buf, __u64 num, void *out_len)
+{
+    return on_enter(ctx, conn, buf, out_len);
 }
 
 struct chunk_ctx {
@@ -119,8 +133,7 @@ static __always_inline void emit_handshake(struct tls_call *call, __s64 ret)
     submit(&tls_events, &rec, sizeof(rec));
 }
 
-SEC("uretprobe")
-int BPF_KRETPROBE(tls_exit, long ret)
+static __always_inline int on_return(struct pt_regs *ctx, long ret)
 {
     __u64 key = call_key(bpf_get_attach_cookie(ctx));
     struct tls_call *found = bpf_map_lookup_elem(&calls, &key);
@@ -160,4 +173,16 @@ int BPF_KRETPROBE(tls_exit, long ret)
     __u32 chunks = (c.captured + AS_TLS_CHUNK - 1) / AS_TLS_CHUNK;
     bpf_loop(chunks, emit_chunk, &c, 0);
     return 0;
+}
+
+SEC("uretprobe")
+int BPF_KRETPROBE(tls_exit, long ret)
+{
+    return on_return(ctx, ret);
+}
+
+SEC("uretprobe")
+int BPF_KRETPROBE(tls_exit_multi, long ret)
+{
+    return on_return(ctx, ret);
 }

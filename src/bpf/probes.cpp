@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include <bpf/bpf.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "bpf/features.h"
@@ -24,6 +25,38 @@ drop_counts read_drops(bpf_map* map) {
         for (uint64_t v : per_cpu) out[k] += v;
     }
     return out;
+}
+
+// Not in Debian 12's linux/bpf.h: the uprobe_multi attach type and the
+// link_create layout for it (kernel 6.6+ ABI).
+constexpr int k_trace_uprobe_multi = 48;
+static_assert(BPF_TRACE_KPROBE_MULTI == 42, "bpf_attach_type numbering");
+constexpr uint32_t k_uprobe_multi_return = 1;
+
+struct link_create_uprobe_multi {
+    uint32_t prog_fd;
+    uint32_t target_fd;
+    uint32_t attach_type;
+    uint32_t flags;
+    uint64_t path;
+    uint64_t offsets;
+    uint64_t ref_ctr_offsets;
+    uint64_t cookies;
+    uint32_t cnt;
+    uint32_t multi_flags;
+    uint32_t pid;
+    uint32_t pad;
+};
+
+// Loads a two-instruction program with the uprobe_multi attach type.
+bool kernel_has_uprobe_multi() {
+    const bpf_insn insns[] = {{0xb7, 0, 0, 0, 0}, {0x95, 0, 0, 0, 0}};  // r0 = 0; exit
+    LIBBPF_OPTS(bpf_prog_load_opts, opts,
+                .expected_attach_type = static_cast<bpf_attach_type>(k_trace_uprobe_multi));
+    int fd = bpf_prog_load(BPF_PROG_TYPE_KPROBE, nullptr, "GPL", insns, 2, &opts);
+    if (fd < 0) return false;
+    close(fd);
+    return true;
 }
 
 // "tp/syscalls/sys_enter_openat" -> {"syscalls", "sys_enter_openat"}
@@ -120,6 +153,16 @@ result<std::unique_ptr<tls_probe>> tls_probe::load(const probe_config& cfg, int 
     p->skel_->rodata->cfg_max_capture = cfg.tls_max_capture;
     if (int err = bpf_map__set_max_entries(p->skel_->maps.tls_events, cfg.tls_ring_bytes))
         return error{"size ring buffer tls_events: " + errno_message(err)};
+    p->multi_ = cfg.uprobe_multi && kernel_has_uprobe_multi();
+    auto* s = p->skel_;
+    for (auto* prog : {s->progs.tls_enter_multi, s->progs.tls_exit_multi}) {
+        if (p->multi_)
+            bpf_program__set_expected_attach_type(
+                prog, static_cast<bpf_attach_type>(k_trace_uprobe_multi));
+        bpf_program__set_autoload(prog, p->multi_);
+    }
+    bpf_program__set_autoload(s->progs.tls_enter, !p->multi_);
+    bpf_program__set_autoload(s->progs.tls_exit, !p->multi_);
     // One tracked tree for both objects: the process programs maintain it.
     if (int err = bpf_map__reuse_fd(p->skel_->maps.tracked, tracked_fd))
         return error{"share tracked map with tls: " + errno_message(err)};
@@ -144,6 +187,30 @@ result<link_ptr> tls_probe::attach(const std::string& path, uint64_t offset, int
                          return std::string(b);
                      }() + " (pid " + std::to_string(pid) + "): " + errno_message(errno)};
     return link_ptr(link);
+}
+
+result<unique_fd> tls_probe::attach_multi(const std::string& path,
+                                          const std::vector<uint64_t>& offsets,
+                                          const std::vector<uint64_t>& cookies, int pid, bool ret) {
+    // The kernel's union bpf_attr is larger than this view; it wants zeros beyond.
+    union {
+        link_create_uprobe_multi view;
+        char whole[256];
+    } attr{};
+    auto& v = attr.view;
+    v.prog_fd = bpf_program__fd(ret ? skel_->progs.tls_exit_multi : skel_->progs.tls_enter_multi);
+    v.attach_type = k_trace_uprobe_multi;
+    v.path = reinterpret_cast<uint64_t>(path.c_str());
+    v.offsets = reinterpret_cast<uint64_t>(offsets.data());
+    v.cookies = reinterpret_cast<uint64_t>(cookies.data());
+    v.cnt = uint32_t(offsets.size());
+    v.multi_flags = ret ? k_uprobe_multi_return : 0;
+    v.pid = pid < 0 ? 0 : uint32_t(pid);
+    int fd = int(syscall(__NR_bpf, BPF_LINK_CREATE, &attr, sizeof attr));
+    if (fd < 0)
+        return error{std::string("attach uprobe_multi ") + (ret ? "return " : "") + "at " + path +
+                     " (pid " + std::to_string(pid) + "): " + errno_message(errno)};
+    return unique_fd(fd);
 }
 
 int tls_probe::ring_fd() const { return bpf_map__fd(skel_->maps.tls_events); }

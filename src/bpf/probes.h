@@ -29,6 +29,7 @@ struct probe_config {
     uint32_t rate_burst = 20000;
     uint32_t tls_max_capture = 1u << 20;
     bool wake_on_exec = false;  // TLS attachment needs execs at once
+    bool uprobe_multi = true;   // use uprobe_multi links when the kernel has them
 };
 
 class process_probe {
@@ -57,12 +58,17 @@ public:
     // pid -1 = every process mapping the file.
     result<link_ptr> attach(const std::string& path, uint64_t offset, int pid, uint64_t cookie,
                             bool ret);
+    // One uprobe_multi link for many offsets of a file (kernel 6.6+).
+    bool has_multi() const { return multi_; }
+    result<unique_fd> attach_multi(const std::string& path, const std::vector<uint64_t>& offsets,
+                                   const std::vector<uint64_t>& cookies, int pid, bool ret);
     int ring_fd() const;
     drop_counts drops() const;
 
 private:
     tls_probe() = default;
     struct tls_bpf* skel_ = nullptr;
+    bool multi_ = false;
 };
 
 }  // namespace agentsight::bpf

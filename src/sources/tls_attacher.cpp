@@ -64,11 +64,22 @@ tls_attacher::~tls_attacher() {
     stop_ = true;
     queue_.close();
     thread_.join();
-    std::vector<bpf::link_ptr> links = std::move(global_links_);
+    std::vector<attachment> all = std::move(global_attachments_);
     for (auto& [pid, attachments] : by_pid_)
-        for (auto& a : attachments)
-            for (auto& l : a.links) links.push_back(std::move(l));
+        for (auto& a : attachments) all.push_back(std::move(a));
+    detach(all);
+}
+
+void tls_attacher::detach(std::vector<attachment>& gone) {
+    std::vector<bpf::link_ptr> links;
+    std::vector<std::thread> closers;
+    for (auto& a : gone) {
+        for (auto& l : a.links) links.push_back(std::move(l));
+        for (auto& fd : a.multi) closers.emplace_back([f = std::move(fd)]() mutable { f.reset(); });
+    }
     bpf::destroy_links_in_parallel(links);
+    for (auto& t : closers) t.join();
+    gone.clear();
 }
 
 void tls_attacher::request(request_t r) {
@@ -95,16 +106,15 @@ void tls_attacher::handle(const request_t& r) {
         case kind::scan: scan(r.pid); break;
         case kind::library: attach_path(r.pid, r.path); break;
         case kind::exit: {
-            std::vector<bpf::link_ptr> links;
+            std::vector<attachment> gone;
             {
                 std::lock_guard lock(mu_);
                 auto it = by_pid_.find(r.pid);
                 if (it == by_pid_.end()) break;
-                for (auto& a : it->second)
-                    for (auto& l : a.links) links.push_back(std::move(l));
+                gone = std::move(it->second);
                 by_pid_.erase(it);
             }
-            bpf::destroy_links_in_parallel(links);
+            detach(gone);
             break;
         }
     }
@@ -155,20 +165,44 @@ void tls_attacher::attach_path(int32_t pid, const std::string& file) {
 
 void tls_attacher::attach_file(int32_t pid, const file_key& key, const std::string& path,
                                const tls::tls_discovery_result& found) {
-    attachment a{key, {}};
-    for (const auto& p : found.points) {
-        uint64_t cookie = AS_COOKIE(lib_code(p.lib), dir_code(p.direction), p.ex_variant);
+    attachment a{key, {}, {}};
+    const int target = pid_filter_ ? pid : -1;
+    // Both kinds of attach report a vanished process as ESRCH: nothing to trace.
+    auto failed = [&](const std::string& message, uint64_t n) {
+        std::lock_guard lock(mu_);
+        if (errno == ESRCH) return true;
+        stats_.attach_failures += n;
+        notes_.push_back(message);
+        return false;
+    };
+    if (probe_.has_multi()) {
+        std::vector<uint64_t> offsets, cookies;
+        for (const auto& p : found.points) {
+            offsets.push_back(p.file_offset);
+            cookies.push_back(AS_COOKIE(lib_code(p.lib), dir_code(p.direction), p.ex_variant));
+        }
         for (bool ret : {false, true}) {
-            auto link = probe_.attach(path, p.file_offset, pid_filter_ ? pid : -1, cookie, ret);
+            auto link = probe_.attach_multi(path, offsets, cookies, target, ret);
+            if (!link) {
+                if (failed(link.message(), offsets.size())) return;
+                continue;
+            }
+            a.multi.push_back(std::move(*link));
             std::lock_guard lock(mu_);
-            if (link) {
+            stats_.probes_attached += offsets.size();
+        }
+    } else {
+        for (const auto& p : found.points) {
+            uint64_t cookie = AS_COOKIE(lib_code(p.lib), dir_code(p.direction), p.ex_variant);
+            for (bool ret : {false, true}) {
+                auto link = probe_.attach(path, p.file_offset, target, cookie, ret);
+                if (!link) {
+                    if (failed(link.message(), 1)) return;
+                    continue;
+                }
                 a.links.push_back(std::move(*link));
+                std::lock_guard lock(mu_);
                 stats_.probes_attached++;
-            } else if (errno == ESRCH) {
-                return;  // the process already exited: nothing left to trace
-            } else {
-                stats_.attach_failures++;
-                notes_.push_back(link.message());
             }
         }
     }
@@ -177,7 +211,7 @@ void tls_attacher::attach_file(int32_t pid, const file_key& key, const std::stri
         by_pid_[pid].push_back(std::move(a));
     } else {
         global_.insert(key);
-        for (auto& l : a.links) global_links_.push_back(std::move(l));
+        global_attachments_.push_back(std::move(a));
     }
 }
 

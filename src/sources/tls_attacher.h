@@ -67,7 +67,8 @@ private:
     };
     struct attachment {
         file_key file;
-        std::vector<bpf::link_ptr> links;
+        std::vector<bpf::link_ptr> links;   // perf-event uprobes: one per function and kind
+        std::vector<bpf::unique_fd> multi;  // uprobe_multi: entry and return for the file
     };
 
     void request(request_t r);
@@ -75,6 +76,7 @@ private:
     void handle(const request_t& r);
     void scan(int32_t pid);
     void attach_path(int32_t pid, const std::string& file);
+    static void detach(std::vector<attachment>& gone);
     bool attached(int32_t pid, const file_key& key) const;  // mu_ held
     const tls::tls_discovery_result& discover(const file_key& key, const std::string& path);
     void attach_file(int32_t pid, const file_key& key, const std::string& path,
@@ -90,7 +92,7 @@ private:
     std::map<file_key, tls::tls_discovery_result> discovered_;
     std::map<int32_t, std::vector<attachment>> by_pid_;
     std::set<file_key> global_;  // files attached for all processes (pid_filter_ == false)
-    std::vector<bpf::link_ptr> global_links_;
+    std::vector<attachment> global_attachments_;
     tls_attacher_stats stats_;
     std::vector<std::string> notes_;
 
