@@ -2,13 +2,16 @@
 
 namespace agentsight::analyzers {
 
-alert_ref ref_of(const process_event& e) { return {e.ts_ns, to_string(e.type), e.pid}; }
+alert_ref ref_of(const process_event& e) {
+    return {e.ts_ns, to_string(e.type), e.pid};
+}
 
 derived_event to_event(const alert& a) {
     json refs = json::array();
-    for (const auto& r : a.refs) refs.push_back({{"ts", r.ts_ns}, {"type", r.type}, {"pid", r.pid}});
-    json body = {{"type", "alert"},        {"ts", a.ts_ns},           {"rule", a.rule},
-                 {"severity", a.severity}, {"message", a.message},    {"pids", a.pids},
+    for (const auto& r : a.refs)
+        refs.push_back({{"ts", r.ts_ns}, {"type", r.type}, {"pid", r.pid}});
+    json body = {{"type", "alert"},        {"ts", a.ts_ns},        {"rule", a.rule},
+                 {"severity", a.severity}, {"message", a.message}, {"pids", a.pids},
                  {"refs", std::move(refs)}};
     return derived_event{"alert", a.ts_ns, std::move(body)};
 }

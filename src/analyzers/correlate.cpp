@@ -74,9 +74,7 @@ std::string file_op(const process_event& e) {
 }
 
 correlator::correlator(rule_set rules, std::string working_dir)
-    : rules_(std::move(rules)),
-      working_dir_(std::move(working_dir)),
-      net_(rules_.opaque_wait_ns) {}
+    : rules_(std::move(rules)), working_dir_(std::move(working_dir)), net_(rules_.opaque_wait_ns) {}
 
 result<std::unique_ptr<correlator>> make_correlator(const correlator_options& opts) {
     auto rules = load_rules(opts.rules_path);

@@ -29,7 +29,7 @@ struct correlator_options {
 };
 
 class correlator : public stage {
-public:
+  public:
     correlator(rule_set rules, std::string working_dir);
     std::string_view name() const override { return "correlate"; }
     void on_event(event& e, const emit_fn& emit) override;
@@ -38,7 +38,7 @@ public:
 
     const std::string& working_dir() const { return working_dir_; }
 
-private:
+  private:
     struct pending_tool {
         std::string call_id, tool_name, target_text;
         tool_target target;
@@ -107,8 +107,8 @@ private:
     std::unordered_set<int32_t> talks_http_;  // pids with an llm_call/http_exchange
     std::unordered_set<int32_t> flagged_;     // pids already alerted as unexplained
     std::set<std::string> named_hosts_;
-    std::map<std::string, pending_tool> tools_;  // open tool calls by call id
-    std::deque<std::string> tool_order_;         // call ids by arrival
+    std::map<std::string, pending_tool> tools_;       // open tool calls by call id
+    std::deque<std::string> tool_order_;              // call ids by arrival
     std::unordered_map<int32_t, std::string> owner_;  // pid -> the tool call that caused it
     std::unordered_set<std::string> done_tools_;
     std::deque<candidate> candidates_;

@@ -75,15 +75,20 @@ std::string correlator::resolve(const std::string& path, int32_t /*pid*/) const 
     return normalize(working_dir_ + "/" + path);
 }
 
-void correlator::raise(alert a, const emit_fn& emit) { emit(event(to_event(a))); }
+void correlator::raise(alert a, const emit_fn& emit) {
+    emit(event(to_event(a)));
+}
 
 void correlator::check_tamper(const process_event& e, const emit_fn& emit) {
     if (e.type != process_event_type::bpf_call || !rules_.tamper.enabled) return;
     if (!alerted_.insert("tamper|bpf|" + std::to_string(e.pid)).second) return;
-    raise({e.ts_ns, "tamper", rules_.tamper.severity,
+    raise({e.ts_ns,
+           "tamper",
+           rules_.tamper.severity,
            "bpf() called by " + who(e) + " (command " + std::to_string(e.ret) +
                "): it could blind or alter tracing",
-           {e.pid}, {ref_of(e)}},
+           {e.pid},
+           {ref_of(e)}},
           emit);
 }
 
@@ -101,19 +106,25 @@ void correlator::check_paths(const process_event& e, const emit_fn& emit) {
             if (!alerted_.insert(r.rule + '\0' + std::to_string(e.pid) + '\0' + abs).second)
                 continue;
             std::string what = r.message.empty() ? r.rule : r.message;
-            raise({e.ts_ns, r.rule, r.severity,
+            raise({e.ts_ns,
+                   r.rule,
+                   r.severity,
                    what + ": " + op + " " + abs + " by " + who(e) + failed_suffix(e.ret),
-                   {e.pid}, {ref_of(e)}},
+                   {e.pid},
+                   {ref_of(e)}},
                   emit);
         }
         if (!write || !rules_.write_outside_workdir.enabled || working_dir_.empty()) continue;
         if (abs.empty() || abs[0] != '/' || under(abs, working_dir_)) continue;
         if (any_glob(rules_.write_allow, *raw, abs)) continue;
         if (!alerted_.insert("write_outside_workdir|" + abs).second) continue;
-        raise({e.ts_ns, "write_outside_workdir", rules_.write_outside_workdir.severity,
-               op + " " + abs + " outside the working directory " + working_dir_ + " by " +
-                   who(e) + failed_suffix(e.ret),
-               {e.pid}, {ref_of(e)}},
+        raise({e.ts_ns,
+               "write_outside_workdir",
+               rules_.write_outside_workdir.severity,
+               op + " " + abs + " outside the working directory " + working_dir_ + " by " + who(e) +
+                   failed_suffix(e.ret),
+               {e.pid},
+               {ref_of(e)}},
               emit);
     }
 }
@@ -122,8 +133,8 @@ void correlator::check_llm_call(const json& b, uint64_t ts, const emit_fn& emit)
     if (!rules_.llm_error_burst.enabled || rules_.error_burst_count == 0) return;
     const int status = b.value("status", 0);
     auto err = b.find("error");
-    const bool has_error = err != b.end() && !err->is_null() &&
-                           !(err->is_string() && err->get<std::string>().empty());
+    const bool has_error =
+        err != b.end() && !err->is_null() && !(err->is_string() && err->get<std::string>().empty());
     if (status < 400 && !has_error) return;
     const int32_t pid = b.value("pid", 0);
     llm_errors_.push_back(ts);
@@ -133,11 +144,14 @@ void correlator::check_llm_call(const json& b, uint64_t ts, const emit_fn& emit)
         llm_error_refs_.erase(llm_error_refs_.begin());
     }
     if (llm_errors_.size() < rules_.error_burst_count) return;
-    raise({ts, "llm_error_burst", rules_.llm_error_burst.severity,
+    raise({ts,
+           "llm_error_burst",
+           rules_.llm_error_burst.severity,
            std::to_string(llm_errors_.size()) + " failed LLM calls within " +
                std::to_string(rules_.error_burst_window_ns / 1'000'000'000ULL) +
                " s (last: status " + std::to_string(status) + ")",
-           {pid}, llm_error_refs_},
+           {pid},
+           llm_error_refs_},
           emit);
     llm_errors_.clear();  // the next alert needs a fresh burst
     llm_error_refs_.clear();
@@ -150,9 +164,12 @@ void correlator::check_tool_loop(const std::string& name, const json& input, con
     uint32_t n = ++tool_repeats_[name + '\0' + args];
     if (n != rules_.tool_loop_count) return;
     const int32_t pid = llm.value("pid", 0);
-    raise({ts, "tool_loop", rules_.tool_loop.severity,
+    raise({ts,
+           "tool_loop",
+           rules_.tool_loop.severity,
            name + " called " + std::to_string(n) + " times with the same input " + clip(args, 80),
-           {pid}, {{ts, "llm_call", pid}}},
+           {pid},
+           {{ts, "llm_call", pid}}},
           emit);
 }
 
@@ -185,10 +202,13 @@ void correlator::judge_candidates(uint64_t now_ns, bool final, const emit_fn& em
         else
             what = file_op(e) + " " + resolve(e.path, e.pid);
         const bool startup = first_answer_ts_ == 0 || e.ts_ns < first_answer_ts_;
-        raise({e.ts_ns, "unexplained", startup ? "info" : rules_.unexplained.severity,
+        raise({e.ts_ns,
+               "unexplained",
+               startup ? "info" : rules_.unexplained.severity,
                what + " by " + who(e) + ": no tool call explains it" +
                    (startup ? " (before the first LLM answer)" : ""),
-               {e.pid}, {ref_of(e)}},
+               {e.pid},
+               {ref_of(e)}},
               emit);
     }
 }
@@ -221,10 +241,13 @@ void correlator::judge_host(tracked_connect& r, const emit_fn& emit) {
         if (!r.tls_seen || host_named(r.ev.addr)) return;
     }
     if (!alerted_.insert("unknown_host|" + peer).second) return;
-    raise({r.ev.ts_ns, "unknown_host", rules_.unknown_host.severity,
+    raise({r.ev.ts_ns,
+           "unknown_host",
+           rules_.unknown_host.severity,
            "connection to " + peer + " by " + who(r.ev) +
                ": no LLM call or tool call named this host",
-           {r.ev.pid}, {ref_of(r.ev)}},
+           {r.ev.pid},
+           {ref_of(r.ev)}},
           emit);
 }
 
@@ -241,10 +264,13 @@ void correlator::judge_connects(uint64_t now_ns, bool final, const emit_fn& emit
             if (!skip && alerted_.insert("opaque|" + std::to_string(r.ev.pid) + peer).second) {
                 const proc_info* p = procs_.find(r.ev.pid);
                 std::string binary = p && !p->filename.empty() ? p->filename : r.ev.comm;
-                raise({ts, "opaque_connection", rules_.opaque_connection.severity,
+                raise({ts,
+                       "opaque_connection",
+                       rules_.opaque_connection.severity,
                        "connection to " + peer + " by " + who(r.ev) + " [" + binary +
                            "]: no TLS plaintext or HTTP exchange was captured for it",
-                       {r.ev.pid}, {ref_of(r.ev)}},
+                       {r.ev.pid},
+                       {ref_of(r.ev)}},
                       emit);
             }
         }

@@ -16,15 +16,15 @@ namespace agentsight::analyzers {
 
 struct tracked_connect {
     process_event ev;
-    std::string conn;      // the TLS session paired with it, "" if none
+    std::string conn;       // the TLS session paired with it, "" if none
     bool tls_seen = false;  // the pid used TLS within the wait after this connect
-    std::string host;      // Host / :authority of an exchange on `conn`
+    std::string host;       // Host / :authority of an exchange on `conn`
     bool opaque_decided = false;
     bool host_decided = false;
 };
 
 class connect_tracker {
-public:
+  public:
     explicit connect_tracker(uint64_t tls_wait_ns) : wait_ns_(tls_wait_ns) {}
 
     void on_connect(const process_event& e);
@@ -36,7 +36,7 @@ public:
     // Drops records whose verdicts are both made.
     void drop_decided();
 
-private:
+  private:
     uint64_t wait_ns_;
     uint64_t next_id_ = 1;
     std::map<uint64_t, tracked_connect> records_;

@@ -18,9 +18,9 @@ bool contains(std::string_view s, std::string_view part) {
 }
 
 bool is_shell_tool(const std::string& n) {
-    static const char* names[] = {"bash", "shell", "run_shell_command", "exec_command",
-                                  "execute_command", "run_command", "local_shell", "terminal",
-                                  "run_terminal_cmd"};
+    static const char* names[] = {"bash",         "shell",           "run_shell_command",
+                                  "exec_command", "execute_command", "run_command",
+                                  "local_shell",  "terminal",        "run_terminal_cmd"};
     for (const char* s : names)
         if (n == s) return true;
     return contains(n, "bash") || contains(n, "shell");
@@ -40,7 +40,8 @@ std::string string_at(const json& input, std::initializer_list<const char*> keys
         if (it->is_array()) {  // Codex: {"command": ["bash", "-lc", "ls"]}
             std::string joined;
             for (const auto& part : *it)
-                if (part.is_string()) joined += (joined.empty() ? "" : " ") + part.get<std::string>();
+                if (part.is_string())
+                    joined += (joined.empty() ? "" : " ") + part.get<std::string>();
             return joined;
         }
     }
@@ -73,7 +74,10 @@ void collect_hosts(const json& v, std::vector<std::string>& out) {
     }
 }
 
-bool boundary(char c) { return std::isspace(static_cast<unsigned char>(c)) || contains(";&|()`<>", std::string_view(&c, 1)); }
+bool boundary(char c) {
+    return std::isspace(static_cast<unsigned char>(c)) ||
+           contains(";&|()`<>", std::string_view(&c, 1));
+}
 
 }  // namespace
 
@@ -138,8 +142,9 @@ std::string host_of_url(std::string_view url) {
 bool is_ip_literal(std::string_view host) {
     if (host.empty()) return false;
     if (host.find(':') != std::string_view::npos) return true;  // IPv6
-    return std::all_of(host.begin(), host.end(),
-                       [](char c) { return c == '.' || std::isdigit(static_cast<unsigned char>(c)); });
+    return std::all_of(host.begin(), host.end(), [](char c) {
+        return c == '.' || std::isdigit(static_cast<unsigned char>(c));
+    });
 }
 
 tool_target classify_tool(std::string_view name, const json& input) {
@@ -154,8 +159,8 @@ tool_target classify_tool(std::string_view name, const json& input) {
         t.command = normalize_command(command);
     } else if (!url.empty() || is_fetch_tool(n)) {
         t.kind = t.hosts.empty() ? tool_kind::other : tool_kind::fetch;
-    } else if (auto p = string_at(input, {"file_path", "path", "absolute_path", "notebook_path",
-                                          "filename"});
+    } else if (auto p = string_at(
+                   input, {"file_path", "path", "absolute_path", "notebook_path", "filename"});
                !p.empty()) {
         t.kind = tool_kind::file;
         while (p.size() > 1 && p.back() == '/') p.pop_back();

@@ -58,9 +58,8 @@ bool process_table::descends_from(int32_t pid, int32_t ancestor) const {
 }
 
 void process_table::prune(uint64_t before_ns) {
-    std::erase_if(procs_, [&](const auto& kv) {
-        return kv.second.exited && kv.second.exit_ts < before_ns;
-    });
+    std::erase_if(
+        procs_, [&](const auto& kv) { return kv.second.exited && kv.second.exit_ts < before_ns; });
 }
 
 }  // namespace agentsight::analyzers

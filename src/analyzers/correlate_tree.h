@@ -26,7 +26,7 @@ struct proc_info {
 };
 
 class process_table {
-public:
+  public:
     // Returns the pid's entry after applying `e` (a fork also creates the child's).
     proc_info& observe(const process_event& e);
     const proc_info* find(int32_t pid) const;
@@ -37,7 +37,7 @@ public:
     void prune(uint64_t before_ns);
     size_t size() const { return procs_.size(); }
 
-private:
+  private:
     proc_info& touch(int32_t pid, int32_t ppid, uint64_t ts, const std::string& comm,
                      bool new_life);
     std::unordered_map<int32_t, proc_info> procs_;

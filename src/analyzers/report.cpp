@@ -110,8 +110,8 @@ void report_builder::add_llm_call(const json& b, uint64_t ts) {
     m.provider = str(b, "provider");
     m.calls++;
     auto err = b.find("error");
-    if (b.value("status", 0) >= 400 ||
-        (err != b.end() && !err->is_null() && !(err->is_string() && err->get<std::string>().empty())))
+    if (b.value("status", 0) >= 400 || (err != b.end() && !err->is_null() &&
+                                        !(err->is_string() && err->get<std::string>().empty())))
         m.errors++;
     token_counts t;
     if (auto u = b.find("usage"); u != b.end() && u->is_object()) {

@@ -14,13 +14,13 @@
 namespace agentsight::analyzers {
 
 class report_builder {
-public:
+  public:
     explicit report_builder(price_table prices) : prices_(std::move(prices)) {}
     void add(const event& e);
     // The whole summary; `source` names the trace in it.
     json build(const std::string& source) const;
 
-private:
+  private:
     struct model_stats {
         std::string provider;
         uint64_t calls = 0, errors = 0;

@@ -29,9 +29,9 @@ result<price_table> parse_pricing(std::string_view text, const std::string& wher
         if (!p.is_object()) return error{where + ": models." + prefix + " must be an object"};
         model_price m;
         m.prefix = prefix;
-        for (auto [key, field] : {std::pair{"input", &m.input}, std::pair{"output", &m.output},
-                                  std::pair{"cache_read", &m.cache_read},
-                                  std::pair{"cache_write", &m.cache_write}}) {
+        for (auto [key, field] :
+             {std::pair{"input", &m.input}, std::pair{"output", &m.output},
+              std::pair{"cache_read", &m.cache_read}, std::pair{"cache_write", &m.cache_write}}) {
             auto it = p.find(key);
             if (it == p.end()) continue;
             if (!it->is_number() || it->get<double>() < 0)

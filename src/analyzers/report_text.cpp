@@ -20,6 +20,16 @@ struct writer {
         for (char c : s) flat += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
         out += clip(flat, width) + "\n";
     }
+    // Long text continues on indented lines (at most `max_lines`), broken at spaces.
+    void wrap(std::string s, const std::string& indent, int max_lines) {
+        for (int n = 1; !s.empty(); ++n) {
+            if (s.size() <= width || n == max_lines) return line(s);
+            size_t cut = s.rfind(' ', width);
+            if (cut == std::string::npos || cut <= indent.size()) cut = width;
+            line(s.substr(0, cut));
+            s = indent + s.substr(s[cut] == ' ' ? cut + 1 : cut);
+        }
+    }
     void heading(const std::string& title, size_t n) {
         line();
         line(title + " (" + std::to_string(n) + ")");
@@ -80,9 +90,8 @@ std::string joined(const json& list, size_t max_chars = 120) {
 void session_section(writer& w, const json& r) {
     const json& s = r["session"];
     w.line("agentsight report: " + str(r, "trace"));
-    std::string command = s.contains("command") && s["command"].is_array()
-                              ? joined(s["command"])
-                              : str(s, "command");
+    std::string command =
+        s.contains("command") && s["command"].is_array() ? joined(s["command"]) : str(s, "command");
     if (!str(s, "session_id").empty() || !command.empty())
         w.line("session " + str(s, "session_id") + (command.empty() ? "" : "  " + command));
     w.line("  " + utc(s.value("start", uint64_t{0})) + ", " +
@@ -108,7 +117,8 @@ void llm_section(writer& w, const json& llm) {
         std::string cache = num(m["cache_read_tokens"]) + "/" + num(m["cache_creation_tokens"]);
         w.line("  " + pad(name, 26) + lpad(num(m["calls"]), 6) + lpad(num(m["errors"]), 5) +
                lpad(num(m["input_tokens"]), 9) + lpad(num(m["output_tokens"]), 8) +
-               lpad(cache, 14) + lpad(cost.is_number() ? fmt("$%.4f", cost.get<double>()) : "?", 10));
+               lpad(cache, 14) +
+               lpad(cost.is_number() ? fmt("$%.4f", cost.get<double>()) : "?", 10));
     };
     for (const auto& m : llm["models"]) row(str(m, "model"), m, m["cost_usd"]);
     if (llm["models"].size() > 1) row("total", llm, llm["cost_usd"]);
@@ -141,17 +151,28 @@ void tools_section(writer& w, const json& tools) {
             status += ", exit " + num(t["exit_code"]);
         if (t.value("is_error", false)) status += ", error result";
         w.line("  " + str(t, "tool_name") + "  " + tool_target(t));
-        w.line("      " + status + ", " + ms(t.value("duration_ms", json(0))) + ", pids " +
-               joined(t.value("pids", json::array()), 40));
+        const json pids = t.value("pids", json::array());
+        w.line("      " + status + ", " + ms(t.value("duration_ms", json(0))) +
+               (pids.empty() ? "" : ", pids " + joined(pids, 40)));
+        // Writes first: they are what changed the machine.
         std::vector<std::string> files, hosts;
-        for (const auto& f : t.value("files", json::array()))
-            files.push_back(f.is_string() ? f.get<std::string>()
-                                          : str(f, "op") + " " + str(f, "path"));
+        for (bool writes : {true, false})
+            for (const auto& f : t.value("files", json::array())) {
+                if (f.is_string()) {
+                    if (!writes) files.push_back(f.get<std::string>());
+                } else if ((str(f, "op") != "read") == writes) {
+                    files.push_back(str(f, "op") + " " + str(f, "path"));
+                }
+            }
         for (const auto& c : t.value("connections", json::array())) {
             std::string h = str(c, "host");
             hosts.push_back((h.empty() ? str(c, "addr") : h) + ":" + num(c.value("port", json(0))));
         }
-        if (!files.empty()) w.line("      files " + describe_argv(files, 200));
+        constexpr size_t k_files_shown = 4;
+        for (size_t i = 0; i < files.size() && i < k_files_shown; ++i)
+            w.line("      file " + files[i]);
+        if (files.size() > k_files_shown)
+            w.line("      ... " + std::to_string(files.size() - k_files_shown) + " more files");
         if (!hosts.empty()) w.line("      hosts " + describe_argv(hosts, 200));
     }
     w.more(std::min(shown, k_rows_per_section), tools.size());
@@ -163,8 +184,8 @@ void processes_section(writer& w, const json& procs) {
     for (const auto& p : procs) {
         if (shown++ == k_rows_per_section) break;
         std::string exit = p["exit_code"].is_number() ? "exit " + num(p["exit_code"]) : "running";
-        w.line("  " + lpad(num(p["pid"]), 7) + " " + pad(str(p, "comm"), 15) + " " +
-               pad(exit, 8) + " " + joined(p["argv"]));
+        w.line("  " + lpad(num(p["pid"]), 7) + " " + pad(str(p, "comm"), 15) + " " + pad(exit, 8) +
+               " " + joined(p["argv"]));
     }
     w.more(std::min(shown, k_rows_per_section), procs.size());
 }
@@ -186,7 +207,8 @@ void alerts_section(writer& w, const json& alerts) {
     size_t shown = 0;
     for (const auto& a : alerts) {
         if (shown++ == 2 * k_rows_per_section) break;
-        w.line("  " + pad(str(a, "severity"), 8) + " " + str(a, "rule") + ": " + str(a, "message"));
+        w.wrap("  " + pad(str(a, "severity"), 8) + " " + str(a, "rule") + ": " + str(a, "message"),
+               "             ", 3);
     }
     w.more(std::min(shown, 2 * k_rows_per_section), alerts.size());
 }

@@ -7,7 +7,9 @@ namespace agentsight::analyzers {
 
 namespace {
 
-bool has_slash(std::string_view s) { return s.find('/') != std::string_view::npos; }
+bool has_slash(std::string_view s) {
+    return s.find('/') != std::string_view::npos;
+}
 
 bool glob_at(std::string_view p, std::string_view s) {
     while (!p.empty()) {
@@ -51,7 +53,8 @@ struct reader {
     void number(const json& o, const char* key, T& out, double scale = 1) {
         auto it = o.find(key);
         if (it == o.end()) return;
-        if (!it->is_number() || it->get<double>() < 0) return fail(std::string(key) + " must be a number >= 0");
+        if (!it->is_number() || it->get<double>() < 0)
+            return fail(std::string(key) + " must be a number >= 0");
         out = static_cast<T>(it->get<double>() * scale);
     }
     void strings(const json& o, const char* key, std::vector<std::string>& out) {
@@ -93,8 +96,9 @@ struct reader {
 };
 
 void read_switches(reader& r, const json& rules, rule_set& out) {
-    static const char* known[] = {"unexplained",  "write_outside_workdir", "unknown_host",
-                                  "opaque_connection", "tool_loop", "llm_error_burst", "tamper"};
+    static const char* known[] = {
+        "unexplained", "write_outside_workdir", "unknown_host", "opaque_connection",
+        "tool_loop",   "llm_error_burst",       "tamper"};
     for (const auto& [name, body] : rules.items()) {
         bool ok = false;
         for (const char* k : known) ok = ok || name == k;

@@ -1,6 +1,7 @@
 #include <cstdio>
 
 #include "analyzers/analysis.h"
+#include "analyzers/correlate.h"
 #include "analyzers/redact.h"
 #include "cli/fail.h"
 #include "cli/output.h"
@@ -10,12 +11,22 @@
 
 namespace agentsight::cli {
 
-void add_analysis_stages(pipeline& p, bool analyze, bool redact) {
-    if (analyze) {
-        for (auto& s : analyzers::make_analysis_stages(analyzers::analysis_options{.redact = redact})) p.add_stage(std::move(s));
-    } else if (redact) {
+void add_analysis_stages(pipeline& p, const analysis_flags& f) {
+    if (f.analyze) {
+        auto correlate = must(analyzers::make_correlator({f.rules, f.workdir}));
+        for (auto& s : analyzers::make_analysis_stages({.redact = f.redact}, std::move(correlate)))
+            p.add_stage(std::move(s));
+    } else if (f.redact) {
         p.add_stage(std::make_unique<analyzers::redact_stage>());
     }
+}
+
+void add_correlation_flags(CLI::App& cmd, analysis_flags& f) {
+    cmd.add_option("--rules", f.rules, "Alert rules (JSON) merged over the built-in ones")
+        ->check(CLI::ExistingFile);
+    cmd.add_option("--workdir", f.workdir,
+                   "The agent's working directory, for write-outside-workdir alerts "
+                   "(default: the current directory for -- CMD)");
 }
 
 std::shared_ptr<void> add_export_sinks(pipeline& p, capture_run_options& o) {

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <thread>
 
 #include <unistd.h>
@@ -85,7 +86,7 @@ void add_capture_flags(CLI::App& cmd, capture_run_options& o) {
     cmd.add_option("--rate-burst", o.capture.probes.rate_burst,
                    "Records a process may emit in a burst before the rate limit applies")
         ->default_val(20000);
-    cmd.add_flag("--no-redact", [&o](int64_t) { o.redact = false; },
+    cmd.add_flag("--no-redact", [&o](int64_t) { o.analysis.redact = false; },
                  "Do not redact API keys, auth headers and tokens (they are redacted by default)");
     cmd.add_flag("-q,--quiet", o.quiet, "No status line or summary on stderr");
     cmd.add_flag("-v,--verbose", o.capture.verbose, "libbpf and attach details on stderr");
@@ -102,7 +103,10 @@ int run_capture(capture_run_options& o) {
 
     pipeline pipe;
     auto counters = std::make_shared<run_counters>();
-    add_analysis_stages(pipe, o.analyze, o.redact);
+    // The launched command starts in our directory: that is where it may write.
+    if (o.analysis.workdir.empty() && !t.command.empty())
+        o.analysis.workdir = std::filesystem::current_path().string();
+    add_analysis_stages(pipe, o.analysis);
     pipe.add_sink(std::make_unique<kind_filter_sink>(o.kinds, must(open_output(o.output, o.format))));
     pipe.add_sink(make_counting_sink(counters));
     auto exporters = add_export_sinks(pipe, o);
@@ -116,7 +120,11 @@ int run_capture(capture_run_options& o) {
 
     session_info session{new_session_id(), wall_clock_ns(), command_line(t), local_hostname(),
                          k_version};
-    if (o.kinds == output_kinds::everything) queue.try_push(make_session_start(session));
+    if (o.kinds == output_kinds::everything) {
+        derived_event start = make_session_start(session);
+        if (!o.analysis.workdir.empty()) start.body["cwd"] = o.analysis.workdir;
+        queue.try_push(std::move(start));
+    }
     analysis_loop analysis(queue, pipe);
 
     status_line status(!o.quiet && isatty(STDERR_FILENO));

@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/analysis_flags.h"
 #include "sources/capture.h"
 
 namespace agentsight::cli {
@@ -18,8 +19,7 @@ struct capture_run_options {
     std::string output = "-";
     std::string format;  // "" = by extension
     output_kinds kinds = output_kinds::everything;
-    bool analyze = false;  // HTTP/LLM analyzers
-    bool redact = true;
+    analysis_flags analysis;
     bool quiet = false;
     std::string otlp_endpoint;
     bool otlp_content = false;

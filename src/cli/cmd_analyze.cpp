@@ -12,7 +12,7 @@ namespace agentsight::cli {
 command_fn add_analyze_command(CLI::App& app) {
     struct opts {
         std::string input, output = "-", format;
-        bool redact = true;
+        analysis_flags analysis{.analyze = true};
     };
     auto o = std::make_shared<opts>();
     auto* cmd = app.add_subcommand(
@@ -21,11 +21,13 @@ command_fn add_analyze_command(CLI::App& app) {
         ->required();
     cmd->add_option("-o,--output", o->output, "Output ('-' = stdout)");
     cmd->add_option("--format", o->format, "jsonl or sqlite (default: by extension)");
-    cmd->add_flag("--no-redact", [o](int64_t) { o->redact = false; }, "Do not redact secrets");
+    cmd->add_flag("--no-redact", [o](int64_t) { o->analysis.redact = false; },
+                  "Do not redact secrets");
+    add_correlation_flags(*cmd, o->analysis);
     return [o] {
         auto reader = must(open_trace(o->input));
         pipeline pipe;
-        add_analysis_stages(pipe, true, o->redact);
+        add_analysis_stages(pipe, o->analysis);
         pipe.add_sink(must(open_output(o->output, o->format)));
         event e;
         uint64_t last_ts = 0;
@@ -38,7 +40,8 @@ command_fn add_analyze_command(CLI::App& app) {
             }
             // Derived events from an earlier analysis are re-derived, not copied.
             if (auto* d = std::get_if<derived_event>(&e);
-                d && (d->type == "llm_call" || d->type == "http_exchange"))
+                d && (d->type == "llm_call" || d->type == "http_exchange" ||
+                      d->type == "tool_exec" || d->type == "alert"))
                 continue;
             pipe.push(std::move(e));
         }

@@ -1,6 +1,7 @@
 // `process`, `tls` (alias `ssl`) and `record`: the capturing commands.
 #include "cli/capture_run.h"
 #include "cli/commands.h"
+#include "cli/output.h"
 
 namespace agentsight::cli {
 
@@ -47,12 +48,13 @@ command_fn add_record_command(CLI::App& app) {
                     "http://127.0.0.1:4318");
     cmd->add_flag("--otlp-content", o->otlp_content,
                   "Include prompts and responses in OTLP spans (off by default)");
+    add_correlation_flags(*cmd, o->analysis);
     cmd->add_flag("--ui", o->ui, "Serve the live web UI while recording");
     cmd->add_option("--port", o->ui_port, "UI port")->default_val(7395);
     cmd->add_option("--bind", o->ui_bind, "UI bind address (beyond loopback only with care)")
         ->default_val("127.0.0.1");
     return [o] {
-        o->analyze = true;
+        o->analysis.analyze = true;
         o->kinds = output_kinds::everything;
         return run_capture(*o);
     };

@@ -66,7 +66,7 @@ command_fn add_demo_command(CLI::App& app) {
         server.start();
         capture_run_options o;
         o.output = *output;
-        o.analyze = true;
+        o.analysis.analyze = true;
         o.kinds = output_kinds::everything;
         o.capture.target.command = {self_exe(), "demo-agent", "--url", server.base_url()};
         fprintf(stderr, "agentsight: demo: mock LLM at %s, recording to %s\n",

@@ -75,7 +75,8 @@ std::vector<event> correlated(loaded_trace t, const report_opts& o) {
     stages.push_back(must(analyzers::make_correlator({o.rules, o.working_dir})));
     for (auto& e : t.events) {
         // Re-correlating (--rules): earlier links and alerts are replaced, not doubled.
-        if (auto* d = std::get_if<derived_event>(&e); d && (d->type == "tool_exec" || d->type == "alert"))
+        if (auto* d = std::get_if<derived_event>(&e);
+            d && (d->type == "tool_exec" || d->type == "alert"))
             continue;
         input.push_back(std::move(e));
     }

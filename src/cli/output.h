@@ -5,6 +5,8 @@
 #include <memory>
 #include <string>
 
+#include <CLI/CLI.hpp>
+
 #include "cli/capture_run.h"
 #include "pipeline/pipeline.h"
 #include "util/result.h"
@@ -15,8 +17,9 @@ inline constexpr const char* k_version = "0.1.0";
 
 // By --format, else by extension: .db/.sqlite -> SQLite, otherwise JSON Lines.
 result<std::unique_ptr<sink>> open_output(const std::string& path, const std::string& format);
-// HTTP/LLM analyzers when `analyze`; redaction unless disabled (for every command).
-void add_analysis_stages(pipeline& p, bool analyze, bool redact);
+void add_analysis_stages(pipeline& p, const analysis_flags& f);
+// --rules and --workdir, for the commands that correlate.
+void add_correlation_flags(CLI::App& cmd, analysis_flags& f);
 // OTLP and the live UI; the returned handle keeps the UI server alive.
 std::shared_ptr<void> add_export_sinks(pipeline& p, capture_run_options& o);
 // Where stripped-binary TLS discovery results are cached between runs.

@@ -1,0 +1,308 @@
+// One test per alert rule of data/rules.json, on events built in place, plus the rules file
+// itself: the compiled-in copy, merging a user file, and errors a person can act on.
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "analyzers/correlate.h"
+#include "analyzers/report_pricing.h"
+
+namespace agentsight::analyzers {
+namespace {
+
+constexpr uint64_t T = 1767225600000000000ULL;
+constexpr uint64_t ms = 1'000'000ULL;
+constexpr int32_t agent = 7100;
+
+process_event proc(process_event_type type, uint64_t ts, int32_t pid, int32_t ppid,
+                   std::string comm) {
+    process_event e;
+    e.type = type;
+    e.ts_ns = ts;
+    e.pid = pid;
+    e.ppid = ppid;
+    e.comm = std::move(comm);
+    return e;
+}
+
+process_event exec(uint64_t ts, int32_t pid, int32_t ppid, std::vector<std::string> argv) {
+    auto e = proc(process_event_type::exec, ts, pid, ppid, argv[0]);
+    e.filename = "/usr/bin/" + argv[0];
+    e.argv = std::move(argv);
+    return e;
+}
+
+process_event open_file(uint64_t ts, int32_t pid, std::string path, int32_t flags = 0) {
+    auto e = proc(process_event_type::file_open, ts, pid, pid == agent ? 7000 : agent,
+                  pid == agent ? "claude" : "sh");
+    e.path = std::move(path);
+    e.flags = flags;
+    e.ret = 3;
+    return e;
+}
+
+process_event connect(uint64_t ts, int32_t pid, std::string addr, uint16_t port) {
+    auto e = proc(process_event_type::connect, ts, pid, pid == agent ? 7000 : agent,
+                  pid == agent ? "claude" : "nc");
+    e.family = 2;
+    e.addr = std::move(addr);
+    e.port = port;
+    return e;
+}
+
+json llm_body(uint64_t ts, json tool_calls = json::array(), int status = 200,
+              std::string host = "api.anthropic.com") {
+    return {{"type", "llm_call"},
+            {"ts", ts},
+            {"pid", agent},
+            {"comm", "claude"},
+            {"conn", "7100:aa"},
+            {"provider", "anthropic"},
+            {"host", host},
+            {"model", "claude-sonnet-4-5"},
+            {"status", status},
+            {"user_prompt", "do it"},
+            {"tool_results", json::array()},
+            {"response", {{"text", ""}, {"tool_calls", tool_calls}, {"stop_reason", "tool_use"}}},
+            {"error", status >= 400 ? json("overloaded") : json(nullptr)},
+            {"duration_ms", 10.0}};
+}
+
+event derived(const json& body) {
+    return event(derived_event{body["type"], body["ts"].get<uint64_t>(), body});
+}
+
+struct run {
+    explicit run(rule_set rules = default_rules(), std::string workdir = "/home/dev/proj")
+        : c(std::move(rules), std::move(workdir)) {
+        push(exec(T, agent, 7000, {"claude"}));
+    }
+    void push(event e) {
+        c.on_event(e, emit);
+        uint64_t ts = std::visit([](const auto& v) { return v.ts_ns; }, e);
+        c.on_tick(ts, emit);
+    }
+    void answer(uint64_t ts) { push(derived(llm_body(ts))); }
+    std::vector<json> alerts(const std::string& rule) {
+        c.finish(emit);
+        std::vector<json> found;
+        for (const auto& a : out)
+            if (a["rule"] == rule) found.push_back(a);
+        return found;
+    }
+    correlator c;
+    std::vector<json> out;
+    emit_fn emit = [this](event e) {
+        if (auto* d = std::get_if<derived_event>(&e); d && d->type == "alert")
+            out.push_back(d->body);
+    };
+};
+
+TEST(alerts, sensitive_read_of_a_private_key_but_not_known_hosts) {
+    run r;
+    r.push(open_file(T + 1 * ms, agent, "/home/dev/.ssh/id_ed25519"));
+    r.push(open_file(T + 2 * ms, agent, "/home/dev/.ssh/known_hosts"));
+    r.push(open_file(T + 3 * ms, agent, ".env"));  // relative: resolved against the workdir
+    auto a = r.alerts("sensitive_read");
+    ASSERT_EQ(a.size(), 2u);
+    EXPECT_EQ(a[0]["severity"], "critical");
+    EXPECT_NE(a[0]["message"].get<std::string>().find("/home/dev/.ssh/id_ed25519"),
+              std::string::npos);
+    EXPECT_NE(a[1]["message"].get<std::string>().find("/home/dev/proj/.env"), std::string::npos);
+    EXPECT_EQ(a[0]["refs"][0]["type"], "file_open");
+}
+
+TEST(alerts, etc_shadow_is_sensitive) {
+    run r;
+    r.push(open_file(T + 1 * ms, agent, "/etc/shadow"));
+    EXPECT_EQ(r.alerts("sensitive_read").size(), 1u);
+}
+
+TEST(alerts, writes_outside_the_working_directory) {
+    run r;
+    r.push(open_file(T + 1 * ms, agent, "/home/dev/proj/src/main.c", 577));
+    r.push(open_file(T + 2 * ms, agent, "/tmp/scratch", 577));
+    r.push(open_file(T + 3 * ms, agent, "/etc/cron.d/job", 577));
+    r.push(open_file(T + 4 * ms, agent, "/etc/passwd", 0));  // a read: not this rule
+    auto rm = proc(process_event_type::file_unlink, T + 5 * ms, agent, 7000, "claude");
+    rm.path = "../other/file";
+    r.push(rm);
+    auto a = r.alerts("write_outside_workdir");
+    ASSERT_EQ(a.size(), 2u);
+    EXPECT_NE(a[0]["message"].get<std::string>().find("/etc/cron.d/job"), std::string::npos);
+    EXPECT_NE(a[1]["message"].get<std::string>().find("unlink /home/dev/other/file"),
+              std::string::npos);
+}
+
+TEST(alerts, no_workdir_no_write_verdict) {
+    run r(default_rules(), "");
+    r.push(open_file(T + 1 * ms, agent, "/etc/cron.d/job", 577));
+    EXPECT_TRUE(r.alerts("write_outside_workdir").empty());
+}
+
+TEST(alerts, unknown_host_when_an_exchange_names_a_host_nobody_named) {
+    run r;
+    r.answer(T + 1 * ms);
+    r.push(connect(T + 10 * ms, agent, "198.51.100.7", 443));
+    tls_event hs;
+    hs.ts_ns = T + 12 * ms;
+    hs.pid = agent;
+    hs.conn = "7100:bb";
+    hs.direction = tls_direction::handshake;
+    r.push(hs);
+    r.push(derived({{"type", "http_exchange"},
+                    {"ts", T + 13 * ms},
+                    {"pid", agent},
+                    {"conn", "7100:bb"},
+                    {"host", "paste.evil.example"},
+                    {"status", 200}}));
+    // A sibling of the LLM API's domain is named by it.
+    r.push(connect(T + 20 * ms, agent, "198.51.100.8", 443));
+    hs.ts_ns = T + 21 * ms;
+    hs.conn = "7100:cc";
+    r.push(hs);
+    r.push(derived({{"type", "http_exchange"},
+                    {"ts", T + 22 * ms},
+                    {"pid", agent},
+                    {"conn", "7100:cc"},
+                    {"host", "statsig.anthropic.com"},
+                    {"status", 200}}));
+    auto a = r.alerts("unknown_host");
+    ASSERT_EQ(a.size(), 1u);
+    EXPECT_NE(a[0]["message"].get<std::string>().find("paste.evil.example (198.51.100.7:443)"),
+              std::string::npos);
+}
+
+TEST(alerts, loopback_mock_is_named_by_an_ip_llm_host) {
+    run r;
+    r.push(connect(T + 1 * ms, agent, "127.0.0.1", 8443));
+    tls_event hs;
+    hs.ts_ns = T + 2 * ms;
+    hs.pid = agent;
+    hs.conn = "7100:aa";
+    r.push(hs);
+    r.push(derived(llm_body(T + 3 * ms, json::array(), 200, "127.0.0.1:8443")));
+    EXPECT_TRUE(r.alerts("unknown_host").empty());
+    EXPECT_TRUE(r.alerts("opaque_connection").empty());
+}
+
+TEST(alerts, opaque_connection_without_tls_names_process_and_peer) {
+    run r;
+    r.answer(T + 1 * ms);
+    r.push(exec(T + 5 * ms, 7300, agent, {"nc", "203.0.113.5", "4444"}));
+    r.push(connect(T + 6 * ms, 7300, "203.0.113.5", 4444));
+    r.push(connect(T + 7 * ms, 7300, "127.0.0.53", 53));  // DNS is never opaque
+    r.push(proc(process_event_type::exit, T + 10'000 * ms, 7300, agent, "nc"));
+    auto a = r.alerts("opaque_connection");
+    ASSERT_EQ(a.size(), 1u);
+    EXPECT_EQ(a[0]["pids"], json::array({7300}));
+    EXPECT_NE(
+        a[0]["message"].get<std::string>().find("203.0.113.5:4444 by nc (pid 7300) [/usr/bin/nc]"),
+        std::string::npos)
+        << a[0]["message"];
+}
+
+TEST(alerts, tool_loop_after_three_identical_calls) {
+    run r;
+    json call = {{"id", "t1"}, {"name", "Bash"}, {"input", {{"command", "npm test"}}}};
+    for (int i = 0; i < 4; ++i) {
+        call["id"] = "t" + std::to_string(i);
+        r.push(derived(llm_body(T + uint64_t(i) * 1000 * ms, json::array({call}))));
+    }
+    json other = {{"id", "x"}, {"name", "Bash"}, {"input", {{"command", "npm run build"}}}};
+    r.push(derived(llm_body(T + 5000 * ms, json::array({other}))));
+    auto a = r.alerts("tool_loop");
+    ASSERT_EQ(a.size(), 1u);
+    EXPECT_NE(a[0]["message"].get<std::string>().find("Bash called 3 times"), std::string::npos);
+}
+
+TEST(alerts, llm_error_burst_needs_three_errors_in_the_window) {
+    run r;
+    r.push(derived(llm_body(T, json::array(), 429)));
+    r.push(derived(llm_body(T + 120'000 * ms, json::array(), 529)));  // outside the 60 s window
+    r.push(derived(llm_body(T + 121'000 * ms, json::array(), 500)));
+    for (const auto& a : r.out) EXPECT_NE(a["rule"], "llm_error_burst") << a.dump();
+    r.push(derived(llm_body(T + 122'000 * ms, json::array(), 429)));
+    auto a = r.alerts("llm_error_burst");
+    ASSERT_EQ(a.size(), 1u);
+    EXPECT_EQ(a[0]["refs"].size(), 3u);
+}
+
+TEST(alerts, tamper_on_bpf_calls_and_tracing_writes) {
+    run r;
+    auto bpf = proc(process_event_type::bpf_call, T + 1 * ms, agent, 7000, "claude");
+    bpf.ret = 5;
+    r.push(bpf);
+    r.push(bpf);  // once per process
+    r.push(open_file(T + 2 * ms, agent, "/sys/kernel/tracing/events/enable", 1));
+    r.push(open_file(T + 3 * ms, agent, "/sys/kernel/tracing/trace", 0));  // reading is fine
+    auto a = r.alerts("tamper");
+    ASSERT_EQ(a.size(), 2u);
+    EXPECT_EQ(a[0]["severity"], "critical");
+    EXPECT_NE(a[0]["message"].get<std::string>().find("command 5"), std::string::npos);
+}
+
+TEST(alerts, startup_activity_is_only_info) {
+    run r;
+    r.push(exec(T + 1 * ms, 7200, agent, {"git", "status"}));  // before any llm_call
+    r.answer(T + 5000 * ms);
+    r.push(exec(T + 6000 * ms, 7201, agent, {"rm", "-rf", "build"}));
+    auto a = r.alerts("unexplained");
+    ASSERT_EQ(a.size(), 2u);
+    EXPECT_EQ(a[0]["severity"], "info");
+    EXPECT_EQ(a[1]["severity"], "warning");
+}
+
+TEST(rules, compiled_in_copy_matches_data_rules_json) {
+    std::ifstream f(std::string(AGENTSIGHT_TEST_DATA) + "/../../data/rules.json");
+    std::stringstream ss;
+    ss << f.rdbuf();
+    EXPECT_EQ(ss.str(), default_rules_text());
+}
+
+TEST(rules, compiled_in_copy_matches_data_pricing_json) {
+    std::ifstream f(std::string(AGENTSIGHT_TEST_DATA) + "/../../data/pricing.json");
+    std::stringstream ss;
+    ss << f.rdbuf();
+    EXPECT_EQ(ss.str(), default_pricing_text());
+}
+
+TEST(rules, user_file_merges_over_defaults) {
+    json user = {
+        {"rules", {{"tool_loop", {{"count", 5}}}, {"unexplained", {{"enabled", false}}}}},
+        {"path_rules", {{{"rule", "secrets_dir"}, {"on", "any"}, {"paths", {"/srv/secrets/**"}}}}}};
+    auto r = parse_rules(user, "mine.json");
+    ASSERT_TRUE(r.ok()) << r.message();
+    EXPECT_EQ(r->tool_loop_count, 5u);
+    EXPECT_FALSE(r->unexplained.enabled);
+    EXPECT_EQ(r->llm_error_burst.enabled, true);
+    ASSERT_EQ(r->path_rules.size(), 3u);  // two defaults + one appended
+    EXPECT_EQ(r->path_rules.back().rule, "secrets_dir");
+}
+
+TEST(rules, errors_name_the_file_and_the_key) {
+    auto bad = parse_rules(json{{"rules", {{"tool_lop", {{"count", 5}}}}}}, "mine.json");
+    ASSERT_FALSE(bad.ok());
+    EXPECT_EQ(bad.message(), "mine.json: unknown rule 'tool_lop' under rules");
+    auto sev = parse_rules(json{{"rules", {{"tamper", {{"severity", "high"}}}}}}, "mine.json");
+    ASSERT_FALSE(sev.ok());
+    EXPECT_NE(sev.message().find("severity must be info, warning or critical"), std::string::npos);
+    EXPECT_FALSE(load_rules("/nonexistent/rules.json").ok());
+}
+
+TEST(rules, globs) {
+    EXPECT_TRUE(glob_match("/root/.ssh/**", "/root/.ssh/id_rsa"));
+    EXPECT_TRUE(glob_match("/home/*/.aws/**", "/home/dev/.aws/credentials"));
+    EXPECT_FALSE(glob_match("/home/*/.aws/**", "/home/dev/x/.aws/credentials"));
+    EXPECT_TRUE(glob_match(".env.*", "/srv/app/.env.production"));
+    EXPECT_TRUE(glob_match("*.pem", "key.pem"));
+    EXPECT_FALSE(glob_match("/tmp/*", "/tmp/a/b"));
+    EXPECT_TRUE(glob_match("/tmp/**", "/tmp/a/b"));
+    EXPECT_TRUE(glob_match("*.anthropic.com", "statsig.anthropic.com"));
+    EXPECT_EQ(expand_home({"~/.ssh/**"}),
+              (std::vector<std::string>{"/root/.ssh/**", "/home/*/.ssh/**"}));
+}
+
+}  // namespace
+}  // namespace agentsight::analyzers

@@ -1,0 +1,200 @@
+// The correlator on hand-written traces (tests/data/correlate, shapes from docs/events.md):
+// tool calls linked to the processes and files they caused, and what stays unexplained.
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "analyzers/correlate.h"
+#include "pipeline/event_json.h"
+
+namespace agentsight::analyzers {
+namespace {
+
+std::vector<event> load_trace(const std::string& name) {
+    std::ifstream f(std::string(AGENTSIGHT_TEST_DATA) + "/correlate/" + name);
+    EXPECT_TRUE(f.good()) << name;
+    std::vector<event> out;
+    std::string line;
+    while (std::getline(f, line)) {
+        if (line.empty()) continue;
+        auto e = parse_event_json(line);
+        EXPECT_TRUE(e.ok()) << line;
+        if (e.ok()) out.push_back(std::move(e.value()));
+    }
+    return out;
+}
+
+// Feeds events through one correlator like `analyze` does (ticks on event time) and returns
+// everything in output order: inputs and what the stage emitted.
+std::vector<event> correlate(std::vector<event> in, const std::string& workdir = "/home/dev/proj") {
+    correlator c(default_rules(), workdir);
+    std::vector<event> out;
+    emit_fn emit = [&](event e) { out.push_back(std::move(e)); };
+    uint64_t last_tick = 0;
+    for (auto& e : in) {
+        uint64_t ts = std::visit([](const auto& v) { return v.ts_ns; }, e);
+        if (ts > last_tick + 1'000'000'000ULL) {
+            c.on_tick(ts, emit);
+            last_tick = ts;
+        }
+        c.on_event(e, emit);
+        out.push_back(std::move(e));
+    }
+    c.finish(emit);
+    return out;
+}
+
+std::vector<json> of_type(const std::vector<event>& events, const std::string& type) {
+    std::vector<json> out;
+    for (const auto& e : events)
+        if (auto* d = std::get_if<derived_event>(&e); d && d->type == type) out.push_back(d->body);
+    return out;
+}
+
+bool has_file(const json& tool, const std::string& path, const std::string& op) {
+    for (const auto& f : tool["files"])
+        if (f["path"] == path && f["op"] == op) return true;
+    return false;
+}
+
+TEST(correlate, bash_tool_links_the_wrapped_shell_and_its_children) {
+    auto out = correlate(load_trace("claude_tools.jsonl"));
+    auto tools = of_type(out, "tool_exec");
+    ASSERT_EQ(tools.size(), 2u);
+    const json& bash = tools[0];
+    EXPECT_EQ(bash["call_id"], "toolu_01A");
+    EXPECT_EQ(bash["tool_name"], "Bash");
+    EXPECT_EQ(bash["status"], "linked");
+    EXPECT_EQ(bash["pids"], json::array({7201, 7202}));
+    EXPECT_EQ(bash["processes"][1]["argv"], json::array({"cat", "/etc/hostname"}));
+    EXPECT_EQ(bash["exit_code"], 0);
+    EXPECT_TRUE(has_file(bash, "/etc/hostname", "read"));
+    EXPECT_TRUE(has_file(bash, "/tmp/claude-5e1f-cwd", "write"));
+    EXPECT_EQ(bash["result_linked"], true);
+    EXPECT_EQ(bash["is_error"], false);
+    EXPECT_EQ(bash["llm_call_ts"], 1767225600030000000ULL);
+    EXPECT_EQ(bash["ts"], 1767225601302000000ULL);  // the shell's exec, not the fork
+    EXPECT_NEAR(bash["duration_ms"].get<double>(), 10.0, 0.001);
+    EXPECT_EQ(bash["connections"], json::array());
+}
+
+TEST(correlate, read_tool_links_the_agents_own_open) {
+    auto tools = of_type(correlate(load_trace("claude_tools.jsonl")), "tool_exec");
+    ASSERT_EQ(tools.size(), 2u);
+    const json& read = tools[1];
+    EXPECT_EQ(read["call_id"], "toolu_02B");
+    EXPECT_EQ(read["status"], "linked");
+    EXPECT_EQ(read["pids"], json::array());
+    ASSERT_EQ(read["files"].size(), 1u);
+    EXPECT_TRUE(has_file(read, "/home/dev/proj/README.md", "read"));
+    EXPECT_EQ(read["result_linked"], true);
+}
+
+TEST(correlate, a_normal_session_raises_no_alert) {
+    auto alerts = of_type(correlate(load_trace("claude_tools.jsonl")), "alert");
+    for (const auto& a : alerts) ADD_FAILURE() << a.dump();
+}
+
+TEST(correlate, tool_exec_comes_before_the_llm_call_carrying_its_result) {
+    auto out = correlate(load_trace("claude_tools.jsonl"));
+    int tool_at = -1, result_at = -1;
+    for (size_t i = 0; i < out.size(); ++i) {
+        auto* d = std::get_if<derived_event>(&out[i]);
+        if (!d) continue;
+        if (d->type == "tool_exec" && d->body["call_id"] == "toolu_01A") tool_at = int(i);
+        if (d->type == "llm_call" && !d->body["tool_results"].empty() && result_at < 0)
+            result_at = int(i);
+    }
+    EXPECT_GE(tool_at, 0);
+    EXPECT_LT(tool_at, result_at);
+}
+
+TEST(correlate, a_tool_whose_process_never_appears_times_out_as_no_activity) {
+    auto out = correlate(load_trace("no_activity.jsonl"));
+    auto tools = of_type(out, "tool_exec");
+    ASSERT_EQ(tools.size(), 1u);
+    EXPECT_EQ(tools[0]["status"], "no_activity");
+    EXPECT_EQ(tools[0]["result_linked"], false);
+    EXPECT_EQ(tools[0]["exit_code"], nullptr);
+    EXPECT_EQ(tools[0]["ts"], 1767225600830000000ULL);  // the llm_call's end
+    // Emitted by the 30 s timeout, before the agent's exit 40 s later, not only at finish.
+    size_t tool_at = 0, exit_at = 0;
+    for (size_t i = 0; i < out.size(); ++i) {
+        if (auto* d = std::get_if<derived_event>(&out[i]); d && d->type == "tool_exec") tool_at = i;
+        if (auto* p = std::get_if<process_event>(&out[i]); p && p->type == process_event_type::exit)
+            exit_at = i;
+    }
+    EXPECT_LT(tool_at, exit_at);
+}
+
+TEST(correlate, an_exec_no_tool_call_explains_is_flagged_once) {
+    auto alerts = of_type(correlate(load_trace("unexplained.jsonl")), "alert");
+    std::vector<json> unexplained, opaque;
+    for (const auto& a : alerts) (a["rule"] == "unexplained" ? unexplained : opaque).push_back(a);
+    ASSERT_EQ(unexplained.size(), 1u);
+    EXPECT_EQ(unexplained[0]["severity"], "warning");
+    EXPECT_EQ(unexplained[0]["pids"], json::array({7301}));
+    EXPECT_NE(unexplained[0]["message"].get<std::string>().find("curl -s http://203.0.113.9"),
+              std::string::npos);
+    EXPECT_EQ(unexplained[0]["refs"][0]["type"], "exec");
+    ASSERT_EQ(opaque.size(), 1u);
+    EXPECT_EQ(opaque[0]["rule"], "opaque_connection");
+    std::string msg = opaque[0]["message"];
+    EXPECT_NE(msg.find("203.0.113.9:8080"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("/usr/bin/curl"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("pid 7301"), std::string::npos) << msg;
+}
+
+TEST(correlate, an_exec_before_its_late_llm_call_is_still_linked) {
+    // The TLS ring can deliver the llm_call after the process ring's exec.
+    auto in = load_trace("claude_tools.jsonl");
+    auto llm = std::find_if(in.begin(), in.end(), [](const event& e) {
+        auto* d = std::get_if<derived_event>(&e);
+        return d && d->type == "llm_call";
+    });
+    event call = *llm;
+    in.erase(llm);
+    auto after_exec = std::find_if(in.begin(), in.end(), [](const event& e) {
+        auto* p = std::get_if<process_event>(&e);
+        return p && p->type == process_event_type::exec && p->pid == 7202;
+    });
+    in.insert(after_exec + 1, call);
+    auto out = correlate(in);
+    auto tools = of_type(out, "tool_exec");
+    ASSERT_FALSE(tools.empty());
+    EXPECT_EQ(tools[0]["pids"], json::array({7201, 7202}));
+    for (const auto& a : of_type(out, "alert")) EXPECT_NE(a["rule"], "unexplained") << a.dump();
+}
+
+TEST(correlate, a_tls_only_capture_emits_no_tool_exec) {
+    auto in = load_trace("claude_tools.jsonl");
+    std::erase_if(in, [](const event& e) { return std::holds_alternative<process_event>(e); });
+    EXPECT_TRUE(of_type(correlate(in), "tool_exec").empty());
+}
+
+TEST(correlate_tools, shell_commands_match_through_quoting) {
+    auto t = classify_tool("Bash", json{{"command", "echo 'a  b' | wc -c"}});
+    ASSERT_EQ(t.kind, tool_kind::shell);
+    EXPECT_TRUE(argv_carries(
+        {"/bin/bash", "-c", "-l", "eval 'echo '\\''a  b'\\'' | wc -c' < /dev/null"}, t.command));
+    EXPECT_FALSE(argv_carries({"/usr/bin/false"}, normalize_command("ls")));
+    auto codex = classify_tool("shell", json{{"command", {"bash", "-lc", "ls -la"}}});
+    EXPECT_TRUE(argv_carries({"bash", "-lc", "ls -la"}, codex.command));
+}
+
+TEST(correlate_tools, kinds_and_hosts) {
+    EXPECT_EQ(classify_tool("Read", json{{"file_path", "/a/b"}}).kind, tool_kind::file);
+    EXPECT_EQ(classify_tool("read_file", json{{"absolute_path", "/a/b"}}).path, "/a/b");
+    auto fetch = classify_tool("WebFetch", json{{"url", "https://Docs.Example.com:8443/x?q=1"}});
+    EXPECT_EQ(fetch.kind, tool_kind::fetch);
+    EXPECT_EQ(fetch.hosts, std::vector<std::string>{"docs.example.com"});
+    auto curl = classify_tool("Bash", json{{"command", "curl -s https://api.github.com/repos"}});
+    EXPECT_EQ(curl.hosts, std::vector<std::string>{"api.github.com"});
+    EXPECT_EQ(strip_port("[::1]:8443"), "::1");
+    EXPECT_TRUE(is_ip_literal("127.0.0.1"));
+    EXPECT_FALSE(is_ip_literal("example.com"));
+}
+
+}  // namespace
+}  // namespace agentsight::analyzers
