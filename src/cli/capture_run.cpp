@@ -11,6 +11,7 @@
 #include "cli/fail.h"
 #include "cli/output.h"
 #include "cli/run_counters.h"
+#include "cli/session_closer.h"
 #include "pipeline/analysis_loop.h"
 #include "sinks/session_events.h"
 
@@ -103,10 +104,16 @@ int run_capture(capture_run_options& o) {
 
     pipeline pipe;
     auto counters = std::make_shared<run_counters>();
+    auto final_stats = std::make_shared<capture_stats>();
+    session_info session{new_session_id(), wall_clock_ns(), command_line(t), local_hostname(),
+                         k_version};
     // The launched command starts in our directory: that is where it may write.
     if (o.analysis.workdir.empty() && !t.command.empty())
         o.analysis.workdir = std::filesystem::current_path().string();
     add_analysis_stages(pipe, o.analysis);
+    if (o.kinds == output_kinds::everything)
+        pipe.add_stage(std::make_unique<session_closer>(
+            session.session_id, [=] { return stats_json(*final_stats, *counters); }));
     pipe.add_sink(std::make_unique<kind_filter_sink>(o.kinds, must(open_output(o.output, o.format))));
     pipe.add_sink(make_counting_sink(counters));
     auto exporters = add_export_sinks(pipe, o);
@@ -118,8 +125,6 @@ int run_capture(capture_run_options& o) {
     for (const auto& n : notes)
         if (!o.quiet) fprintf(stderr, "agentsight: %s\n", n.c_str());
 
-    session_info session{new_session_id(), wall_clock_ns(), command_line(t), local_hostname(),
-                         k_version};
     if (o.kinds == output_kinds::everything) {
         derived_event start = make_session_start(session);
         if (!o.analysis.workdir.empty()) start.body["cwd"] = o.analysis.workdir;
@@ -142,9 +147,7 @@ int run_capture(capture_run_options& o) {
     }
     (*cap)->stop();
     capture_stats stats = (*cap)->stats();
-    if (o.kinds == output_kinds::everything)
-        queue.try_push(make_session_end(session.session_id, wall_clock_ns(),
-                                        stats_json(stats, *counters)));
+    *final_stats = stats;
     cap->reset();  // detach every probe before the (possibly slow) final flush
     analysis.finish();
     status.clear();
