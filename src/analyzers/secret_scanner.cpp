@@ -77,6 +77,25 @@ bool header_at(std::string_view text, size_t i, secret_span& span) {
     return false;
 }
 
+bool env_name_char(char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'; }
+
+// NAME=value where NAME is an environment-style variable naming a credential
+// (GEMINI_API_KEY=..., GITHUB_TOKEN=...): command lines carry these.
+bool env_assignment_at(std::string_view text, size_t i, secret_span& span) {
+    size_t e = i;
+    while (e < text.size() && env_name_char(text[e])) ++e;
+    if (e == i || e >= text.size() || text[e] != '=') return false;
+    std::string_view name = text.substr(i, e - i);
+    bool secret = false;
+    for (auto word : {"KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL"})
+        secret = secret || name.find(word) != std::string_view::npos;
+    if (!secret) return false;
+    size_t b = e + 1, end = b;
+    while (end < text.size() && !query_end(text[end])) ++end;
+    span = {b, end, end == text.size() ? secret_tail::query_value : secret_tail::none};
+    return end > b || end == text.size();
+}
+
 }  // namespace
 
 bool is_secret_key(std::string_view name) {
@@ -96,6 +115,11 @@ void find_secrets(std::string_view text, bool streaming, std::vector<secret_span
         secret_span span;
         if ((prev == '\n' || i == 0) && header_at(text, i, span)) {
             if (span.end > span.begin || span.continues != secret_tail::none) out.push_back(span);
+            i = std::max(span.end, i + 1);
+            continue;
+        }
+        if (c >= 'A' && c <= 'Z' && !token_char(prev) && env_assignment_at(text, i, span)) {
+            out.push_back(span);
             i = std::max(span.end, i + 1);
             continue;
         }

@@ -119,17 +119,18 @@ int run_capture(capture_run_options& o) {
     auto exporters = add_export_sinks(pipe, o);
 
     bounded_queue<event> queue(1 << 18);
+    // Queued before capture starts, so it is the trace's first line.
+    if (o.kinds == output_kinds::everything) {
+        derived_event start = make_session_start(session);
+        if (!o.analysis.workdir.empty()) start.body["cwd"] = o.analysis.workdir;
+        queue.try_push(std::move(start));
+    }
     std::vector<std::string> notes;
     auto cap = capture::start(o.capture, queue, notes);
     if (!cap) throw failure(cap.message());
     for (const auto& n : notes)
         if (!o.quiet) fprintf(stderr, "agentsight: %s\n", n.c_str());
 
-    if (o.kinds == output_kinds::everything) {
-        derived_event start = make_session_start(session);
-        if (!o.analysis.workdir.empty()) start.body["cwd"] = o.analysis.workdir;
-        queue.try_push(std::move(start));
-    }
     analysis_loop analysis(queue, pipe);
 
     status_line status(!o.quiet && isatty(STDERR_FILENO));

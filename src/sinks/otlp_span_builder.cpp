@@ -157,6 +157,11 @@ void otlp_span_builder::on_process(const process_event& p, std::vector<otlp_span
         child.ppid = p.pid;
         child.comm = p.comm;
         child.start_ns = p.ts_ns;
+        // Until it execs, a forked child runs its parent's program.
+        if (auto parent = procs_.find(p.pid); parent != procs_.end()) {
+            child.filename = parent->second.filename;
+            child.argv = parent->second.argv;
+        }
         procs_[p.child_pid] = std::move(child);
     } else if (p.type == t::exec) {
         auto& info = procs_[p.pid];
