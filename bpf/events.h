@@ -24,6 +24,7 @@ enum as_record_type {
     AS_REC_SUPPRESSED = 6,
     AS_REC_BPF_CALL = 7,
     AS_REC_MMAP_EXEC = 8, /* internal: an executable mapping appeared; rescan for TLS */
+    AS_REC_TOUCH_RECORDER = 9, /* the traced tree ptraced or signalled the recorder */
     AS_REC_TLS_DATA = 16,
     AS_REC_TLS_HANDSHAKE = 17,
 };
@@ -123,6 +124,12 @@ struct as_bpf_call {
     __u32 pad;
 };
 
+struct as_touch_recorder {
+    struct as_header h;
+    __u32 syscall_kind; /* 1 = ptrace, 2 = kill/tkill/tgkill */
+    __s32 arg;          /* ptrace request, or signal number */
+};
+
 struct as_tls_data {
     struct as_header h;
     __u64 conn;     /* the TLS object (SSL*, gnutls_session_t, PRFileDesc*) */
@@ -166,6 +173,7 @@ AS_ASSERT_SIZE(as_file, 48 + 24 + 2 * AS_PATH_MAX);
 AS_ASSERT_SIZE(as_net, 48 + 32);
 AS_ASSERT_SIZE(as_suppressed, 56);
 AS_ASSERT_SIZE(as_bpf_call, 56);
+AS_ASSERT_SIZE(as_touch_recorder, 56);
 AS_ASSERT_SIZE(as_tls_data, 48 + 40 + AS_TLS_CHUNK);
 AS_ASSERT_SIZE(as_tls_handshake, 72);
 AS_ASSERT_SIZE(as_tracked, 16);

@@ -370,6 +370,37 @@ int enter_bpf(struct syscall_enter_ctx *ctx)
     return 0;
 }
 
+/* Tamper evidence: the traced tree ptraces or signals the recorder itself. */
+static __always_inline int touch_recorder(__u64 target, __u32 kind, __s32 arg)
+{
+    if ((__u32)target != self_tgid || !self_tgid || !tracked_self(current_tgid()) || targ_all)
+        return 0;
+    struct as_touch_recorder rec = {};
+    fill_header(&rec.h, AS_REC_TOUCH_RECORDER, sizeof(rec));
+    rec.syscall_kind = kind;
+    rec.arg = arg;
+    submit(&events, &rec, sizeof(rec));
+    return 0;
+}
+
+SEC("tp/syscalls/sys_enter_ptrace")
+int enter_ptrace(struct syscall_enter_ctx *ctx)
+{
+    return touch_recorder(ctx->args[1], 1, (__s32)ctx->args[0]);
+}
+
+SEC("tp/syscalls/sys_enter_kill")
+int enter_kill(struct syscall_enter_ctx *ctx)
+{
+    return touch_recorder(ctx->args[0], 2, (__s32)ctx->args[1]);
+}
+
+SEC("tp/syscalls/sys_enter_tgkill")
+int enter_tgkill(struct syscall_enter_ctx *ctx)
+{
+    return touch_recorder(ctx->args[0], 2, (__s32)ctx->args[2]);
+}
+
 /* An executable file mapping (a dlopen'ed library): user space rescans the
  * process for TLS libraries. Reported on exit, once the mapping exists. */
 SEC("tp/syscalls/sys_enter_mmap")

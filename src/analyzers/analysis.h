@@ -21,8 +21,8 @@ struct analysis_options {
 
 // `correlator` is the correlate stage to use (make_correlator, for user rules);
 // nullptr means the built-in rules.
-std::vector<std::unique_ptr<stage>> make_analysis_stages(const analysis_options& opts,
-                                                         std::unique_ptr<stage> correlator = nullptr);
+std::vector<std::unique_ptr<stage>> make_analysis_stages(
+    const analysis_options& opts, std::unique_ptr<stage> correlator = nullptr);
 
 // Runs the standard chain over one connection given as its two byte streams (what the
 // client wrote, what it read), cut into TLS records of `record_size` bytes, and returns

@@ -1,4 +1,5 @@
 #include "analyzers/correlate.h"
+#include "util/json_get.h"
 
 #include <chrono>
 #include <filesystem>
@@ -91,7 +92,7 @@ void correlator::on_event(event& e, const emit_fn& emit) {
         if (d->type == "llm_call") {
             on_llm_call(d->body, d->ts_ns, emit);
         } else if (d->type == "http_exchange") {
-            talks_http_.insert(d->body.value("pid", 0));
+            talks_http_.insert(json_get(d->body, "pid", 0));
             link_http(d->body);
             std::string host = strip_port(string_or(d->body, "host"));
             if (auto* r = net_.on_host(string_or(d->body, "conn"), host)) judge_host(*r, emit);
@@ -156,7 +157,7 @@ void correlator::on_process(const process_event& e, const emit_fn& emit) {
 }
 
 void correlator::on_llm_call(const json& b, uint64_t ts, const emit_fn& emit) {
-    const int32_t pid = b.value("pid", 0);
+    const int32_t pid = json_get(b, "pid", 0);
     mark_agent(pid);
     talks_http_.insert(pid);
     std::string host = strip_port(string_or(b, "host"));
@@ -172,7 +173,7 @@ void correlator::on_llm_call(const json& b, uint64_t ts, const emit_fn& emit) {
             auto t = tools_.find(id);
             if (t == tools_.end()) continue;
             t->second.result_linked = true;
-            t->second.is_error = r.value("is_error", false);
+            t->second.is_error = json_get(r, "is_error", false);
             close_tool(id, emit);
         }
     }
@@ -203,7 +204,7 @@ void correlator::add_tool_call(const json& call, const json& llm, uint64_t ts) {
     t.llm_ts = ts;
     t.llm_end_ts = end_of(llm, ts);
     t.conn = string_or(llm, "conn");
-    t.agent_pid = llm.value("pid", 0);
+    t.agent_pid = json_get(llm, "pid", 0);
     auto& stored = tools_[id] = std::move(t);
     tool_order_.push_back(id);
     relink_recent(stored);

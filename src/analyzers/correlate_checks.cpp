@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "analyzers/correlate.h"
+#include "util/json_get.h"
 
 namespace agentsight::analyzers {
 
@@ -80,6 +81,17 @@ void correlator::raise(alert a, const emit_fn& emit) {
 }
 
 void correlator::check_tamper(const process_event& e, const emit_fn& emit) {
+    if (e.type == process_event_type::touch_recorder && rules_.tamper.enabled) {
+        raise({e.ts_ns,
+               "tamper",
+               rules_.tamper.severity,
+               e.path + " of the agentsight recorder by " + who(e) +
+                   (e.signal ? " (signal " + std::to_string(e.signal) + ")" : ""),
+               {e.pid},
+               {ref_of(e)}},
+              emit);
+        return;
+    }
     if (e.type != process_event_type::bpf_call || !rules_.tamper.enabled) return;
     if (!alerted_.insert("tamper|bpf|" + std::to_string(e.pid)).second) return;
     raise({e.ts_ns,
@@ -131,12 +143,12 @@ void correlator::check_paths(const process_event& e, const emit_fn& emit) {
 
 void correlator::check_llm_call(const json& b, uint64_t ts, const emit_fn& emit) {
     if (!rules_.llm_error_burst.enabled || rules_.error_burst_count == 0) return;
-    const int status = b.value("status", 0);
+    const int status = json_get(b, "status", 0);
     auto err = b.find("error");
     const bool has_error =
         err != b.end() && !err->is_null() && !(err->is_string() && err->get<std::string>().empty());
     if (status < 400 && !has_error) return;
-    const int32_t pid = b.value("pid", 0);
+    const int32_t pid = json_get(b, "pid", 0);
     llm_errors_.push_back(ts);
     llm_error_refs_.push_back({ts, "llm_call", pid});
     while (!llm_errors_.empty() && llm_errors_.front() + rules_.error_burst_window_ns < ts) {
@@ -163,7 +175,7 @@ void correlator::check_tool_loop(const std::string& name, const json& input, con
     const std::string args = input.dump();
     uint32_t n = ++tool_repeats_[name + '\0' + args];
     if (n != rules_.tool_loop_count) return;
-    const int32_t pid = llm.value("pid", 0);
+    const int32_t pid = json_get(llm, "pid", 0);
     raise({ts,
            "tool_loop",
            rules_.tool_loop.severity,

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "analyzers/correlate.h"
+#include "util/json_get.h"
 
 namespace agentsight::analyzers {
 
@@ -153,10 +154,10 @@ bool correlator::try_link_connect(const process_event& e) {
 }
 
 void correlator::link_http(const json& b) {
-    const std::string conn = b.value("conn", "");
-    const std::string host = strip_port(b.value("host", ""));
-    const uint64_t ts = b.value("ts", uint64_t{0});
-    const int32_t pid = b.value("pid", 0);
+    const std::string conn = json_get(b, "conn", "");
+    const std::string host = strip_port(json_get(b, "host", ""));
+    const uint64_t ts = json_get(b, "ts", uint64_t{0});
+    const int32_t pid = json_get(b, "pid", 0);
     const tracked_connect* c = net_.on_host(conn, host);
     for (const auto& id : tool_order_) {
         pending_tool& t = tools_[id];

@@ -26,17 +26,30 @@ void http_llm_analyzer::on_event(event& e, const emit_fn& emit) {
         if (t->direction == tls_direction::handshake) return;
         on_tls(*t);
     } else if (auto* p = std::get_if<process_event>(&e)) {
-        if (p->type != process_event_type::exit) return;
+        // Close the pid's connections a little later: the capture drains the
+        // process and TLS ring buffers separately, so the last plaintext of a
+        // response can arrive just after the exit that follows it.
+        if (p->type == process_event_type::exit) exited_[p->pid] = p->ts_ns;
+    }
+    drain(emit);
+}
+
+void http_llm_analyzer::close_exited(uint64_t now_ns) {
+    for (auto e = exited_.begin(); e != exited_.end();) {
+        if (now_ns < e->second + k_exit_grace_ns) {
+            ++e;
+            continue;
+        }
         for (auto it = conns_.begin(); it != conns_.end();) {
-            if (it->second.meta.pid == p->pid) {
-                close(it->second, std::max(p->ts_ns, it->second.last_ts));
+            if (it->second.meta.pid == e->first) {
+                close(it->second, std::max(e->second, it->second.last_ts));
                 it = conns_.erase(it);
             } else {
                 ++it;
             }
         }
+        e = exited_.erase(e);
     }
-    drain(emit);
 }
 
 void http_llm_analyzer::on_tls(const tls_event& t) {
@@ -153,6 +166,7 @@ void http_llm_analyzer::close(connection& c, uint64_t ts) {
 }
 
 void http_llm_analyzer::on_tick(uint64_t now_ns, const emit_fn& emit) {
+    close_exited(now_ns);
     for (auto it = conns_.begin(); it != conns_.end();) {
         connection& c = it->second;
         bool idle = now_ns > c.last_ts + idle_timeout_ns_;
@@ -174,6 +188,7 @@ void http_llm_analyzer::on_tick(uint64_t now_ns, const emit_fn& emit) {
 void http_llm_analyzer::finish(const emit_fn& emit) {
     for (auto& [key, c] : conns_) close(c, c.last_ts);
     conns_.clear();
+    exited_.clear();
     drain(emit);
 }
 

@@ -70,6 +70,9 @@ class http_llm_analyzer final : public stage {
 
     uint64_t idle_timeout_ns_;
     std::unordered_map<std::string, connection> conns_;
+    static constexpr uint64_t k_exit_grace_ns = 1'000'000'000;
+    std::unordered_map<int32_t, uint64_t> exited_;  // pid -> exit ts, until close_exited()
+    void close_exited(uint64_t now_ns);
     std::vector<derived_event> out_;  // reused between events
     analyzer_counters counters_;
 };

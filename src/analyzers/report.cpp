@@ -1,4 +1,5 @@
 #include "analyzers/report.h"
+#include "util/json_get.h"
 
 #include <algorithm>
 #include <cmath>
@@ -67,7 +68,7 @@ void report_builder::add(const event& e) {
                            {"rule", str(b, "rule")},
                            {"severity", str(b, "severity")},
                            {"message", str(b, "message")},
-                           {"pids", b.value("pids", json::array())}});
+                           {"pids", json_get(b, "pids", json::array())}});
     } else if (d->type == "session_start") {
         session_ = {{"session_id", str(b, "session_id")},
                     {"command", b.contains("command") ? b["command"] : json("")},
@@ -102,7 +103,7 @@ void report_builder::add_process(const process_event& e) {
 }
 
 void report_builder::add_llm_call(const json& b, uint64_t ts) {
-    agent_pids_.insert(b.value("pid", 0));
+    agent_pids_.insert(json_get(b, "pid", 0));
     std::string model = str(b, "response_model");
     if (model.empty()) model = str(b, "model");
     if (model.empty()) model = "(unknown)";
@@ -110,8 +111,8 @@ void report_builder::add_llm_call(const json& b, uint64_t ts) {
     m.provider = str(b, "provider");
     m.calls++;
     auto err = b.find("error");
-    if (b.value("status", 0) >= 400 || (err != b.end() && !err->is_null() &&
-                                        !(err->is_string() && err->get<std::string>().empty())))
+    if (json_get(b, "status", 0) >= 400 || (err != b.end() && !err->is_null() &&
+                                            !(err->is_string() && err->get<std::string>().empty())))
         m.errors++;
     token_counts t;
     if (auto u = b.find("usage"); u != b.end() && u->is_object()) {
@@ -137,7 +138,7 @@ void report_builder::add_llm_call(const json& b, uint64_t ts) {
         turns_.push_back({{"ts", ts}, {"prompt", prompt}, {"answer", nullptr}});
     const json* resp = b.contains("response") ? &b["response"] : nullptr;
     if (!resp || !resp->is_object()) return;
-    const json calls = resp->value("tool_calls", json::array());
+    const json calls = json_get(*resp, "tool_calls", json::array());
     for (const auto& c : calls)
         if (c.is_object()) tool_calls_[str(c, "id")] = c;
     std::string text = str(*resp, "text");
@@ -173,7 +174,7 @@ json report_builder::build(const std::string& source) const {
     for (const auto& t : tools_) {
         json row = t;
         if (auto it = tool_calls_.find(str(t, "call_id")); it != tool_calls_.end())
-            row["input"] = it->second.value("input", json());
+            row["input"] = json_get(it->second, "input", json());
         tools.push_back(std::move(row));
     }
     json network = json::array();

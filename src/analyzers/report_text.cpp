@@ -4,6 +4,7 @@
 
 #include "analyzers/alert.h"
 #include "analyzers/report.h"
+#include "util/json_get.h"
 
 namespace agentsight::analyzers {
 
@@ -94,8 +95,8 @@ void session_section(writer& w, const json& r) {
         s.contains("command") && s["command"].is_array() ? joined(s["command"]) : str(s, "command");
     if (!str(s, "session_id").empty() || !command.empty())
         w.line("session " + str(s, "session_id") + (command.empty() ? "" : "  " + command));
-    w.line("  " + utc(s.value("start", uint64_t{0})) + ", " +
-           fmt("%.1f s", s.value("duration_s", 0.0)) + ", " + num(s["events"]) + " events");
+    w.line("  " + utc(json_get(s, "start", uint64_t{0})) + ", " +
+           fmt("%.1f s", json_get(s, "duration_s", 0.0)) + ", " + num(s["events"]) + " events");
 }
 
 void turns_section(writer& w, const json& turns) {
@@ -110,7 +111,7 @@ void turns_section(writer& w, const json& turns) {
 }
 
 void llm_section(writer& w, const json& llm) {
-    w.heading("LLM calls", llm.value("calls", uint64_t{0}));
+    w.heading("LLM calls", json_get(llm, "calls", uint64_t{0}));
     w.line("  " + pad("model", 26) + lpad("calls", 6) + lpad("err", 5) + lpad("input", 9) +
            lpad("output", 8) + lpad("cache r/w", 14) + lpad("cost", 10));
     auto row = [&](const std::string& name, const json& m, const json& cost) {
@@ -122,11 +123,11 @@ void llm_section(writer& w, const json& llm) {
     };
     for (const auto& m : llm["models"]) row(str(m, "model"), m, m["cost_usd"]);
     if (llm["models"].size() > 1) row("total", llm, llm["cost_usd"]);
-    if (!llm.value("cost_complete", true))
+    if (!json_get(llm, "cost_complete", true))
         w.line("  ? = no price for this model in the pricing table (--pricing FILE)");
     for (const char* key : {"ttft_ms", "duration_ms"}) {
         const json& s = llm[key];
-        if (s.value("n", 0) == 0) continue;
+        if (json_get(s, "n", 0) == 0) continue;
         w.line("  " + pad(std::string(key) == "ttft_ms" ? "TTFT" : "latency", 9) + "p50 " +
                pad(ms(s["p50"]), 10) + "p90 " + pad(ms(s["p90"]), 10) + "max " + ms(s["max"]));
     }
@@ -134,7 +135,7 @@ void llm_section(writer& w, const json& llm) {
 
 std::string tool_target(const json& t) {
     if (!str(t, "target").empty()) return str(t, "target");
-    const json input = t.value("input", json());
+    const json input = json_get(t, "input", json());
     for (const char* k : {"command", "cmd", "file_path", "path", "url", "query", "pattern"})
         if (input.is_object() && input.contains(k))
             return input[k].is_string() ? input[k].get<std::string>() : input[k].dump();
@@ -149,24 +150,25 @@ void tools_section(writer& w, const json& tools) {
         std::string status = str(t, "status").empty() ? "linked" : str(t, "status");
         if (t.contains("exit_code") && t["exit_code"].is_number())
             status += ", exit " + num(t["exit_code"]);
-        if (t.value("is_error", false)) status += ", error result";
+        if (json_get(t, "is_error", false)) status += ", error result";
         w.line("  " + str(t, "tool_name") + "  " + tool_target(t));
-        const json pids = t.value("pids", json::array());
-        w.line("      " + status + ", " + ms(t.value("duration_ms", json(0))) +
+        const json pids = json_get(t, "pids", json::array());
+        w.line("      " + status + ", " + ms(json_get(t, "duration_ms", json(0))) +
                (pids.empty() ? "" : ", pids " + joined(pids, 40)));
         // Writes first: they are what changed the machine.
         std::vector<std::string> files, hosts;
         for (bool writes : {true, false})
-            for (const auto& f : t.value("files", json::array())) {
+            for (const auto& f : json_get(t, "files", json::array())) {
                 if (f.is_string()) {
                     if (!writes) files.push_back(f.get<std::string>());
                 } else if ((str(f, "op") != "read") == writes) {
                     files.push_back(str(f, "op") + " " + str(f, "path"));
                 }
             }
-        for (const auto& c : t.value("connections", json::array())) {
+        for (const auto& c : json_get(t, "connections", json::array())) {
             std::string h = str(c, "host");
-            hosts.push_back((h.empty() ? str(c, "addr") : h) + ":" + num(c.value("port", json(0))));
+            hosts.push_back((h.empty() ? str(c, "addr") : h) + ":" +
+                            num(json_get(c, "port", json(0))));
         }
         constexpr size_t k_files_shown = 4;
         for (size_t i = 0; i < files.size() && i < k_files_shown; ++i)

@@ -77,7 +77,9 @@ bool header_at(std::string_view text, size_t i, secret_span& span) {
     return false;
 }
 
-bool env_name_char(char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'; }
+bool env_name_char(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
 
 // NAME=value where NAME is an environment-style variable naming a credential
 // (GEMINI_API_KEY=..., GITHUB_TOKEN=...): command lines carry these.

@@ -7,13 +7,21 @@ void sse_parser::reset() {
     event_.clear();
     data_.clear();
     has_data_ = after_cr_ = started_ = overflow_ = false;
+    bom_matched_ = 0;
 }
 
 void sse_parser::feed(std::string_view chunk, const event_fn& on_event) {
-    if (!started_ && !chunk.empty()) {
-        // A UTF-8 BOM may open the stream; it can arrive split too, so only strip it whole.
-        if (line_.empty() && chunk.substr(0, 3) == "\xEF\xBB\xBF") chunk.remove_prefix(3);
+    if (!started_) {
+        // A UTF-8 BOM may open the stream, split across reads like anything else.
+        static constexpr std::string_view k_bom = "\xEF\xBB\xBF";
+        while (!chunk.empty() && bom_matched_ < 3 && chunk[0] == k_bom[bom_matched_]) {
+            chunk.remove_prefix(1);
+            ++bom_matched_;
+        }
+        if (bom_matched_ < 3 && chunk.empty()) return;  // maybe more BOM to come
         started_ = true;
+        if (bom_matched_ < 3 && bom_matched_ > 0)  // not a BOM after all: those bytes were data
+            feed(k_bom.substr(0, bom_matched_), on_event);
     }
     size_t i = 0;
     if (after_cr_ && !chunk.empty()) {

@@ -29,8 +29,9 @@ class sse_parser {
     std::string event_;
     std::string data_;
     bool has_data_ = false;
-    bool after_cr_ = false;  // previous chunk ended in CR: a leading LF is its pair
-    bool started_ = false;   // BOM check done
+    bool after_cr_ = false;    // previous chunk ended in CR: a leading LF is its pair
+    bool started_ = false;     // BOM check done
+    uint8_t bom_matched_ = 0;  // bytes of a UTF-8 BOM seen so far (it may arrive split)
     bool overflow_ = false;
 };
 

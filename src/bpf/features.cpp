@@ -38,21 +38,24 @@ status check_privileges() {
     const bool bpf = has_cap(data, CAP_BPF) || has_cap(data, CAP_SYS_ADMIN);
     const bool perfmon = has_cap(data, CAP_PERFMON) || has_cap(data, CAP_SYS_ADMIN);
     if (bpf && perfmon) return ok_status();
-    std::string missing = !bpf && !perfmon ? "CAP_BPF and CAP_PERFMON" : !bpf ? "CAP_BPF" : "CAP_PERFMON";
+    std::string missing = !bpf && !perfmon ? "CAP_BPF and CAP_PERFMON"
+                          : !bpf           ? "CAP_BPF"
+                                           : "CAP_PERFMON";
     return error{"missing " + missing +
                  ": run as root (sudo agentsight ...) or grant them: sudo setcap "
                  "cap_bpf,cap_perfmon,cap_sys_resource,cap_dac_read_search+ep $(which agentsight)"};
 }
 
 status check_btf() {
-    struct stat st{};
+    struct stat st {};
     if (stat("/sys/kernel/btf/vmlinux", &st) == 0) return ok_status();
-    return error{"kernel BTF not found at /sys/kernel/btf/vmlinux: agentsight needs a kernel "
-                 "built with CONFIG_DEBUG_INFO_BTF=y (5.8+)"};
+    return error{
+        "kernel BTF not found at /sys/kernel/btf/vmlinux: agentsight needs a kernel "
+        "built with CONFIG_DEBUG_INFO_BTF=y (5.8+)"};
 }
 
 result<std::string> ensure_tracefs() {
-    struct stat st{};
+    struct stat st {};
     std::string events = std::string(k_tracefs) + "/events";
     if (stat(events.c_str(), &st) == 0) return std::string();
     if (mount("tracefs", k_tracefs, "tracefs", 0, nullptr) != 0)
@@ -63,7 +66,7 @@ result<std::string> ensure_tracefs() {
 }
 
 bool tracepoint_exists(const std::string& category, const std::string& name) {
-    struct stat st{};
+    struct stat st {};
     std::string path = std::string(k_tracefs) + "/events/" + category + "/" + name;
     return stat(path.c_str(), &st) == 0;
 }
@@ -73,6 +76,8 @@ void set_libbpf_verbosity(bool verbose) {
     libbpf_set_print(libbpf_print);
 }
 
-std::string errno_message(int err) { return strerror(err < 0 ? -err : err); }
+std::string errno_message(int err) {
+    return strerror(err < 0 ? -err : err);
+}
 
 }  // namespace agentsight::bpf

@@ -30,7 +30,7 @@ template <typename Skel, void (*Destroy)(Skel*)>
 using skeleton_ptr = std::unique_ptr<Skel, skeleton_deleter<Skel, Destroy>>;
 
 class unique_fd {
-public:
+  public:
     unique_fd() = default;
     explicit unique_fd(int fd) : fd_(fd) {}
     unique_fd(unique_fd&& o) noexcept : fd_(o.release()) {}
@@ -53,7 +53,7 @@ public:
         fd_ = fd;
     }
 
-private:
+  private:
     int fd_ = -1;
 };
 

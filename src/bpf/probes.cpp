@@ -140,9 +140,15 @@ bool process_probe::is_tracked(uint32_t tgid) const {
     return bpf_map__lookup_elem(skel_->maps.tracked, &tgid, sizeof tgid, &v, sizeof v, 0) == 0;
 }
 
-int process_probe::ring_fd() const { return bpf_map__fd(skel_->maps.events); }
-int process_probe::tracked_fd() const { return bpf_map__fd(skel_->maps.tracked); }
-drop_counts process_probe::drops() const { return read_drops(skel_->maps.drops); }
+int process_probe::ring_fd() const {
+    return bpf_map__fd(skel_->maps.events);
+}
+int process_probe::tracked_fd() const {
+    return bpf_map__fd(skel_->maps.tracked);
+}
+drop_counts process_probe::drops() const {
+    return read_drops(skel_->maps.drops);
+}
 
 result<std::unique_ptr<tls_probe>> tls_probe::load(const probe_config& cfg, int tracked_fd) {
     std::unique_ptr<tls_probe> p(new tls_probe());
@@ -172,7 +178,9 @@ result<std::unique_ptr<tls_probe>> tls_probe::load(const probe_config& cfg, int 
     return p;
 }
 
-tls_probe::~tls_probe() { tls_bpf__destroy(skel_); }
+tls_probe::~tls_probe() {
+    tls_bpf__destroy(skel_);
+}
 
 result<link_ptr> tls_probe::attach(const std::string& path, uint64_t offset, int pid,
                                    uint64_t cookie, bool ret) {
@@ -181,11 +189,13 @@ result<link_ptr> tls_probe::attach(const std::string& path, uint64_t offset, int
     bpf_link* link = bpf_program__attach_uprobe_opts(prog, pid, path.c_str(), offset, &opts);
     if (!link)
         return error{std::string("attach ") + (ret ? "uretprobe" : "uprobe") + " at " + path +
-                     "+0x" + [&] {
+                     "+0x" +
+                     [&] {
                          char b[32];
                          snprintf(b, sizeof b, "%llx", (unsigned long long)offset);
                          return std::string(b);
-                     }() + " (pid " + std::to_string(pid) + "): " + errno_message(errno)};
+                     }() +
+                     " (pid " + std::to_string(pid) + "): " + errno_message(errno)};
     return link_ptr(link);
 }
 
@@ -213,7 +223,11 @@ result<unique_fd> tls_probe::attach_multi(const std::string& path,
     return unique_fd(fd);
 }
 
-int tls_probe::ring_fd() const { return bpf_map__fd(skel_->maps.tls_events); }
-drop_counts tls_probe::drops() const { return read_drops(skel_->maps.drops); }
+int tls_probe::ring_fd() const {
+    return bpf_map__fd(skel_->maps.tls_events);
+}
+drop_counts tls_probe::drops() const {
+    return read_drops(skel_->maps.drops);
+}
 
 }  // namespace agentsight::bpf

@@ -33,7 +33,7 @@ struct probe_config {
 };
 
 class process_probe {
-public:
+  public:
     // Probes tracepoints, opens, configures and loads; `notes` gets one line
     // per program switched off because the kernel lacks its tracepoint.
     static result<std::unique_ptr<process_probe>> load(const probe_config& cfg,
@@ -46,13 +46,13 @@ public:
     int tracked_fd() const;
     drop_counts drops() const;
 
-private:
+  private:
     process_probe() = default;
     struct process_bpf* skel_ = nullptr;
 };
 
 class tls_probe {
-public:
+  public:
     static result<std::unique_ptr<tls_probe>> load(const probe_config& cfg, int tracked_fd);
     ~tls_probe();
     // pid -1 = every process mapping the file.
@@ -65,7 +65,7 @@ public:
     int ring_fd() const;
     drop_counts drops() const;
 
-private:
+  private:
     tls_probe() = default;
     struct tls_bpf* skel_ = nullptr;
     bool multi_ = false;

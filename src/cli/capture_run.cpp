@@ -20,10 +20,12 @@ namespace {
 
 std::atomic<int> g_signal{0};
 
-void on_signal(int sig) { g_signal = sig; }
+void on_signal(int sig) {
+    g_signal = sig;
+}
 
 void install_signal_handlers() {
-    struct sigaction sa{};
+    struct sigaction sa {};
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, nullptr);
@@ -33,16 +35,19 @@ void install_signal_handlers() {
 
 bool wanted(output_kinds kinds, const event& e) {
     switch (kinds) {
-        case output_kinds::process_only: return std::holds_alternative<process_event>(e);
-        case output_kinds::tls_only: return std::holds_alternative<tls_event>(e);
-        case output_kinds::everything: return true;
+        case output_kinds::process_only:
+            return std::holds_alternative<process_event>(e);
+        case output_kinds::tls_only:
+            return std::holds_alternative<tls_event>(e);
+        case output_kinds::everything:
+            return true;
     }
     return true;
 }
 
 // Only the kinds a subcommand promises reach its output.
 class kind_filter_sink : public sink {
-public:
+  public:
     kind_filter_sink(output_kinds k, std::unique_ptr<sink> inner)
         : kinds_(k), inner_(std::move(inner)) {}
     void write(const event& e) override {
@@ -51,7 +56,7 @@ public:
     void flush() override { inner_->flush(); }
     void close() override { inner_->close(); }
 
-private:
+  private:
     output_kinds kinds_;
     std::unique_ptr<sink> inner_;
 };
@@ -87,8 +92,9 @@ void add_capture_flags(CLI::App& cmd, capture_run_options& o) {
     cmd.add_option("--rate-burst", o.capture.probes.rate_burst,
                    "Records a process may emit in a burst before the rate limit applies")
         ->default_val(20000);
-    cmd.add_flag("--no-redact", [&o](int64_t) { o.analysis.redact = false; },
-                 "Do not redact API keys, auth headers and tokens (they are redacted by default)");
+    cmd.add_flag(
+        "--no-redact", [&o](int64_t) { o.analysis.redact = false; },
+        "Do not redact API keys, auth headers and tokens (they are redacted by default)");
     cmd.add_flag("-q,--quiet", o.quiet, "No status line or summary on stderr");
     cmd.add_flag("-v,--verbose", o.capture.verbose, "libbpf and attach details on stderr");
     cmd.add_option("command", t.command, "-- CMD ARGS...: launch CMD traced (after probes attach)")
@@ -114,7 +120,8 @@ int run_capture(capture_run_options& o) {
     if (o.kinds == output_kinds::everything)
         pipe.add_stage(std::make_unique<session_closer>(
             session.session_id, [=] { return stats_json(*final_stats, *counters); }));
-    pipe.add_sink(std::make_unique<kind_filter_sink>(o.kinds, must(open_output(o.output, o.format))));
+    pipe.add_sink(
+        std::make_unique<kind_filter_sink>(o.kinds, must(open_output(o.output, o.format))));
     pipe.add_sink(make_counting_sink(counters));
     auto exporters = add_export_sinks(pipe, o);
 

@@ -21,8 +21,8 @@ command_fn add_analyze_command(CLI::App& app) {
         ->required();
     cmd->add_option("-o,--output", o->output, "Output ('-' = stdout)");
     cmd->add_option("--format", o->format, "jsonl or sqlite (default: by extension)");
-    cmd->add_flag("--no-redact", [o](int64_t) { o->analysis.redact = false; },
-                  "Do not redact secrets");
+    cmd->add_flag(
+        "--no-redact", [o](int64_t) { o->analysis.redact = false; }, "Do not redact secrets");
     add_correlation_flags(*cmd, o->analysis);
     return [o] {
         auto reader = must(open_trace(o->input));
@@ -62,7 +62,9 @@ command_fn add_export_command(CLI::App& app) {
     cmd->add_option("--format", o->format, "jsonl or sqlite")->default_val("jsonl");
     return [o] {
         auto fmt = must(format_for_output_path(o->output, o->format));
-        if (auto st = export_trace(o->input, o->output, fmt, export_options{.agentsight_version = k_version}); !st)
+        if (auto st = export_trace(o->input, o->output, fmt,
+                                   export_options{.agentsight_version = k_version});
+            !st)
             throw failure(st.message());
         return 0;
     };

@@ -21,7 +21,8 @@ command_fn add_process_command(CLI::App& app) {
 command_fn add_tls_command(CLI::App& app) {
     auto o = std::make_shared<capture_run_options>();
     auto explain = std::make_shared<std::string>();
-    auto* cmd = app.add_subcommand("tls", "Capture TLS plaintext (OpenSSL, GnuTLS, NSS, BoringSSL)");
+    auto* cmd =
+        app.add_subcommand("tls", "Capture TLS plaintext (OpenSSL, GnuTLS, NSS, BoringSSL)");
     cmd->alias("ssl");
     add_capture_flags(*cmd, *o);
     cmd->add_option("--explain", *explain,
@@ -40,8 +41,10 @@ command_fn add_record_command(CLI::App& app) {
     auto* cmd = app.add_subcommand(
         "record", "Record an agent: processes, files, network, TLS and LLM calls, in one trace");
     add_capture_flags(*cmd, *o);
-    cmd->get_option("--output")->default_str("trace.db")->description(
-        "Trace file: .db = SQLite (default trace.db), .jsonl = JSON Lines, '-' = stdout");
+    cmd->get_option("--output")
+        ->default_str("trace.db")
+        ->description(
+            "Trace file: .db = SQLite (default trace.db), .jsonl = JSON Lines, '-' = stdout");
     cmd->add_option("--format", o->format, "jsonl or sqlite (default: by extension)");
     cmd->add_option("--otlp", o->otlp_endpoint,
                     "Also export OTLP/HTTP traces and metrics to this collector, e.g. "

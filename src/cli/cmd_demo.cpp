@@ -1,8 +1,8 @@
 // `agentsight demo`: a built-in, offline agent session recorded end to end.
 // A local HTTPS mock LLM answers a small agent (linked to the system libssl)
 // with a bash tool call; the agent runs it and asks again; we record it all.
-#include <cstdio>
 #include <unistd.h>
+#include <cstdio>
 
 #include "cli/capture_run.h"
 #include "cli/commands.h"
@@ -11,6 +11,7 @@
 #include "demo/demo_agent.h"
 #include "demo/mock_llm_server.h"
 #include "sinks/trace_reader.h"
+#include "util/json_get.h"
 
 namespace agentsight::cli {
 namespace {
@@ -40,12 +41,13 @@ void print_story(const std::string& path) {
             printf("  exec  pid %-6d %s\n", p->pid, clip(argv, 60).c_str());
         } else if (auto* d = std::get_if<derived_event>(&e); d && d->type == "llm_call") {
             const json& b = d->body;
-            printf("  llm   %s %s: \"%s\"\n", b.value("provider", "").c_str(),
-                   b.value("model", "").c_str(), clip(b.value("user_prompt", ""), 50).c_str());
+            printf("  llm   %s %s: \"%s\"\n", json_get(b, "provider", "").c_str(),
+                   json_get(b, "model", "").c_str(),
+                   clip(json_get(b, "user_prompt", ""), 50).c_str());
             for (const auto& t : b["response"]["tool_calls"])
-                printf("        -> tool_use %s %s\n", t.value("name", "").c_str(),
+                printf("        -> tool_use %s %s\n", json_get(t, "name", "").c_str(),
                        clip(t["input"].dump(), 60).c_str());
-            if (auto text = b["response"].value("text", ""); !text.empty())
+            if (auto text = json_get(b["response"], "text", ""); !text.empty())
                 printf("        -> \"%s\"\n", clip(text, 70).c_str());
         }
     }

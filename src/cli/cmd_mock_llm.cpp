@@ -34,7 +34,8 @@ command_fn add_mock_llm_command(CLI::App& app) {
     struct opts {
         uint16_t port = 0;
         std::string tool_name = "Bash";
-        std::string tool_input = R"({"command":"cat /etc/hostname","description":"Print hostname"})";
+        std::string tool_input =
+            R"({"command":"cat /etc/hostname","description":"Print hostname"})";
         std::string final_text = "The hostname is in /etc/hostname.";
         std::string requests_out;
         uint64_t input_tokens = 321, output_tokens = 45;

@@ -1,4 +1,5 @@
 #include "cli/run_counters.h"
+#include "util/json_get.h"
 
 #include <cstdio>
 
@@ -8,7 +9,7 @@ namespace agentsight::cli {
 namespace {
 
 class counting_sink : public sink {
-public:
+  public:
     explicit counting_sink(std::shared_ptr<run_counters> c) : c_(std::move(c)) {}
     void write(const event& e) override {
         c_->events++;
@@ -21,8 +22,8 @@ public:
             if (d.type == "llm_call") {
                 c_->llm_calls++;
                 if (auto u = d.body.find("usage"); u != d.body.end() && u->is_object()) {
-                    c_->input_tokens += u->value("input_tokens", uint64_t(0));
-                    c_->output_tokens += u->value("output_tokens", uint64_t(0));
+                    c_->input_tokens += json_get(*u, "input_tokens", uint64_t(0));
+                    c_->output_tokens += json_get(*u, "output_tokens", uint64_t(0));
                 }
             } else if (d.type == "alert") {
                 c_->alerts++;
@@ -30,7 +31,7 @@ public:
         }
     }
 
-private:
+  private:
     std::shared_ptr<run_counters> c_;
 };
 
@@ -59,7 +60,8 @@ json stats_json(const capture_stats& s, const run_counters& c) {
                 {"decode_errors", s.decode_errors},
                 {"opens_aggregated", s.opens_aggregated},
                 {"tls_probes_attached", s.attach.probes_attached},
-                {"tls_attach_failures", s.attach.attach_failures}};
+                {"tls_attach_failures", s.attach.attach_failures},
+                {"tls_attach_requests_dropped", s.attach.requests_dropped}};
 }
 
 void print_summary(const capture_stats& s, const run_counters& c) {
@@ -72,9 +74,9 @@ void print_summary(const capture_stats& s, const run_counters& c) {
             (unsigned long long)c.input_tokens.load(), (unsigned long long)c.output_tokens.load(),
             (unsigned long long)kernel_drops(s),
             (unsigned long long)s.process_drops[AS_DROP_RATE_LIMIT],
-            (unsigned long long)s.queue_drops,
-            (unsigned long long)s.tls_drops[AS_DROP_TLS_BYTES], (unsigned long long)s.decode_errors,
-            (unsigned long long)s.tls_chunks, (unsigned long long)s.attach.probes_attached,
+            (unsigned long long)s.queue_drops, (unsigned long long)s.tls_drops[AS_DROP_TLS_BYTES],
+            (unsigned long long)s.decode_errors, (unsigned long long)s.tls_chunks,
+            (unsigned long long)s.attach.probes_attached,
             (unsigned long long)s.attach.attach_failures);
 }
 

@@ -21,12 +21,12 @@ void print_summary(const capture_stats& s, const run_counters& c);
 
 // A one-line status on stderr, redrawn about once a second on a terminal.
 class status_line {
-public:
+  public:
     explicit status_line(bool enabled) : enabled_(enabled) {}
     void maybe_print(const capture_stats& s, const run_counters& c);
     void clear();
 
-private:
+  private:
     bool enabled_;
     bool shown_ = false;
     uint64_t last_ns_ = 0;

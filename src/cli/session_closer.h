@@ -11,7 +11,7 @@
 namespace agentsight::cli {
 
 class session_closer : public stage {
-public:
+  public:
     session_closer(std::string session_id, std::function<json()> stats)
         : session_id_(std::move(session_id)), stats_(std::move(stats)) {}
     std::string_view name() const override { return "session_closer"; }
@@ -22,7 +22,7 @@ public:
         emit(make_session_end(session_id_, last_ts_, stats_()));
     }
 
-private:
+  private:
     std::string session_id_;
     std::function<json()> stats_;
     uint64_t last_ts_ = 0;

@@ -12,7 +12,9 @@ uint64_t wall_clock_ns() {
 analysis_loop::analysis_loop(bounded_queue<event>& in, pipeline& p)
     : in_(in), pipeline_(p), thread_([this] { run(); }) {}
 
-analysis_loop::~analysis_loop() { finish(); }
+analysis_loop::~analysis_loop() {
+    finish();
+}
 
 void analysis_loop::run() {
     using clock = std::chrono::steady_clock;

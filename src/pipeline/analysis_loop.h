@@ -11,14 +11,14 @@
 namespace agentsight {
 
 class analysis_loop {
-public:
+  public:
     analysis_loop(bounded_queue<event>& in, pipeline& p);
     ~analysis_loop();
     // Close the queue first; this drains it, finishes the pipeline and joins.
     void finish();
     uint64_t processed() const { return processed_.load(); }
 
-private:
+  private:
     void run();
     bounded_queue<event>& in_;
     pipeline& pipeline_;

@@ -14,7 +14,7 @@ namespace agentsight {
 
 template <typename T>
 class bounded_queue {
-public:
+  public:
     explicit bounded_queue(size_t capacity) : capacity_(capacity) {}
 
     bool try_push(T item) {
@@ -55,7 +55,7 @@ public:
 
     uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
 
-private:
+  private:
     const size_t capacity_;
     mutable std::mutex mu_;
     std::condition_variable cv_;

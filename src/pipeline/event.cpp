@@ -4,38 +4,60 @@ namespace agentsight {
 
 const char* to_string(process_event_type t) {
     switch (t) {
-        case process_event_type::exec: return "exec";
-        case process_event_type::fork: return "fork";
-        case process_event_type::exit: return "exit";
-        case process_event_type::file_open: return "file_open";
-        case process_event_type::file_unlink: return "file_unlink";
-        case process_event_type::file_rename: return "file_rename";
-        case process_event_type::mkdir: return "mkdir";
-        case process_event_type::connect: return "connect";
-        case process_event_type::bind: return "bind";
-        case process_event_type::listen: return "listen";
-        case process_event_type::accept: return "accept";
-        case process_event_type::suppressed: return "suppressed";
-        case process_event_type::bpf_call: return "bpf_call";
+        case process_event_type::exec:
+            return "exec";
+        case process_event_type::fork:
+            return "fork";
+        case process_event_type::exit:
+            return "exit";
+        case process_event_type::file_open:
+            return "file_open";
+        case process_event_type::file_unlink:
+            return "file_unlink";
+        case process_event_type::file_rename:
+            return "file_rename";
+        case process_event_type::mkdir:
+            return "mkdir";
+        case process_event_type::connect:
+            return "connect";
+        case process_event_type::bind:
+            return "bind";
+        case process_event_type::listen:
+            return "listen";
+        case process_event_type::accept:
+            return "accept";
+        case process_event_type::suppressed:
+            return "suppressed";
+        case process_event_type::bpf_call:
+            return "bpf_call";
+        case process_event_type::touch_recorder:
+            return "touch_recorder";
     }
     return "unknown";
 }
 
 const char* to_string(tls_lib l) {
     switch (l) {
-        case tls_lib::openssl: return "openssl";
-        case tls_lib::gnutls: return "gnutls";
-        case tls_lib::nss: return "nss";
-        case tls_lib::boringssl: return "boringssl";
+        case tls_lib::openssl:
+            return "openssl";
+        case tls_lib::gnutls:
+            return "gnutls";
+        case tls_lib::nss:
+            return "nss";
+        case tls_lib::boringssl:
+            return "boringssl";
     }
     return "unknown";
 }
 
 const char* to_string(tls_direction d) {
     switch (d) {
-        case tls_direction::read: return "read";
-        case tls_direction::write: return "write";
-        case tls_direction::handshake: return "handshake";
+        case tls_direction::read:
+            return "read";
+        case tls_direction::write:
+            return "write";
+        case tls_direction::handshake:
+            return "handshake";
     }
     return "unknown";
 }

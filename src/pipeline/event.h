@@ -25,8 +25,9 @@ enum class process_event_type : uint8_t {
     bind,
     listen,
     accept,
-    suppressed,  // a per-process rate limit dropped `count` records of kind `suppressed_type`
-    bpf_call,    // the tree called bpf(): tamper evidence
+    suppressed,      // a per-process rate limit dropped `count` records of kind `suppressed_type`
+    bpf_call,        // the tree called bpf(): tamper evidence
+    touch_recorder,  // the tree ptraced or signalled the recorder: tamper evidence
 };
 
 const char* to_string(process_event_type t);
@@ -57,7 +58,8 @@ struct process_event {
     bool path_truncated = false;
     int32_t flags = 0;
     int64_t ret = 0;
-    uint32_t count = 1;  // file_open: opens aggregated into this record; suppressed: records dropped
+    uint32_t count =
+        1;  // file_open: opens aggregated into this record; suppressed: records dropped
     // connect, bind, listen, accept
     uint16_t family = 0;
     std::string addr;
@@ -81,11 +83,11 @@ struct tls_event {
     std::string conn;  // stable per TLS session: "<pid>:<ssl object hex>"
     tls_lib lib = tls_lib::openssl;
     tls_direction direction = tls_direction::read;
-    uint64_t len = 0;        // bytes the call moved (data.size() + truncated)
-    std::string data;        // captured plaintext, raw bytes
-    uint64_t truncated = 0;  // bytes the call moved beyond the capture limit, or lost in transit
-    uint64_t latency_ns = 0; // handshake only
-    int32_t ret = 0;         // handshake only: library return value
+    uint64_t len = 0;         // bytes the call moved (data.size() + truncated)
+    std::string data;         // captured plaintext, raw bytes
+    uint64_t truncated = 0;   // bytes the call moved beyond the capture limit, or lost in transit
+    uint64_t latency_ns = 0;  // handshake only
+    int32_t ret = 0;          // handshake only: library return value
 };
 
 // Anything an analyzer produces. `body` is the full JSON object, including

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "util/base64.h"
+#include "util/json_get.h"
 #include "util/json_writer.h"
 #include "util/utf8.h"
 
@@ -38,7 +39,9 @@ void append_process(const process_event& e, std::string& out) {
             w.field_bool("argv_truncated", e.argv_truncated);
             break;
         }
-        case t::fork: w.field("child_pid", e.child_pid); break;
+        case t::fork:
+            w.field("child_pid", e.child_pid);
+            break;
         case t::exit:
             w.field("exit_code", e.exit_code);
             w.field("signal", e.signal);
@@ -77,7 +80,13 @@ void append_process(const process_event& e, std::string& out) {
             w.field("suppressed_type", e.suppressed_type);
             w.field("count", e.count);
             break;
-        case t::bpf_call: w.field("ret", e.ret); break;
+        case t::bpf_call:
+            w.field("ret", e.ret);
+            break;
+        case t::touch_recorder:
+            w.field("syscall", e.path);
+            w.field("signal", e.signal);
+            break;
     }
     if (e.path_truncated) w.field_bool("path_truncated", true);
     w.end_object();
@@ -113,14 +122,12 @@ void append_tls(const tls_event& e, std::string& out) {
 }
 
 std::string str_or(const json& j, const char* key) {
-    auto it = j.find(key);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+    return json_get(j, key, std::string());
 }
 
 template <typename T>
 T num_or(const json& j, const char* key) {
-    auto it = j.find(key);
-    return it != j.end() && it->is_number() ? it->get<T>() : T{};
+    return json_get(j, key, T{});
 }
 
 // A bytes_field: prefer the exact `<key>_b64` copy when present.
@@ -132,11 +139,13 @@ std::string bytes_or(const json& j, const char* key) {
 }
 
 constexpr std::array k_process_types = {
-    process_event_type::exec,        process_event_type::fork,      process_event_type::exit,
-    process_event_type::file_open,   process_event_type::file_unlink,
-    process_event_type::file_rename, process_event_type::mkdir,     process_event_type::connect,
-    process_event_type::bind,        process_event_type::listen,    process_event_type::accept,
-    process_event_type::suppressed,  process_event_type::bpf_call};
+    process_event_type::exec,        process_event_type::fork,
+    process_event_type::exit,        process_event_type::file_open,
+    process_event_type::file_unlink, process_event_type::file_rename,
+    process_event_type::mkdir,       process_event_type::connect,
+    process_event_type::bind,        process_event_type::listen,
+    process_event_type::accept,      process_event_type::suppressed,
+    process_event_type::bpf_call,    process_event_type::touch_recorder};
 
 process_event parse_process(const json& j, process_event_type type) {
     process_event e;
@@ -148,19 +157,20 @@ process_event parse_process(const json& j, process_event_type type) {
     e.comm = str_or(j, "comm");
     e.filename = bytes_or(j, "filename");
     if (auto it = j.find("argv_b64"); it != j.end() && it->is_array()) {
-        for (const auto& a : *it) e.argv.push_back(base64_decode(a.get<std::string>()).value_or(""));
+        for (const auto& a : *it)
+            e.argv.push_back(base64_decode(a.get<std::string>()).value_or(""));
     } else if (auto it2 = j.find("argv"); it2 != j.end() && it2->is_array()) {
         for (const auto& a : *it2)
             if (a.is_string()) e.argv.push_back(a.get<std::string>());
     }
-    e.argv_truncated = j.value("argv_truncated", false);
+    e.argv_truncated = json_get(j, "argv_truncated", false);
     e.child_pid = num_or<int32_t>(j, "child_pid");
     e.exit_code = num_or<int32_t>(j, "exit_code");
     e.signal = num_or<int32_t>(j, "signal");
     e.duration_ns = num_or<uint64_t>(j, "duration_ns");
     e.path = bytes_or(j, "path");
     e.new_path = bytes_or(j, "new_path");
-    e.path_truncated = j.value("path_truncated", false);
+    e.path_truncated = json_get(j, "path_truncated", false);
     e.flags = num_or<int32_t>(j, "flags");
     e.ret = num_or<int64_t>(j, "ret");
     e.count = j.contains("count") ? num_or<uint32_t>(j, "count") : 1;
@@ -169,6 +179,7 @@ process_event parse_process(const json& j, process_event_type type) {
     e.addr = str_or(j, "addr");
     e.port = num_or<uint16_t>(j, "port");
     e.suppressed_type = str_or(j, "suppressed_type");
+    if (type == process_event_type::touch_recorder) e.path = str_or(j, "syscall");
     return e;
 }
 
@@ -193,7 +204,7 @@ result<event> parse_tls(const json& j, bool handshake) {
     e.direction = str_or(j, "direction") == "write" ? tls_direction::write : tls_direction::read;
     e.len = num_or<uint64_t>(j, "len");
     e.data = str_or(j, "data");
-    if (j.value("binary", false)) {
+    if (json_get(j, "binary", false)) {
         auto d = base64_decode(e.data);
         if (!d) return error{"field data: invalid base64"};
         e.data = std::move(*d);
@@ -210,8 +221,7 @@ void append_event_json(const event& e, std::string& out) {
     } else if (auto* t = std::get_if<tls_event>(&e)) {
         append_tls(*t, out);
     } else {
-        out += std::get<derived_event>(e).body.dump(-1, ' ', false,
-                                                     json::error_handler_t::replace);
+        out += std::get<derived_event>(e).body.dump(-1, ' ', false, json::error_handler_t::replace);
     }
 }
 

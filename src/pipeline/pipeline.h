@@ -10,14 +10,14 @@
 namespace agentsight {
 
 class pipeline {
-public:
+  public:
     void add_stage(std::unique_ptr<stage> s) { stages_.push_back(std::move(s)); }
     void add_sink(std::unique_ptr<sink> s) { sinks_.push_back(std::move(s)); }
 
     void push(event e) { run(std::move(e), 0); }
     void tick(uint64_t now_ns);  // stage timeouts; about once a second
     void flush_sinks();          // about every 100 ms
-    void finish();  // flush stages, then close sinks
+    void finish();               // flush stages, then close sinks
 
     template <typename T>
     T* find_stage() {
@@ -26,7 +26,7 @@ public:
         return nullptr;
     }
 
-private:
+  private:
     void run(event e, size_t from);
     std::vector<std::unique_ptr<stage>> stages_;
     std::vector<std::unique_ptr<sink>> sinks_;

@@ -13,7 +13,7 @@ namespace agentsight {
 using emit_fn = std::function<void(event)>;
 
 class stage {
-public:
+  public:
     virtual ~stage() = default;
     virtual std::string_view name() const = 0;
     // Sees every event in order. May rewrite `e` in place (redaction) and emit
@@ -26,7 +26,7 @@ public:
 };
 
 class sink {
-public:
+  public:
     virtual ~sink() = default;
     virtual void write(const event& e) = 0;
     virtual void flush() {}

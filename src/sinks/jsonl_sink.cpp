@@ -8,13 +8,16 @@
 namespace agentsight {
 
 result<std::unique_ptr<jsonl_sink>> jsonl_sink::open(const std::string& path) {
-    if (path == "-" || path.empty()) return std::unique_ptr<jsonl_sink>(new jsonl_sink(stdout, "-"));
+    if (path == "-" || path.empty())
+        return std::unique_ptr<jsonl_sink>(new jsonl_sink(stdout, "-"));
     FILE* f = fopen(path.c_str(), "w");
     if (!f) return error{path + ": " + strerror(errno)};
     return std::unique_ptr<jsonl_sink>(new jsonl_sink(f, path));
 }
 
-jsonl_sink::~jsonl_sink() { close(); }
+jsonl_sink::~jsonl_sink() {
+    close();
+}
 
 void jsonl_sink::write(const event& e) {
     append_event_json(e, buf_);
@@ -38,7 +41,9 @@ void jsonl_sink::write_buffer() {
     pending_ = 0;
 }
 
-void jsonl_sink::flush() { write_buffer(); }
+void jsonl_sink::flush() {
+    write_buffer();
+}
 
 void jsonl_sink::close() {
     write_buffer();

@@ -10,7 +10,7 @@
 namespace agentsight {
 
 class jsonl_sink : public sink {
-public:
+  public:
     // "-" is stdout. Fails with a message naming the path.
     static result<std::unique_ptr<jsonl_sink>> open(const std::string& path);
     ~jsonl_sink() override;
@@ -21,7 +21,7 @@ public:
     uint64_t lost() const { return lost_; }
     const std::string& last_error() const { return error_; }
 
-private:
+  private:
     jsonl_sink(FILE* f, std::string path) : file_(f), path_(std::move(path)) {}
     void write_buffer();
     FILE* file_;

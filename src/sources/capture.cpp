@@ -109,7 +109,8 @@ void capture::poll_loop() {
         int n = ring_buffer__poll(ring_.get(), 20);
         if (n < 0 && n != -EINTR) break;
         ring_buffer__consume(ring_.get());
-        if (auto now = std::chrono::steady_clock::now(); now - last_flush > std::chrono::seconds(1)) {
+        if (auto now = std::chrono::steady_clock::now();
+            now - last_flush > std::chrono::seconds(1)) {
             opens_.flush_all(emit);
             opens_aggregated_ = opens_.absorbed();
             last_flush = now;
@@ -123,7 +124,9 @@ void capture::poll_loop() {
     opens_aggregated_ = opens_.absorbed();
 }
 
-void capture::push(event e) { out_.try_push(std::move(e)); }
+void capture::push(event e) {
+    out_.try_push(std::move(e));
+}
 
 int capture::on_record(const void* data, size_t size) {
     records_++;

@@ -32,7 +32,7 @@ struct capture_options {
 struct capture_stats {
     uint64_t records = 0;
     uint64_t decode_errors = 0;
-    uint64_t queue_drops = 0;       // events the analysis side could not take in time
+    uint64_t queue_drops = 0;          // events the analysis side could not take in time
     bpf::drop_counts process_drops{};  // kernel: per bpf/events.h as_drop_kind
     bpf::drop_counts tls_drops{};
     uint64_t tls_chunks = 0;        // TLS plaintext chunk records received
@@ -42,7 +42,7 @@ struct capture_stats {
 };
 
 class capture {
-public:
+  public:
     // Loads, attaches and starts draining. A `-- CMD` target is spawned held,
     // tracked, and released only once probes are in place. `notes` receives
     // one-line remarks for the user (features switched off, tracefs mounted).
@@ -59,7 +59,7 @@ public:
     capture_stats stats() const;
     std::vector<std::string> take_notes();
 
-private:
+  private:
     capture(const capture_options& opts, bounded_queue<event>& out);
     void poll_loop();
     int on_record(const void* data, size_t size);

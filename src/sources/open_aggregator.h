@@ -15,7 +15,7 @@
 namespace agentsight {
 
 class open_aggregator {
-public:
+  public:
     using emit_fn = std::function<void(process_event)>;
 
     // False when `e` is a repeat that was absorbed into a count.
@@ -24,7 +24,7 @@ public:
     void flush_all(const emit_fn& emit);
     uint64_t absorbed() const { return absorbed_; }
 
-private:
+  private:
     using key = std::tuple<int32_t, std::string, int32_t, int64_t>;
     struct entry {
         uint32_t repeats = 0;

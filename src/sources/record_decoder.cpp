@@ -30,7 +30,9 @@ bool read_prefix(std::span<const uint8_t> bytes, size_t fixed, T& out) {
     return true;
 }
 
-std::string comm_of(const as_header& h) { return std::string(h.comm, strnlen(h.comm, AS_COMM_LEN)); }
+std::string comm_of(const as_header& h) {
+    return std::string(h.comm, strnlen(h.comm, AS_COMM_LEN));
+}
 
 process_event base_event(const as_header& h, process_event_type type, const clock_offset& clock) {
     process_event e;
@@ -90,11 +92,20 @@ result<decoded_record> decode_file(std::span<const uint8_t> b, const clock_offse
         return error{"file record: payload lengths exceed record"};
     process_event_type type;
     switch (rec.op) {
-        case AS_FILE_OPEN: type = process_event_type::file_open; break;
-        case AS_FILE_UNLINK: type = process_event_type::file_unlink; break;
-        case AS_FILE_RENAME: type = process_event_type::file_rename; break;
-        case AS_FILE_MKDIR: type = process_event_type::mkdir; break;
-        default: return error{"file record: unknown op " + std::to_string(rec.op)};
+        case AS_FILE_OPEN:
+            type = process_event_type::file_open;
+            break;
+        case AS_FILE_UNLINK:
+            type = process_event_type::file_unlink;
+            break;
+        case AS_FILE_RENAME:
+            type = process_event_type::file_rename;
+            break;
+        case AS_FILE_MKDIR:
+            type = process_event_type::mkdir;
+            break;
+        default:
+            return error{"file record: unknown op " + std::to_string(rec.op)};
     }
     process_event e = base_event(rec.h, type, clock);
     e.path.assign(rec.payload, rec.path_len);
@@ -110,11 +121,20 @@ result<decoded_record> decode_net(std::span<const uint8_t> b, const clock_offset
     if (!read_fixed(b, rec)) return error{"net record: bad size"};
     process_event_type type;
     switch (rec.op) {
-        case AS_NET_CONNECT: type = process_event_type::connect; break;
-        case AS_NET_BIND: type = process_event_type::bind; break;
-        case AS_NET_LISTEN: type = process_event_type::listen; break;
-        case AS_NET_ACCEPT: type = process_event_type::accept; break;
-        default: return error{"net record: unknown op " + std::to_string(rec.op)};
+        case AS_NET_CONNECT:
+            type = process_event_type::connect;
+            break;
+        case AS_NET_BIND:
+            type = process_event_type::bind;
+            break;
+        case AS_NET_LISTEN:
+            type = process_event_type::listen;
+            break;
+        case AS_NET_ACCEPT:
+            type = process_event_type::accept;
+            break;
+        default:
+            return error{"net record: unknown op " + std::to_string(rec.op)};
     }
     process_event e = base_event(rec.h, type, clock);
     e.family = rec.family;
@@ -173,9 +193,12 @@ result<decoded_record> decode_record(std::span<const uint8_t> bytes, const clock
         return error{"record ABI version " + std::to_string(h.abi) + ", expected " +
                      std::to_string(AS_ABI_VERSION)};
     switch (h.type) {
-        case AS_REC_EXEC: return decode_exec(bytes, clock);
-        case AS_REC_FILE: return decode_file(bytes, clock);
-        case AS_REC_NET: return decode_net(bytes, clock);
+        case AS_REC_EXEC:
+            return decode_exec(bytes, clock);
+        case AS_REC_FILE:
+            return decode_file(bytes, clock);
+        case AS_REC_NET:
+            return decode_net(bytes, clock);
         case AS_REC_FORK: {
             as_fork rec;
             if (!read_fixed(bytes, rec)) return error{"fork record: bad size"};
@@ -208,8 +231,18 @@ result<decoded_record> decode_record(std::span<const uint8_t> bytes, const clock
             e.ret = rec.cmd;
             return decoded_record(std::move(e));
         }
-        case AS_REC_MMAP_EXEC: return decoded_record(exec_mapping{int32_t(h.pid)});
-        case AS_REC_TLS_DATA: return decode_tls_data(bytes, clock);
+        case AS_REC_MMAP_EXEC:
+            return decoded_record(exec_mapping{int32_t(h.pid)});
+        case AS_REC_TOUCH_RECORDER: {
+            as_touch_recorder rec;
+            if (!read_fixed(bytes, rec)) return error{"touch_recorder record: bad size"};
+            process_event e = base_event(rec.h, process_event_type::touch_recorder, clock);
+            e.path = rec.syscall_kind == 1 ? "ptrace" : "kill";
+            e.signal = rec.syscall_kind == 1 ? 0 : rec.arg;
+            return decoded_record(std::move(e));
+        }
+        case AS_REC_TLS_DATA:
+            return decode_tls_data(bytes, clock);
         case AS_REC_TLS_HANDSHAKE: {
             as_tls_handshake rec;
             if (!read_fixed(bytes, rec)) return error{"tls handshake record: bad size"};
@@ -225,7 +258,8 @@ result<decoded_record> decode_record(std::span<const uint8_t> bytes, const clock
             e.ret = rec.ret;
             return decoded_record(std::move(e));
         }
-        default: return error{"unknown record type " + std::to_string(h.type)};
+        default:
+            return error{"unknown record type " + std::to_string(h.type)};
     }
 }
 

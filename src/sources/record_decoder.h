@@ -16,7 +16,8 @@ namespace agentsight {
 struct clock_offset {
     int64_t mono_to_epoch_ns = 0;
     static clock_offset measure();
-    uint64_t to_epoch(uint64_t mono_ns) const { return uint64_t(int64_t(mono_ns) + mono_to_epoch_ns); }
+    // Unsigned arithmetic: a corrupt timestamp wraps instead of overflowing.
+    uint64_t to_epoch(uint64_t mono_ns) const { return mono_ns + uint64_t(mono_to_epoch_ns); }
 };
 
 // A process mapped an executable file: time to look for TLS libraries again.

@@ -96,7 +96,9 @@ int held_command::poll_exit() {
     return -1;
 }
 
-std::vector<int32_t> process_tree(int32_t root) { return descendants({root}); }
+std::vector<int32_t> process_tree(int32_t root) {
+    return descendants({root});
+}
 
 std::vector<int32_t> processes_named(const std::string& comm) {
     std::vector<int32_t> roots;
@@ -105,6 +107,8 @@ std::vector<int32_t> processes_named(const std::string& comm) {
     return descendants(roots);
 }
 
-bool process_exists(int32_t pid) { return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM); }
+bool process_exists(int32_t pid) {
+    return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
+}
 
 }  // namespace agentsight

@@ -19,7 +19,7 @@ struct targeting {
 
 // A command forked but held before exec until release(): probes attach first.
 class held_command {
-public:
+  public:
     static result<held_command> spawn(const std::vector<std::string>& argv);
     held_command(held_command&& o) noexcept;
     held_command& operator=(held_command&&) = delete;
@@ -29,7 +29,7 @@ public:
     // Non-blocking: the exit status as a shell would report it (128+signal), or -1 if running.
     int poll_exit();
 
-private:
+  private:
     held_command(int32_t pid, int gate) : pid_(pid), gate_fd_(gate) {}
     int32_t pid_ = 0;
     int gate_fd_ = -1;

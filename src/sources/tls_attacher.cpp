@@ -14,10 +14,14 @@ namespace {
 
 uint8_t lib_code(tls_lib l) {
     switch (l) {
-        case tls_lib::openssl: return AS_TLS_OPENSSL;
-        case tls_lib::gnutls: return AS_TLS_GNUTLS;
-        case tls_lib::nss: return AS_TLS_NSS;
-        case tls_lib::boringssl: return AS_TLS_BORINGSSL;
+        case tls_lib::openssl:
+            return AS_TLS_OPENSSL;
+        case tls_lib::gnutls:
+            return AS_TLS_GNUTLS;
+        case tls_lib::nss:
+            return AS_TLS_NSS;
+        case tls_lib::boringssl:
+            return AS_TLS_BORINGSSL;
     }
     return AS_TLS_OPENSSL;
 }
@@ -54,15 +58,19 @@ tls_attacher::tls_attacher(bpf::tls_probe& probe, tls::discovery_options opts, b
 
 bool tls_attacher::is_tls_library(const std::string& path) {
     auto slash = path.rfind('/');
-    std::string_view name = std::string_view(path).substr(slash == std::string::npos ? 0 : slash + 1);
+    std::string_view name =
+        std::string_view(path).substr(slash == std::string::npos ? 0 : slash + 1);
     for (const char* lib : k_tls_libs)
         if (name.starts_with(lib)) return true;
     return false;
 }
 
 tls_attacher::~tls_attacher() {
-    stop_ = true;
-    queue_.close();
+    {
+        std::lock_guard lock(queue_mu_);
+        stop_ = true;
+    }
+    queue_cv_.notify_all();
     thread_.join();
     std::vector<attachment> all = std::move(global_attachments_);
     for (auto& [pid, attachments] : by_pid_)
@@ -83,28 +91,45 @@ void tls_attacher::detach(std::vector<attachment>& gone) {
 }
 
 void tls_attacher::request(request_t r) {
-    queued_++;
-    if (!queue_.try_push(r)) handled_++;  // counted by the queue's drop counter
+    {
+        std::lock_guard lock(queue_mu_);
+        // One pending maps scan per process covers every mapping that asked for it.
+        if (r.k == kind::scan && !pending_scans_.insert(r.pid).second) return;
+        if (urgent_.size() + normal_.size() >= k_max_requests) {
+            if (r.k == kind::scan) pending_scans_.erase(r.pid);
+            dropped_requests_++;
+            return;
+        }
+        (r.k == kind::library ? urgent_ : normal_).push_back(std::move(r));
+    }
+    queue_cv_.notify_one();
 }
 
 void tls_attacher::run() {
-    while (!stop_) {
-        auto r = queue_.pop(std::chrono::milliseconds(100));
-        if (!r) continue;
-        handle(*r);
-        handled_++;
+    for (;;) {
+        request_t r;
+        {
+            std::unique_lock lock(queue_mu_);
+            queue_cv_.wait(lock, [&] { return stop_ || !urgent_.empty() || !normal_.empty(); });
+            if (stop_) return;
+            // A library just opened races the process's first TLS call: it goes first.
+            auto& lane = urgent_.empty() ? normal_ : urgent_;
+            r = std::move(lane.front());
+            lane.pop_front();
+            if (r.k == kind::scan) pending_scans_.erase(r.pid);
+        }
+        handle(r);
     }
-}
-
-void tls_attacher::drain() {
-    while (handled_.load() < queued_.load() && !stop_)
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
 }
 
 void tls_attacher::handle(const request_t& r) {
     switch (r.k) {
-        case kind::scan: scan(r.pid); break;
-        case kind::library: attach_path(r.pid, r.path); break;
+        case kind::scan:
+            scan(r.pid);
+            break;
+        case kind::library:
+            attach_path(r.pid, r.path);
+            break;
         case kind::exit: {
             std::vector<attachment> gone;
             {
@@ -120,7 +145,9 @@ void tls_attacher::handle(const request_t& r) {
     }
 }
 
-void tls_attacher::attach_now(int32_t pid) { handle({kind::scan, pid, 0, {}}); }
+void tls_attacher::attach_now(int32_t pid) {
+    handle({kind::scan, pid, 0, {}});
+}
 
 bool tls_attacher::attached(int32_t pid, const file_key& key) const {
     if (!pid_filter_) return global_.contains(key);
@@ -130,7 +157,6 @@ bool tls_attacher::attached(int32_t pid, const file_key& key) const {
         if (a.file == key) return true;
     return false;
 }
-
 
 const tls::tls_discovery_result& tls_attacher::discover(const file_key& key,
                                                         const std::string& path) {
@@ -152,7 +178,7 @@ void tls_attacher::scan(int32_t pid) {
 void tls_attacher::attach_path(int32_t pid, const std::string& file) {
     // Resolved through the process's root, so containers work too.
     const std::string path = "/proc/" + std::to_string(pid) + "/root" + file;
-    struct stat st{};
+    struct stat st {};
     if (stat(path.c_str(), &st) != 0) return;
     file_key key{uint64_t(st.st_dev), uint64_t(st.st_ino)};
     {
@@ -216,8 +242,14 @@ void tls_attacher::attach_file(int32_t pid, const file_key& key, const std::stri
 }
 
 tls_attacher_stats tls_attacher::stats() const {
-    std::lock_guard lock(mu_);
-    return stats_;
+    tls_attacher_stats s;
+    {
+        std::lock_guard lock(mu_);
+        s = stats_;
+    }
+    std::lock_guard lock(queue_mu_);
+    s.requests_dropped = dropped_requests_;
+    return s;
 }
 
 std::vector<std::string> tls_attacher::take_notes() {

@@ -15,8 +15,9 @@
 #include <thread>
 #include <vector>
 
+#include <condition_variable>
+#include <deque>
 #include "bpf/probes.h"
-#include "pipeline/bounded_queue.h"
 #include "tls/tls_discovery.h"
 
 namespace agentsight {
@@ -26,10 +27,11 @@ struct tls_attacher_stats {
     uint64_t files_with_tls = 0;
     uint64_t probes_attached = 0;
     uint64_t attach_failures = 0;
+    uint64_t requests_dropped = 0;  // attach requests refused: the request queue was full
 };
 
 class tls_attacher {
-public:
+  public:
     // pid_filter=false: attach once per file for every process (trace-all mode).
     tls_attacher(bpf::tls_probe& probe, tls::discovery_options opts, bool pid_filter);
     ~tls_attacher();
@@ -46,14 +48,12 @@ public:
     void on_exit(int32_t pid) { request({kind::exit, pid, 0}); }
     // Attaches synchronously (used before a launched command is released).
     void attach_now(int32_t pid);
-    // Waits until every queued request has been handled.
-    void drain();
 
     tls_attacher_stats stats() const;
     // Human-readable notes (e.g. "no TLS found in X") not yet shown to the user.
     std::vector<std::string> take_notes();
 
-private:
+  private:
     enum class kind { scan, library, exit };
     struct request_t {
         kind k;
@@ -85,8 +85,15 @@ private:
     bpf::tls_probe& probe_;
     tls::discovery_options opts_;
     const bool pid_filter_;
-    bounded_queue<request_t> queue_{65536};
-    std::atomic<uint64_t> queued_{0}, handled_{0};
+    // Requests in two lanes: library opens first (they race the process's
+    // first TLS call), then scans, forks and exits in arrival order.
+    static constexpr size_t k_max_requests = 65536;
+    mutable std::mutex queue_mu_;
+    std::condition_variable queue_cv_;
+    std::deque<request_t> urgent_, normal_;
+    std::set<int32_t> pending_scans_;
+    uint64_t dropped_requests_ = 0;
+    bool stop_ = false;  // guarded by queue_mu_
 
     mutable std::mutex mu_;  // guards everything below
     std::map<file_key, tls::tls_discovery_result> discovered_;
@@ -96,7 +103,6 @@ private:
     tls_attacher_stats stats_;
     std::vector<std::string> notes_;
 
-    std::atomic<bool> stop_{false};
     std::thread thread_;
 };
 

@@ -13,7 +13,7 @@
 namespace agentsight {
 
 class tls_reassembler {
-public:
+  public:
     using emit_fn = std::function<void(tls_event)>;
     explicit tls_reassembler(emit_fn emit) : emit_(std::move(emit)) {}
 
@@ -23,7 +23,7 @@ public:
     void flush_all();
     uint64_t lost_bytes() const { return lost_bytes_; }
 
-private:
+  private:
     struct pending {
         uint64_t call_seq = 0;
         uint64_t next_offset = 0;

@@ -10,7 +10,7 @@
 namespace agentsight {
 
 class json_writer {
-public:
+  public:
     explicit json_writer(std::string& out) : out_(out) {}
 
     void begin_object();
@@ -35,7 +35,7 @@ public:
 
     void element(std::string_view v);  // a string inside an array
 
-private:
+  private:
     void comma();
     std::string& out_;
     bool first_ = true;

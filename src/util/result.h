@@ -14,7 +14,7 @@ struct error {
 
 template <typename T>
 class result {
-public:
+  public:
     result(T value) : v_(std::move(value)) {}
     result(error e) : v_(std::move(e)) {}
 
@@ -26,13 +26,15 @@ public:
     T* operator->() { return &value(); }
     const std::string& message() const { return std::get<error>(v_).message; }
 
-private:
+  private:
     std::variant<T, error> v_;
 };
 
 // For operations that produce nothing but can fail.
 struct ok_t {};
 using status = result<ok_t>;
-inline status ok_status() { return ok_t{}; }
+inline status ok_status() {
+    return ok_t{};
+}
 
 }  // namespace agentsight

@@ -25,13 +25,13 @@ std::string shell(const std::string& cmd);
 std::vector<json> of_type(const std::vector<json>& events, const std::string& type);
 
 // Root is needed; under CI=true its absence is a failure, never a skip.
-#define REQUIRE_ROOT()                                                             \
-    do {                                                                           \
-        if (geteuid() != 0) {                                                      \
+#define REQUIRE_ROOT()                                                               \
+    do {                                                                             \
+        if (geteuid() != 0) {                                                        \
             if (const char* ci = std::getenv("CI"); ci && std::string(ci) == "true") \
-                FAIL() << "bpf tests need root (CI=true: not skipping)";           \
-            GTEST_SKIP() << "needs root";                                          \
-        }                                                                          \
+                FAIL() << "bpf tests need root (CI=true: not skipping)";             \
+            GTEST_SKIP() << "needs root";                                            \
+        }                                                                            \
     } while (0)
 
 }  // namespace agentsight::test

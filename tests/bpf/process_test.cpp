@@ -82,7 +82,8 @@ TEST(process, long_argv_kept_and_truncation_flagged) {
     bool whole = false, truncated = false;
     for (const auto& e : of_type(r.events, "exec")) {
         std::string joined = e["argv"].dump();
-        if (joined.find(arg4k) != std::string::npos && !e["argv_truncated"].get<bool>()) whole = true;
+        if (joined.find(arg4k) != std::string::npos && !e["argv_truncated"].get<bool>())
+            whole = true;
         if (e["comm"] == "echo" && e["argv_truncated"].get<bool>()) truncated = true;
     }
     EXPECT_TRUE(whole) << "a 5000-byte argv is captured whole";

@@ -17,7 +17,7 @@ namespace {
 
 // The mock HTTPS server, started once for this suite.
 class tls_capture : public ::testing::Test {
-protected:
+  protected:
     static void SetUpTestSuite() {
         server_ = popen((std::string(AGENTSIGHT_BIN) + " mock-llm --tool-name ''").c_str(), "r");
         char line[256] = {};
@@ -77,8 +77,10 @@ TEST_F(tls_capture, node_embedded_openssl) {
 TEST_F(tls_capture, gnutls_cli) {
     REQUIRE_ROOT();
     std::string port = url_.substr(url_.rfind(':') + 1);
-    auto r = run_agentsight("tls -q -- sh -c \"printf 'GET /gnutls-probe HTTP/1.1\\r\\nHost: x\\r\\n"
-                            "\\r\\n' | gnutls-cli --insecure --port " + port + " 127.0.0.1 >/dev/null\"");
+    auto r = run_agentsight(
+        "tls -q -- sh -c \"printf 'GET /gnutls-probe HTTP/1.1\\r\\nHost: x\\r\\n"
+        "\\r\\n' | gnutls-cli --insecure --port " +
+        port + " 127.0.0.1 >/dev/null\"");
     EXPECT_NE(writes_of(r.events, "gnutls").find("GET /gnutls-probe"), std::string::npos)
         << r.stderr_text;
 }
@@ -88,7 +90,8 @@ TEST_F(tls_capture, nss_tstclnt) {
     const std::string db = "/tmp/agentsight-nssdb-" + std::to_string(getpid());
     shell("rm -rf " + db + " && mkdir " + db + " && certutil -N -d sql:" + db +
           " --empty-password && printf 'GET /nss-probe HTTP/1.1\\r\\nHost: x\\r\\n"
-          "Connection: close\\r\\n\\r\\n' > " + db + "/req");
+          "Connection: close\\r\\n\\r\\n' > " +
+          db + "/req");
     std::string port = url_.substr(url_.rfind(':') + 1);
     auto r = run_agentsight("tls -q -- sh -c 'timeout 10 tstclnt -d sql:" + db +
                             " -h 127.0.0.1 -p " + port + " -o < " + db + "/req >/dev/null 2>&1'");
@@ -126,7 +129,9 @@ TEST_F(tls_capture, client_outside_tree_is_not_captured) {
     // (python's ssl module: dlopen), the case the open-triggered attach covers.
     auto r = run_agentsight(
         "tls -q -- sh -c \"python3 -c \\\"import ssl,time,urllib.request\ntime.sleep(0.3)\ntry: "
-        "urllib.request.urlopen('" + url_ + "/insider', context=ssl._create_unverified_context())\n"
+        "urllib.request.urlopen('" +
+        url_ +
+        "/insider', context=ssl._create_unverified_context())\n"
         "except Exception: pass\\\"\"");
     stop = true;
     outsider.join();
@@ -136,7 +141,8 @@ TEST_F(tls_capture, client_outside_tree_is_not_captured) {
 }
 
 TEST_F(tls_capture, explain_rejects_non_elf) {
-    std::string out = shell(std::string(AGENTSIGHT_BIN) + " tls --explain /etc/hostname 2>&1; echo rc=$?");
+    std::string out =
+        shell(std::string(AGENTSIGHT_BIN) + " tls --explain /etc/hostname 2>&1; echo rc=$?");
     EXPECT_NE(out.find("not an ELF"), std::string::npos) << out;
     EXPECT_NE(out.find("rc=1"), std::string::npos) << out;
 }
@@ -165,10 +171,12 @@ TEST(tls_drops, burst_larger_than_ring_is_counted_exactly) {
     constexpr int writes = 30;
     constexpr int size = 1 << 20;
     auto r = run_agentsight(
-        "tls --ringbuf-mb 1 -o " + dir + "/out.jsonl -- python3 -c \"import socket,ssl\n"
+        "tls --ringbuf-mb 1 -o " + dir +
+        "/out.jsonl -- python3 -c \"import socket,ssl\n"
         "c=ssl._create_unverified_context()\ns=c.wrap_socket(socket.create_connection(("
-        "'127.0.0.1',18443)))\nb=b'x'*" + std::to_string(size) + "\nfor i in range(" +
-        std::to_string(writes) + "): s.sendall(b)\ns.close()\"");
+        "'127.0.0.1',18443)))\nb=b'x'*" +
+        std::to_string(size) + "\nfor i in range(" + std::to_string(writes) +
+        "): s.sendall(b)\ns.close()\"");
     shell("pkill -f 'openssl s_server -accept 127.0.0.1:18443' || true");
     ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
     const uint64_t dropped = summary_number(r.stderr_text, "ringbuf ");

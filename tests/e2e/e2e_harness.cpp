@@ -25,9 +25,15 @@ bool in_ci() {
     return ci && std::string(ci) == "true";
 }
 
-std::string agentsight_bin() { return AGENTSIGHT_BIN; }
-std::string source_dir() { return AGENTSIGHT_SOURCE_DIR; }
-std::string build_dir() { return AGENTSIGHT_BUILD_DIR; }
+std::string agentsight_bin() {
+    return AGENTSIGHT_BIN;
+}
+std::string source_dir() {
+    return AGENTSIGHT_SOURCE_DIR;
+}
+std::string build_dir() {
+    return AGENTSIGHT_BUILD_DIR;
+}
 
 std::string agents_dir() {
     if (const char* d = std::getenv("AGENTS_DIR"); d && *d) return d;
@@ -38,9 +44,13 @@ std::string claude_bin(const std::string& version) {
     return agents_dir() + "/claude-" + version + "/node_modules/.bin/claude";
 }
 
-std::string gemini_bin() { return agents_dir() + "/gemini/node_modules/.bin/gemini"; }
+std::string gemini_bin() {
+    return agents_dir() + "/gemini/node_modules/.bin/gemini";
+}
 
-bool executable(const std::string& path) { return access(path.c_str(), X_OK) == 0; }
+bool executable(const std::string& path) {
+    return access(path.c_str(), X_OK) == 0;
+}
 
 bool have_program(const std::string& name) {
     return run("command -v " + name + " >/dev/null 2>&1").exit_code == 0;
@@ -49,8 +59,10 @@ bool have_program(const std::string& name) {
 std::string sq(const std::string& s) {
     std::string out = "'";
     for (char c : s) {
-        if (c == '\'') out += "'\\''";
-        else out += c;
+        if (c == '\'')
+            out += "'\\''";
+        else
+            out += c;
     }
     return out + "'";
 }
@@ -309,7 +321,8 @@ void prepare_home(const std::string& home, bool gemini) {
     if (gemini) {
         fs::create_directories(home + "/.gemini");
         std::ofstream(home + "/.gemini/settings.json")
-            << R"({"security":{"auth":{"selectedType":"gemini-api-key"}}})" << "\n";
+            << R"({"security":{"auth":{"selectedType":"gemini-api-key"}}})"
+            << "\n";
     }
 }
 

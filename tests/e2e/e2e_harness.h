@@ -17,13 +17,13 @@ namespace agentsight::test::e2e {
 bool in_ci();
 
 // A prerequisite that is not there: fail under CI=true, skip otherwise.
-#define REQUIRE_PREREQ(cond, what)                                                     \
-    do {                                                                               \
-        if (!(cond)) {                                                                 \
-            if (::agentsight::test::e2e::in_ci())                                      \
-                FAIL() << "missing prerequisite (CI=true: not skipping): " << (what);  \
-            GTEST_SKIP() << "missing prerequisite: " << (what);                        \
-        }                                                                              \
+#define REQUIRE_PREREQ(cond, what)                                                    \
+    do {                                                                              \
+        if (!(cond)) {                                                                \
+            if (::agentsight::test::e2e::in_ci())                                     \
+                FAIL() << "missing prerequisite (CI=true: not skipping): " << (what); \
+            GTEST_SKIP() << "missing prerequisite: " << (what);                       \
+        }                                                                             \
     } while (0)
 
 // Root is needed; under CI=true its absence fails (REQUIRE_ROOT from harness.h).
@@ -32,7 +32,7 @@ bool in_ci();
 std::string agentsight_bin();
 std::string source_dir();
 std::string build_dir();
-std::string agents_dir();  // $AGENTS_DIR or build/agents
+std::string agents_dir();                            // $AGENTS_DIR or build/agents
 std::string claude_bin(const std::string& version);  // "2.1.197", "2.1.113"
 std::string gemini_bin();
 bool executable(const std::string& path);
@@ -55,7 +55,7 @@ std::vector<std::string> lines_of(const std::string& text);
 // A fresh directory under /tmp, removed at destruction (unless
 // AGENTSIGHT_E2E_KEEP is set, for debugging).
 class temp_dir {
-public:
+  public:
     explicit temp_dir(const std::string& tag);
     ~temp_dir();
     temp_dir(const temp_dir&) = delete;
@@ -63,7 +63,7 @@ public:
     const std::string& path() const { return path_; }
     std::string operator/(const std::string& name) const { return path_ + "/" + name; }
 
-private:
+  private:
     std::string path_;
 };
 
@@ -79,7 +79,7 @@ cmd_result run(const std::string& cmd);
 
 // A child process started with fork/exec, its stdout on a pipe.
 class child {
-public:
+  public:
     child() = default;
     child(const std::vector<std::string>& argv, const std::string& stderr_file = "/dev/null",
           const std::string& cwd = "");
@@ -94,7 +94,7 @@ public:
     int wait(int timeout_ms);
     bool running();
 
-private:
+  private:
     pid_t pid_ = -1;
     int out_fd_ = -1;
     int status_ = -1;
@@ -111,7 +111,7 @@ struct mock_options {
 };
 
 class mock_llm {
-public:
+  public:
     mock_llm(const std::string& requests_out, const mock_options& o = {});
     ~mock_llm();
     const std::string& url() const { return url_; }
@@ -119,7 +119,7 @@ public:
     // SIGTERM; the mock then writes every request it received.
     std::vector<json> stop_and_read_requests();
 
-private:
+  private:
     std::string requests_out_;
     std::unique_ptr<child> proc_;
     std::string url_;

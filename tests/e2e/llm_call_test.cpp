@@ -17,7 +17,7 @@ struct agent_case {
     std::string provider;  // llm_call.provider
     std::string tool;      // the tool the mock asks for
     std::string tool_input;
-    std::string canary;    // the API key the agent was given
+    std::string canary;  // the API key the agent was given
 };
 
 const agent_case k_claude{"claude_2_1_197", "anthropic", "Bash",
@@ -55,8 +55,9 @@ recorded record_agent(const agent_case& a, const temp_dir& dir, const std::strin
     mock_llm mock(dir / "requests.jsonl", r.mock);
     EXPECT_TRUE(mock.ok()) << read_file(dir / "requests.jsonl.stderr");
     if (!mock.ok()) return r;
-    std::string cmd = a.provider == "gemini" ? gemini_command(home, mock.url())
-                                             : claude_command(claude_bin("2.1.197"), home, mock.url());
+    std::string cmd = a.provider == "gemini"
+                          ? gemini_command(home, mock.url())
+                          : claude_command(claude_bin("2.1.197"), home, mock.url());
     r.trace_path = dir / out_name;
     r.result = run("cd " + sq(home + "/w") + " && AGENTSIGHT_CACHE_DIR=" + sq(dir / "cache") +
                    " timeout -s INT 240 " + sq(agentsight_bin()) + " record -q -o " +
@@ -71,8 +72,9 @@ std::vector<json> main_calls(const std::vector<json>& events, const agent_case& 
     std::vector<json> out;
     for (const auto& e : of_type(events, "llm_call"))
         if (has_tool(e, a.tool)) out.push_back(e);
-    std::sort(out.begin(), out.end(),
-              [](const json& x, const json& y) { return x["ts"].get<long long>() < y["ts"].get<long long>(); });
+    std::sort(out.begin(), out.end(), [](const json& x, const json& y) {
+        return x["ts"].get<long long>() < y["ts"].get<long long>();
+    });
     return out;
 }
 
@@ -94,7 +96,8 @@ void expect_llm_calls(const std::vector<json>& events, const recorded& r, const 
     auto all = of_type(events, "llm_call");
     EXPECT_EQ(all.size(), llm_requests) << "one llm_call per LLM request the mock received";
     if (a.provider == "anthropic") {
-        EXPECT_EQ(all.size(), 2u) << "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1: no auxiliary calls";
+        EXPECT_EQ(all.size(), 2u)
+            << "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1: no auxiliary calls";
     }
 
     auto calls = main_calls(events, a);
@@ -177,7 +180,6 @@ std::string find_canary(const std::string& text, const std::string& canary) {
     return "…" + text.substr(b, 120 + canary.size() + 40) + "…";
 }
 
-
 void jsonl_test(const agent_case& a) {
     REQUIRE_E2E_ROOT();
     std::string bin = a.provider == "gemini" ? gemini_bin() : claude_bin("2.1.197");
@@ -187,7 +189,8 @@ void jsonl_test(const agent_case& a) {
     auto r = record_agent(a, dir, "trace.jsonl");
     ASSERT_EQ(r.result.exit_code, 0) << r.result.err << "\nstdout:\n" << r.result.out;
     EXPECT_NE(r.result.out.find(r.mock.final_text), std::string::npos)
-        << "the agent did not print the final answer:\n" << r.result.out;
+        << "the agent did not print the final answer:\n"
+        << r.result.out;
     auto events = read_jsonl(r.trace_path);
     ASSERT_FALSE(events.empty());
     EXPECT_EQ(events.front()["type"], "session_start");
@@ -230,7 +233,8 @@ void sqlite_test(const agent_case& a) {
 // a second, implicit session for them).
 TEST(record_session, claude_trace_ends_with_session_end) {
     REQUIRE_E2E_ROOT();
-    REQUIRE_PREREQ(executable(claude_bin("2.1.197")), claude_bin("2.1.197") + " (run scripts/fetch-agents.sh)");
+    REQUIRE_PREREQ(executable(claude_bin("2.1.197")),
+                   claude_bin("2.1.197") + " (run scripts/fetch-agents.sh)");
     temp_dir dir("session");
     auto r = record_agent(k_claude, dir, "trace.jsonl");
     ASSERT_EQ(r.result.exit_code, 0) << r.result.err;
@@ -242,16 +246,26 @@ TEST(record_session, claude_trace_ends_with_session_end) {
         if (events[i]["type"] == "session_end") end_at = i;
     ASSERT_LT(end_at, events.size()) << "no session_end";
     std::string after;
-    for (size_t i = end_at + 1; i < events.size(); ++i) after += events[i].dump().substr(0, 160) + "\n";
-    EXPECT_EQ(end_at, events.size() - 1) << events.size() - 1 - end_at
-                                         << " events after session_end:\n" << after;
+    for (size_t i = end_at + 1; i < events.size(); ++i)
+        after += events[i].dump().substr(0, 160) + "\n";
+    EXPECT_EQ(end_at, events.size() - 1)
+        << events.size() - 1 - end_at << " events after session_end:\n"
+        << after;
 }
 
 // (Plain TESTs, not TEST_P: ctest names must not carry "# GetParam() = ...".)
-TEST(llm_record, claude_2_1_197_jsonl_has_both_main_llm_calls_and_no_api_key) { jsonl_test(k_claude); }
-TEST(llm_record, gemini_jsonl_has_both_main_llm_calls_and_no_api_key) { jsonl_test(k_gemini); }
-TEST(llm_record, claude_2_1_197_sqlite_and_export_have_no_api_key) { sqlite_test(k_claude); }
-TEST(llm_record, gemini_sqlite_and_export_have_no_api_key) { sqlite_test(k_gemini); }
+TEST(llm_record, claude_2_1_197_jsonl_has_both_main_llm_calls_and_no_api_key) {
+    jsonl_test(k_claude);
+}
+TEST(llm_record, gemini_jsonl_has_both_main_llm_calls_and_no_api_key) {
+    jsonl_test(k_gemini);
+}
+TEST(llm_record, claude_2_1_197_sqlite_and_export_have_no_api_key) {
+    sqlite_test(k_claude);
+}
+TEST(llm_record, gemini_sqlite_and_export_have_no_api_key) {
+    sqlite_test(k_gemini);
+}
 
 }  // namespace
 }  // namespace agentsight::test::e2e

@@ -79,7 +79,8 @@ TEST(store_crash, kill_9_keeps_a_readable_trace_up_to_the_kill) {
         }
     EXPECT_GE(cats, 20u) << "about 2 s of a loop of cat at ~100/s";
     EXPECT_GE(last_cat, kill_ns - 1000000000LL)
-        << "the last committed cat exec is " << (kill_ns - last_cat) / 1000000 << " ms before the kill";
+        << "the last committed cat exec is " << (kill_ns - last_cat) / 1000000
+        << " ms before the kill";
     EXPECT_LE(last_cat, kill_ns);
 }
 
@@ -155,9 +156,11 @@ bool otlp_modules_installed() {
 
 TEST(otlp_export, claude_session_is_one_genai_trace) {
     REQUIRE_E2E_ROOT();
-    REQUIRE_PREREQ(executable(claude_bin("2.1.197")), claude_bin("2.1.197") + " (run scripts/fetch-agents.sh)");
+    REQUIRE_PREREQ(executable(claude_bin("2.1.197")),
+                   claude_bin("2.1.197") + " (run scripts/fetch-agents.sh)");
     REQUIRE_PREREQ(have_program("node"), "node");
-    REQUIRE_PREREQ(otlp_modules_installed(), "tests/otlp/node_modules (npm ci --prefix tests/otlp)");
+    REQUIRE_PREREQ(otlp_modules_installed(),
+                   "tests/otlp/node_modules (npm ci --prefix tests/otlp)");
     temp_dir dir("otlp");
     const std::string received_path = dir / "otlp.jsonl";
     child receiver({"node", source_dir() + "/tests/otlp/receiver.mjs", "--out", received_path,
@@ -205,8 +208,9 @@ TEST(otlp_export, claude_session_is_one_genai_trace) {
     ASSERT_EQ(roots.size(), 1u);
     const span& root = *roots[0];
     EXPECT_EQ(root.name.rfind("invoke_agent", 0), 0u) << root.name;
-    EXPECT_EQ(root.attrs.count("gen_ai.operation.name") ? root.attrs.at("gen_ai.operation.name") : "",
-              "invoke_agent");
+    EXPECT_EQ(
+        root.attrs.count("gen_ai.operation.name") ? root.attrs.at("gen_ai.operation.name") : "",
+        "invoke_agent");
 
     // chat <model>: CLIENT spans under the root, with the GenAI attributes.
     std::vector<const span*> chats;
@@ -218,7 +222,9 @@ TEST(otlp_export, claude_session_is_one_genai_trace) {
         EXPECT_EQ(c->name, "chat " + model);
         EXPECT_EQ(c->kind, 3) << "SPAN_KIND_CLIENT";
         EXPECT_EQ(c->parent, root.span_id);
-        auto at = [&](const std::string& k) { return c->attrs.count(k) ? c->attrs.at(k) : "<absent>"; };
+        auto at = [&](const std::string& k) {
+            return c->attrs.count(k) ? c->attrs.at(k) : "<absent>";
+        };
         EXPECT_EQ(at("gen_ai.operation.name"), "chat");
         EXPECT_EQ(at("gen_ai.provider.name"), "anthropic");
         EXPECT_EQ(at("gen_ai.request.model"), model);
@@ -232,7 +238,8 @@ TEST(otlp_export, claude_session_is_one_genai_trace) {
         if (s.name == "execute_tool Bash") tool = &s;
     ASSERT_NE(tool, nullptr) << "no execute_tool Bash span";
     EXPECT_EQ(tool->parent, root.span_id);
-    EXPECT_EQ(tool->attrs.count("gen_ai.tool.name") ? tool->attrs.at("gen_ai.tool.name") : "", "Bash");
+    EXPECT_EQ(tool->attrs.count("gen_ai.tool.name") ? tool->attrs.at("gen_ai.tool.name") : "",
+              "Bash");
 
     size_t processes = 0;
     bool cat_under_tool = false;
@@ -250,12 +257,14 @@ TEST(otlp_export, claude_session_is_one_genai_trace) {
         }
     }
     EXPECT_GE(processes, 1u);
-    EXPECT_TRUE(cat_under_tool) << "no `process cat` span (cat /etc/hostname) under execute_tool Bash";
+    EXPECT_TRUE(cat_under_tool)
+        << "no `process cat` span (cat /etc/hostname) under execute_tool Bash";
 
     // No message content without --otlp-content (and never the API key).
     const std::string all = read_file(received_path);
-    for (const char* k : {"gen_ai.input.messages", "gen_ai.output.messages", "gen_ai.system_instructions",
-                          "gen_ai.tool.call.arguments", "gen_ai.tool.call.result"})
+    for (const char* k :
+         {"gen_ai.input.messages", "gen_ai.output.messages", "gen_ai.system_instructions",
+          "gen_ai.tool.call.arguments", "gen_ai.tool.call.result"})
         EXPECT_EQ(all.find(k), std::string::npos) << k << " sent without --otlp-content";
     EXPECT_EQ(all.find(mo.final_text), std::string::npos) << "the model's answer was exported";
     EXPECT_EQ(all.find(k_claude_key), std::string::npos) << "the API key was exported";

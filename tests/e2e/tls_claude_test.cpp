@@ -26,7 +26,8 @@ struct http_request {
 
 // Splits the plaintext written on one connection into HTTP/1.1 requests
 // whose request line starts with `method_path`, by Content-Length.
-std::vector<http_request> parse_requests(const std::string& stream, const std::string& method_path) {
+std::vector<http_request> parse_requests(const std::string& stream,
+                                         const std::string& method_path) {
     std::vector<http_request> out;
     size_t at = 0;
     while ((at = stream.find(method_path, at)) != std::string::npos) {
@@ -38,7 +39,8 @@ std::vector<http_request> parse_requests(const std::string& stream, const std::s
         for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         size_t cl = lower.find("\r\ncontent-length:");
         if (cl != std::string::npos)
-            r.content_length = std::stoul(r.head.substr(cl + 17, r.head.find("\r\n", cl + 2) - cl - 17));
+            r.content_length =
+                std::stoul(r.head.substr(cl + 17, r.head.find("\r\n", cl + 2) - cl - 17));
         r.body = stream.substr(head_end + 4, r.content_length);
         out.push_back(r);
         at = head_end + 4 + r.body.size();
@@ -64,11 +66,13 @@ capture_run run_claude_under_tls(const std::string& version, const temp_dir& dir
     std::string home = dir / "home";
     prepare_home(home, false);
     mock_llm mock(dir / "requests.jsonl");
-    EXPECT_TRUE(mock.ok()) << "mock-llm did not start: " << read_file(dir / "requests.jsonl.stderr");
+    EXPECT_TRUE(mock.ok()) << "mock-llm did not start: "
+                           << read_file(dir / "requests.jsonl.stderr");
     if (!mock.ok()) return c;
-    c.result = run("cd " + sq(home + "/w") + " && AGENTSIGHT_CACHE_DIR=" + sq(cache_dir) +
-                   " timeout -s INT 240 " + sq(agentsight_bin()) + " tls -q -o " +
-                   sq(dir / "raw.jsonl") + " -- " + claude_command(claude_bin(version), home, mock.url()));
+    c.result =
+        run("cd " + sq(home + "/w") + " && AGENTSIGHT_CACHE_DIR=" + sq(cache_dir) +
+            " timeout -s INT 240 " + sq(agentsight_bin()) + " tls -q -o " + sq(dir / "raw.jsonl") +
+            " -- " + claude_command(claude_bin(version), home, mock.url()));
     c.requests = mock.stop_and_read_requests();
     c.events = read_jsonl(dir / "raw.jsonl");
     return c;
@@ -77,7 +81,8 @@ capture_run run_claude_under_tls(const std::string& version, const temp_dir& dir
 // The assertions of issue 4 on one capture.
 void expect_whole_bodies(const capture_run& c, const std::string& version) {
     ASSERT_EQ(c.result.exit_code, 0) << "claude " << version << " under agentsight tls:\n"
-                                     << c.result.err << "\nstdout:\n" << c.result.out;
+                                     << c.result.err << "\nstdout:\n"
+                                     << c.result.out;
 
     std::vector<json> main_requests;
     for (const auto& r : requests_with_path(c.requests, "/v1/messages"))
@@ -85,7 +90,8 @@ void expect_whole_bodies(const capture_run& c, const std::string& version) {
     ASSERT_EQ(main_requests.size(), 2u) << "the mock should have received two main requests";
 
     auto tls = of_type(c.events, "tls");
-    ASSERT_FALSE(tls.empty()) << "no tls events captured from claude " << version << "\n" << c.result.err;
+    ASSERT_FALSE(tls.empty()) << "no tls events captured from claude " << version << "\n"
+                              << c.result.err;
     for (const auto& e : c.events) {
         EXPECT_EQ(e.value("lib", ""), "boringssl") << e.dump().substr(0, 300);
         if (e.value("type", "") == "tls") {

@@ -34,6 +34,10 @@ TEST(lifecycle, cut_off_stream_is_flushed_on_process_exit) {
     exit_ev.pid = 4242;
     exit_ev.ts_ns = 1'760'000'000'500'000'000ULL;
     h.push(exit_ev);
+    // Plaintext may still arrive just after the exit (two ring buffers): wait a grace period.
+    h.tick(exit_ev.ts_ns + 500'000'000ULL);
+    EXPECT_TRUE(h.derived().empty());
+    h.tick(exit_ev.ts_ns + 1'000'000'000ULL);
     auto calls = bodies(h.derived_jsonl());
     ASSERT_EQ(calls.size(), 1u);
     EXPECT_TRUE(calls[0]["incomplete"].get<bool>());
@@ -41,6 +45,25 @@ TEST(lifecycle, cut_off_stream_is_flushed_on_process_exit) {
     EXPECT_EQ(calls[0]["usage"]["input_tokens"], 812);
     h.finish();
     EXPECT_EQ(bodies(h.derived_jsonl()).size(), 1u);  // not emitted twice
+}
+
+TEST(lifecycle, plaintext_arriving_just_after_the_exit_still_completes_the_call) {
+    harness h;
+    auto records = load_capture("anthropic_stream.tls.jsonl");
+    ASSERT_GT(records.size(), 2u);
+    auto last = records.back();
+    records.pop_back();
+    for (auto& r : records) h.push(r);
+    process_event exit_ev;
+    exit_ev.type = process_event_type::exit;
+    exit_ev.pid = last.pid;
+    exit_ev.ts_ns = last.ts_ns + 1;
+    h.push(exit_ev);
+    h.push(last);
+    h.tick(exit_ev.ts_ns + 2'000'000'000ULL);
+    auto calls = bodies(h.derived_jsonl());
+    ASSERT_EQ(calls.size(), 1u);
+    EXPECT_FALSE(calls[0]["incomplete"].get<bool>());
 }
 
 TEST(lifecycle, cut_off_stream_is_flushed_by_the_idle_timeout) {

@@ -45,7 +45,7 @@ TEST(event_json, binary_tls_data_is_base64_and_lossless) {
 }
 
 TEST(event_json, every_process_type_round_trips) {
-    for (int t = 0; t <= int(process_event_type::bpf_call); ++t) {
+    for (int t = 0; t <= int(process_event_type::touch_recorder); ++t) {
         process_event e;
         e.type = process_event_type(t);
         e.pid = 3;
@@ -55,6 +55,7 @@ TEST(event_json, every_process_type_round_trips) {
         e.addr = "127.0.0.1";
         e.port = 443;
         e.suppressed_type = "file_or_network";
+        if (e.type == process_event_type::touch_recorder) e.new_path.clear();
         std::string line = event_to_json(e);
         auto back = parse_event_json(line);
         ASSERT_TRUE(back) << line;
@@ -78,7 +79,8 @@ struct recording_sink : sink {
 struct echo_stage : stage {
     std::string_view name() const override { return "echo"; }
     void on_event(event& e, const emit_fn& emit) override {
-        if (std::holds_alternative<process_event>(e)) emit(derived_event{"echo", 1, {{"type", "echo"}}});
+        if (std::holds_alternative<process_event>(e))
+            emit(derived_event{"echo", 1, {{"type", "echo"}}});
     }
 };
 

@@ -2,9 +2,9 @@
 #include <vector>
 
 #include <gtest/gtest.h>
-#include <csignal>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <csignal>
 
 #include "bpf/events.h"
 #include "sources/open_aggregator.h"
