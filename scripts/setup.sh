@@ -10,7 +10,11 @@ pkgs=(build-essential cmake pkg-config clang llvm libbpf-dev bpftool libelf-dev 
       libssl-dev libnghttp2-dev libbrotli-dev libzstd-dev libsqlite3-dev nlohmann-json3-dev
       libcli11-dev libcpp-httplib-dev libgtest-dev libgmock-dev libbenchmark-dev)
 if [[ ${1:-} == --test ]]; then
-    pkgs+=(curl python3 nodejs npm gnutls-bin libnss3-tools openssl bpftrace jq chromium)
+    pkgs+=(curl python3 gnutls-bin libnss3-tools openssl bpftrace jq chromium sqlite3)
+    # Node may come from elsewhere than Debian (its own npm then conflicts with
+    # Debian's): install Debian's only when there is none.
+    command -v node >/dev/null || pkgs+=(nodejs)
+    command -v npm >/dev/null || pkgs+=(npm)
 fi
 
 missing=()
