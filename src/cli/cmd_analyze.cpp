@@ -53,13 +53,13 @@ command_fn add_analyze_command(CLI::App& app) {
 
 command_fn add_export_command(CLI::App& app) {
     struct opts {
-        std::string input, output = "-", format = "jsonl";
+        std::string input, output = "-", format;
     };
     auto o = std::make_shared<opts>();
     auto* cmd = app.add_subcommand("export", "Convert a trace between SQLite and JSON Lines");
     cmd->add_option("trace", o->input, "Input trace (.db or .jsonl)")->required();
     cmd->add_option("-o,--output", o->output, "Output ('-' = stdout)");
-    cmd->add_option("--format", o->format, "jsonl or sqlite")->default_val("jsonl");
+    cmd->add_option("--format", o->format, "jsonl or sqlite (default: by the output's extension)");
     return [o] {
         auto fmt = must(format_for_output_path(o->output, o->format));
         if (auto st = export_trace(o->input, o->output, fmt,
