@@ -36,7 +36,9 @@ std::string_view default_rules_text() {
      "paths": ["~/.ssh/**", "~/.aws/**", "~/.gnupg/**", "~/.netrc", "~/.docker/config.json",
                "~/.kube/config", "~/.config/gcloud/**", "~/.git-credentials", ".env", ".env.*",
                "*.pem", "id_rsa*", "id_ed25519*", "/etc/shadow", "/etc/gshadow", "/etc/sudoers"],
-     "except": ["~/.ssh/known_hosts*", "~/.ssh/config", ".env.example", ".env.sample"]},
+     "except": ["~/.ssh/known_hosts*", "~/.ssh/config", ".env.example", ".env.sample",
+                "/etc/ssl/**", "/etc/pki/**", "/usr/share/ca-certificates/**",
+                "/usr/lib/ssl/**", "*ca-bundle*", "*cacert*"]},
     {"rule": "tamper", "severity": "critical", "on": "write",
      "message": "write to kernel tracing or BPF state",
      "paths": ["/sys/kernel/tracing/**", "/sys/kernel/debug/tracing/**", "/sys/fs/bpf/**"]}

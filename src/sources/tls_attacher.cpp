@@ -56,6 +56,15 @@ constexpr const char* k_tls_libs[] = {"libssl.so", "libgnutls.so", "libnspr4.so"
 tls_attacher::tls_attacher(bpf::tls_probe& probe, tls::discovery_options opts, bool pid_filter)
     : probe_(probe), opts_(std::move(opts)), pid_filter_(pid_filter), thread_([this] { run(); }) {}
 
+// Discovery saw BoringSSL's source-path strings yet found no functions: the
+// one miss a user must hear about (a stripped agent we cannot read).
+bool tls_attacher::has_unidentified_boringssl(const tls::tls_discovery_result& found) {
+    for (const auto& line : found.evidence)
+        if (line.starts_with("BoringSSL:") && line.find("no string ending") == std::string::npos)
+            return true;
+    return false;
+}
+
 bool tls_attacher::is_tls_library(const std::string& path) {
     auto slash = path.rfind('/');
     std::string_view name =
@@ -168,6 +177,10 @@ const tls::tls_discovery_result& tls_attacher::discover(const file_key& key,
     std::lock_guard lock(mu_);
     stats_.files_scanned++;
     if (!found.points.empty()) stats_.files_with_tls++;
+    if (found.points.empty() && has_unidentified_boringssl(found))
+        notes_.push_back(path + ": statically linked BoringSSL found but its functions were not " +
+                         "identified, so this binary's TLS is not captured (" +
+                         found.evidence.back() + "); see: agentsight tls --explain " + path);
     return discovered_.emplace(key, std::move(found)).first->second;
 }
 

@@ -45,6 +45,7 @@ class tls_attacher {
         request({kind::library, pid, 0, std::move(path)});
     }
     static bool is_tls_library(const std::string& path);
+    static bool has_unidentified_boringssl(const tls::tls_discovery_result& found);
     void on_exit(int32_t pid) { request({kind::exit, pid, 0}); }
     // Attaches synchronously (used before a launched command is released).
     void attach_now(int32_t pid);

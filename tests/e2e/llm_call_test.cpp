@@ -4,6 +4,7 @@
 // sent and a time to first token. Issue 9: the canary API key never reaches
 // the trace (JSON Lines or SQLite bytes) nor `agentsight export`.
 #include <filesystem>
+#include <set>
 
 #include "e2e_harness.h"
 
@@ -251,6 +252,42 @@ TEST(record_session, claude_trace_ends_with_session_end) {
     EXPECT_EQ(end_at, events.size() - 1)
         << events.size() - 1 - end_at << " events after session_end:\n"
         << after;
+}
+
+// Issue 7: the report links the Bash call to the bash -> cat processes and the
+// read of /etc/hostname, with nothing unexplained inside that tool's span.
+TEST(report, claude_bash_call_is_linked_to_bash_cat_and_the_hostname_read) {
+    REQUIRE_E2E_ROOT();
+    REQUIRE_PREREQ(executable(claude_bin("2.1.197")),
+                   claude_bin("2.1.197") + " (run scripts/fetch-agents.sh)");
+    temp_dir dir("report");
+    auto r = record_agent(k_claude, dir, "trace.jsonl");
+    ASSERT_EQ(r.result.exit_code, 0) << r.result.err;
+    auto rep = run(sq(agentsight_bin()) + " report --json " + sq(r.trace_path));
+    ASSERT_EQ(rep.exit_code, 0) << rep.err;
+    json report = json::parse(rep.out);
+    const json* bash = nullptr;
+    for (const auto& t : report["tools"])
+        if (t["tool_name"] == "Bash") bash = &t;
+    ASSERT_NE(bash, nullptr) << report["tools"].dump().substr(0, 400);
+    EXPECT_EQ((*bash)["status"], "linked");
+    bool has_bash = false, has_cat = false;
+    std::set<int> pids;
+    for (const auto& p : (*bash)["processes"]) {
+        pids.insert(p["pid"].get<int>());
+        has_bash = has_bash || p["comm"] == "bash";
+        has_cat = has_cat || p["argv"] == json::array({"cat", "/etc/hostname"});
+    }
+    EXPECT_TRUE(has_bash && has_cat) << (*bash)["processes"].dump();
+    bool read_hostname = false;
+    for (const auto& f : (*bash)["files"])
+        read_hostname = read_hostname || (f["path"] == "/etc/hostname" && f["op"] == "read");
+    EXPECT_TRUE(read_hostname) << (*bash)["files"].dump().substr(0, 600);
+    for (const auto& a : report["alerts"]) {
+        if (a["rule"] != "unexplained") continue;
+        for (const auto& pid : a["pids"])
+            EXPECT_EQ(pids.count(pid.get<int>()), 0u) << "unexplained inside the tool: " << a;
+    }
 }
 
 // (Plain TESTs, not TEST_P: ctest names must not carry "# GetParam() = ...".)
