@@ -23,7 +23,6 @@ enum as_record_type {
     AS_REC_NET = 5,
     AS_REC_SUPPRESSED = 6,
     AS_REC_BPF_CALL = 7,
-    AS_REC_MMAP_EXEC = 8, /* internal: an executable mapping appeared; rescan for TLS */
     AS_REC_TOUCH_RECORDER = 9, /* the traced tree ptraced or signalled the recorder */
     AS_REC_TLS_DATA = 16,
     AS_REC_TLS_HANDSHAKE = 17,

@@ -48,7 +48,6 @@ struct {
 } file_scratch SEC(".maps");
 
 #define NET_KIND 16
-#define MMAP_KIND 32
 
 static __always_inline __u32 current_tgid(void)
 {
@@ -249,7 +248,10 @@ static __always_inline int emit_file(struct pending_call *call, __s64 ret)
     if (size > sizeof(*rec))
         return 0;
     rec->h.size = size;
-    submit(&events, rec, size);
+    /* A library being opened is what TLS attachment waits for (ld.so, dlopen). */
+    bool urgent = cfg_wake_on_exec && call->kind == AS_FILE_OPEN && ret >= 0 &&
+                  (call->flags & 3) == 0 /* O_RDONLY */;
+    submit_flags(&events, rec, size, urgent);
     return 0;
 }
 
@@ -298,14 +300,6 @@ static __always_inline int finish(__s64 ret)
     struct as_tracked *t = tracked_self(current_tgid());
     if (!t)
         return 0;
-    if (copy.kind == MMAP_KIND) {
-        if (ret < 0)
-            return 0;
-        struct as_header rec = {};
-        fill_header(&rec, AS_REC_MMAP_EXEC, sizeof(rec));
-        submit_flags(&events, &rec, sizeof(rec), cfg_wake_on_exec);
-        return 0;
-    }
     if (!targ_all && !rate_allow(t))
         return 0;
     if (copy.kind >= NET_KIND)
@@ -401,13 +395,3 @@ int enter_tgkill(struct syscall_enter_ctx *ctx)
     return touch_recorder(ctx->args[0], 2, (__s32)ctx->args[2]);
 }
 
-/* An executable file mapping (a dlopen'ed library): user space rescans the
- * process for TLS libraries. Reported on exit, once the mapping exists. */
-SEC("tp/syscalls/sys_enter_mmap")
-int enter_mmap(struct syscall_enter_ctx *ctx)
-{
-    if ((ctx->args[2] & 4 /* PROT_EXEC */) == 0 || (__s64)ctx->args[4] < 0)
-        return 0;
-    return remember(MMAP_KIND, 0, 0, 0);
-}
-EXIT(mmap)

@@ -70,7 +70,7 @@ static __always_inline void fill_header(struct as_header *h, __u16 type, __u32 s
  * measured as most of the per-exec overhead). So records are written
  * silently and user space polls every few ms; the reader is woken only when
  * the ring is filling up, or for a record it must act on at once (`urgent`:
- * an exec or library mapping that TLS attachment waits for). */
+ * an exec or library open that TLS attachment waits for). */
 const volatile __u8 cfg_wake_on_exec = 0;
 
 static __always_inline __u64 wakeup_flags(void *ring, bool urgent)

@@ -157,8 +157,6 @@ int capture::on_record(const void* data, size_t size) {
                     opens_.flush_pid(r.pid, [this](process_event e) { push(std::move(e)); });
                 r.count = 1;
                 if (opens_.admit(r)) push(std::move(r));
-            } else if constexpr (std::is_same_v<T, exec_mapping>) {
-                if (attacher_) attacher_->on_mapping(r.pid);
             } else if constexpr (std::is_same_v<T, tls_chunk>) {
                 tls_chunks_++;
                 if (reassembler_) reassembler_->add(r);

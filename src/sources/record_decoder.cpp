@@ -231,8 +231,6 @@ result<decoded_record> decode_record(std::span<const uint8_t> bytes, const clock
             e.ret = rec.cmd;
             return decoded_record(std::move(e));
         }
-        case AS_REC_MMAP_EXEC:
-            return decoded_record(exec_mapping{int32_t(h.pid)});
         case AS_REC_TOUCH_RECORDER: {
             as_touch_recorder rec;
             if (!read_fixed(bytes, rec)) return error{"touch_recorder record: bad size"};

@@ -20,11 +20,6 @@ struct clock_offset {
     uint64_t to_epoch(uint64_t mono_ns) const { return mono_ns + uint64_t(mono_to_epoch_ns); }
 };
 
-// A process mapped an executable file: time to look for TLS libraries again.
-struct exec_mapping {
-    int32_t pid = 0;
-};
-
 // One piece of a TLS call's plaintext; `data` points into the ring buffer.
 struct tls_chunk {
     uint64_t ts_ns = 0;  // epoch
@@ -37,7 +32,7 @@ struct tls_chunk {
     std::string_view data;
 };
 
-using decoded_record = std::variant<process_event, exec_mapping, tls_chunk, tls_event>;
+using decoded_record = std::variant<process_event, tls_chunk, tls_event>;
 
 // The stable connection id of a TLS object in a process: "<pid>:<hex>".
 std::string conn_id(int32_t pid, uint64_t conn);

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "bpf/events.h"
+#include "sources/targeting.h"
 
 namespace agentsight {
 namespace {
@@ -49,7 +50,8 @@ std::set<std::string> executable_files(int32_t pid) {
     return files;
 }
 
-constexpr const char* k_tls_libs[] = {"libssl.so", "libgnutls.so", "libnspr4.so"};
+// Library name prefixes: also private copies such as Python wheels' "libssl-1a2b3c.so.3".
+constexpr const char* k_tls_libs[] = {"libssl", "libgnutls", "libnspr4"};
 
 }  // namespace
 
@@ -206,10 +208,12 @@ void tls_attacher::attach_file(int32_t pid, const file_key& key, const std::stri
                                const tls::tls_discovery_result& found) {
     attachment a{key, {}, {}};
     const int target = pid_filter_ ? pid : -1;
-    // Both kinds of attach report a vanished process as ESRCH: nothing to trace.
+    // A vanished process shows as ESRCH, or ENOENT for its /proc/PID/root path:
+    // nothing left to trace, and not a failure.
     auto failed = [&](const std::string& message, uint64_t n) {
+        const int err = errno;
         std::lock_guard lock(mu_);
-        if (errno == ESRCH) return true;
+        if (err == ESRCH || (err == ENOENT && !process_exists(pid))) return true;
         stats_.attach_failures += n;
         notes_.push_back(message);
         return false;

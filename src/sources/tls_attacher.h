@@ -1,5 +1,5 @@
 // Decides where TLS uprobes go and keeps them attached to exactly the traced
-// processes: on exec (new image), on executable mmap (dlopen), on fork
+// processes: on exec (new image), on the open of a TLS library (ld.so or dlopen), on fork
 // (inherited mappings), dropped on exit. Runs on its own thread because
 // discovery can be slow (a stripped 245 MB binary) and the ring-buffer
 // consumer must never wait for it.
@@ -37,7 +37,6 @@ class tls_attacher {
     ~tls_attacher();
 
     void on_exec(int32_t pid) { request({kind::scan, pid, 0, {}}); }
-    void on_mapping(int32_t pid) { request({kind::scan, pid, 0, {}}); }
     void on_fork(int32_t parent, int32_t child) { request({kind::scan, child, parent, {}}); }
     // A traced process opened a TLS library (ld.so or dlopen): attach to it
     // now, before the library's first call, rather than after it is mapped.
