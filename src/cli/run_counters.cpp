@@ -55,6 +55,7 @@ json stats_json(const capture_stats& s, const run_counters& c) {
                 {"rate_limited", s.process_drops[AS_DROP_RATE_LIMIT]},
                 {"tracked_map_full", s.process_drops[AS_DROP_TRACKED_FULL]},
                 {"tls_chunks", s.tls_chunks},
+                {"tls_gap_bytes", s.tls_gap_bytes},
                 {"tls_lost_bytes", s.tls_drops[AS_DROP_TLS_BYTES]},
                 {"queue_drops", s.queue_drops},
                 {"decode_errors", s.decode_errors},

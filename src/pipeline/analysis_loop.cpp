@@ -22,7 +22,6 @@ void analysis_loop::run() {
     while (!in_.closed_and_empty()) {
         if (auto e = in_.pop(std::chrono::milliseconds(50))) {
             pipeline_.push(std::move(*e));
-            processed_++;
         }
         auto now = clock::now();
         if (now - last_tick >= std::chrono::seconds(1)) {

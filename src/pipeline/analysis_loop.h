@@ -16,13 +16,11 @@ class analysis_loop {
     ~analysis_loop();
     // Close the queue first; this drains it, finishes the pipeline and joins.
     void finish();
-    uint64_t processed() const { return processed_.load(); }
 
   private:
     void run();
     bounded_queue<event>& in_;
     pipeline& pipeline_;
-    std::atomic<uint64_t> processed_{0};
     std::thread thread_;
 };
 

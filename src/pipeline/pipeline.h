@@ -19,13 +19,6 @@ class pipeline {
     void flush_sinks();          // about every 100 ms
     void finish();               // flush stages, then close sinks
 
-    template <typename T>
-    T* find_stage() {
-        for (auto& s : stages_)
-            if (auto* p = dynamic_cast<T*>(s.get())) return p;
-        return nullptr;
-    }
-
   private:
     void run(event e, size_t from);
     std::vector<std::unique_ptr<stage>> stages_;

@@ -47,6 +47,10 @@ void jsonl_sink::flush() {
 
 void jsonl_sink::close() {
     write_buffer();
+    if (lost_)
+        fprintf(stderr, "agentsight: %llu events were not written to %s (%s)\n",
+                (unsigned long long)lost_, path_.c_str(), error_.c_str());
+    lost_ = 0;
     if (file_ && file_ != stdout) fclose(file_);
     file_ = nullptr;
 }

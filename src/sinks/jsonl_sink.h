@@ -17,9 +17,6 @@ class jsonl_sink : public sink {
     void write(const event& e) override;
     void flush() override;
     void close() override;
-    // Events not written because the output failed (full disk, closed pipe).
-    uint64_t lost() const { return lost_; }
-    const std::string& last_error() const { return error_; }
 
   private:
     jsonl_sink(FILE* f, std::string path) : file_(f), path_(std::move(path)) {}
