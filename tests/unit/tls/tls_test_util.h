@@ -39,11 +39,15 @@ inline const tls_attach_point* point(const tls_discovery_result& r, const std::s
 
 }  // namespace agentsight::tls::test
 
-// A system file the test needs: skip when absent (these are not CI install
-// products), so a minimal container can still run the rest.
-#define REQUIRE_SYSTEM_FILE(path)                                                     \
-    do {                                                                              \
-        if (!std::filesystem::exists(path)) GTEST_SKIP() << path << " not installed"; \
+// A system file the test needs (libssl, node, gnutls, nspr): scripts/setup.sh
+// --test installs them, so under CI their absence is a broken install step.
+#define REQUIRE_SYSTEM_FILE(path)                                           \
+    do {                                                                    \
+        if (!std::filesystem::exists(path)) {                               \
+            if (::agentsight::tls::test::in_ci())                           \
+                FAIL() << path << " missing (run scripts/setup.sh --test)"; \
+            GTEST_SKIP() << path << " not installed";                       \
+        }                                                                   \
     } while (0)
 
 // A Claude Code binary: the e2e setup fetches it, so in CI its absence is a
