@@ -11,8 +11,11 @@
 
 /* Trace every process (no targeting flag). Set before load. */
 const volatile __u8 targ_all = 0;
-/* The recorder itself is never traced, even in trace-all mode. */
+/* The recorder itself is never traced, even in trace-all mode: neither the
+ * capture process nor its unprivileged analysis process, whose trace-file
+ * writes would otherwise feed back into the trace. */
 const volatile __u32 self_tgid = 0;
+const volatile __u32 analysis_tgid = 0;
 
 /* tgid -> state. Presence means the process is in a traced tree. Seeded by
  * user space, extended on fork/exec, pruned on exit. User space shares this
@@ -42,7 +45,7 @@ static __always_inline void count_drop(__u32 kind, __u64 n)
 static __always_inline struct as_tracked *tracked_self(__u32 tgid)
 {
     static struct as_tracked everyone; /* placeholder state in trace-all mode */
-    if (tgid == self_tgid)
+    if (tgid == self_tgid || (analysis_tgid && tgid == analysis_tgid))
         return 0;
     struct as_tracked *t = bpf_map_lookup_elem(&tracked, &tgid);
     if (!t && targ_all)

@@ -76,6 +76,7 @@ result<std::unique_ptr<process_probe>> process_probe::load(const probe_config& c
     auto* ro = p->skel_->rodata;
     ro->targ_all = cfg.trace_all;
     ro->self_tgid = cfg.self_tgid;
+    ro->analysis_tgid = cfg.analysis_tgid;
     std::strncpy(const_cast<char*>(ro->targ_comm), cfg.comm.c_str(), AS_COMM_LEN - 1);
     ro->cfg_rate_per_sec = cfg.rate_per_sec;
     ro->cfg_rate_burst = cfg.rate_burst;
@@ -156,6 +157,7 @@ result<std::unique_ptr<tls_probe>> tls_probe::load(const probe_config& cfg, int 
     if (!p->skel_) return error{"open BPF object tls: " + errno_message(errno)};
     p->skel_->rodata->targ_all = cfg.trace_all;
     p->skel_->rodata->self_tgid = cfg.self_tgid;
+    p->skel_->rodata->analysis_tgid = cfg.analysis_tgid;
     p->skel_->rodata->cfg_max_capture = cfg.tls_max_capture;
     if (int err = bpf_map__set_max_entries(p->skel_->maps.tls_events, cfg.tls_ring_bytes))
         return error{"size ring buffer tls_events: " + errno_message(err)};

@@ -21,8 +21,9 @@ using drop_counts = std::array<uint64_t, AS_DROP_KINDS>;
 
 struct probe_config {
     bool trace_all = false;
-    std::string comm;        // --comm NAME
-    uint32_t self_tgid = 0;  // never traced
+    std::string comm;            // --comm NAME
+    uint32_t self_tgid = 0;      // never traced
+    uint32_t analysis_tgid = 0;  // the unprivileged analysis process: never traced either
     uint32_t process_ring_bytes = 8u << 20;
     uint32_t tls_ring_bytes = 32u << 20;
     uint32_t rate_per_sec = 5000;

@@ -61,7 +61,8 @@ int run(int argc, char** argv) {
             try {
                 return fn();
             } catch (const failure& f) {
-                fprintf(stderr, "agentsight: %s\n", f.what());
+                // An empty message: the analysis process has already said why.
+                if (*f.what()) fprintf(stderr, "agentsight: %s\n", f.what());
                 return f.exit_code;
             }
         }

@@ -1,19 +1,23 @@
 #include "cli/capture_run.h"
 
 #include <atomic>
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <thread>
 
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "cli/analysis_process.h"
+#include "cli/event_forwarder.h"
 #include "cli/fail.h"
 #include "cli/output.h"
-#include "cli/run_counters.h"
-#include "cli/session_closer.h"
 #include "pipeline/analysis_loop.h"
 #include "sinks/session_events.h"
+#include "sinks/sqlite_db.h"
+#include "sinks/trace_format.h"
 
 namespace agentsight::cli {
 namespace {
@@ -33,33 +37,19 @@ void install_signal_handlers() {
     signal(SIGPIPE, SIG_IGN);  // a closed stdout is reported by the sink, not fatal
 }
 
-bool wanted(output_kinds kinds, const event& e) {
-    switch (kinds) {
-        case output_kinds::process_only:
-            return std::holds_alternative<process_event>(e);
-        case output_kinds::tls_only:
-            return std::holds_alternative<tls_event>(e);
-        case output_kinds::everything:
-            return true;
-    }
-    return true;
+// The analysis process wrote the SQLite trace as --user, which may not unlink
+// in the trace's directory, so its WAL and shared-memory files outlive it.
+// Opening and closing the trace here, as the last connection, folds and
+// removes them the way SQLite always does.
+void release_sqlite_sidecars(const std::string& path, const std::string& format) {
+    auto fmt = format_for_output_path(path, format);
+    if (!fmt || *fmt != output_format::sqlite) return;
+    std::error_code ec;
+    if (!std::filesystem::exists(path + "-wal", ec) && !std::filesystem::exists(path + "-shm", ec))
+        return;
+    if (auto db = sqlite_open(path, SQLITE_OPEN_READWRITE))
+        sqlite_exec(db->get(), "PRAGMA wal_checkpoint(TRUNCATE)");
 }
-
-// Only the kinds a subcommand promises reach its output.
-class kind_filter_sink : public sink {
-  public:
-    kind_filter_sink(output_kinds k, std::unique_ptr<sink> inner)
-        : kinds_(k), inner_(std::move(inner)) {}
-    void write(const event& e) override {
-        if (wanted(kinds_, e)) inner_->write(e);
-    }
-    void flush() override { inner_->flush(); }
-    void close() override { inner_->close(); }
-
-  private:
-    output_kinds kinds_;
-    std::unique_ptr<sink> inner_;
-};
 
 std::string command_line(const targeting& t) {
     std::string s;
@@ -96,6 +86,10 @@ void add_capture_flags(CLI::App& cmd, capture_run_options& o) {
         "--no-redact", [&o](int64_t) { o.analysis.redact = false; },
         "Do not redact API keys, auth headers and tokens (they are redacted by default)");
     cmd.add_flag("-q,--quiet", o.quiet, "No status line or summary on stderr");
+    cmd.add_option("-Z,--user", o.user,
+                   "Parse, store and serve as this user, with no capabilities (the capture "
+                   "process alone keeps its privileges)")
+        ->default_val("nobody");
     cmd.add_flag("-v,--verbose", o.capture.verbose, "libbpf and attach details on stderr");
     cmd.add_option("command", t.command, "-- CMD ARGS...: launch CMD traced (after probes attach)")
         ->expected(-1);
@@ -107,23 +101,17 @@ int run_capture(capture_run_options& o) {
     if (int chosen = !t.command.empty() + (t.pid != 0) + !t.comm.empty(); chosen > 1)
         throw failure("choose one of -- CMD, --pid and --comm", 2);
     if (o.capture.discovery_cache_dir.empty()) o.capture.discovery_cache_dir = default_cache_dir();
-
-    pipeline pipe;
-    auto counters = std::make_shared<run_counters>();
-    auto final_stats = std::make_shared<capture_stats>();
-    session_info session{new_session_id(), wall_clock_ns(), command_line(t), local_hostname(),
-                         k_version};
     // The launched command starts in our directory: that is where it may write.
     if (o.analysis.workdir.empty() && !t.command.empty())
         o.analysis.workdir = std::filesystem::current_path().string();
-    add_analysis_stages(pipe, o.analysis);
-    if (o.kinds == output_kinds::everything)
-        pipe.add_stage(std::make_unique<session_closer>(
-            session.session_id, [=] { return stats_json(*final_stats, *counters); }));
-    pipe.add_sink(
-        std::make_unique<kind_filter_sink>(o.kinds, must(open_output(o.output, o.format))));
-    pipe.add_sink(make_counting_sink(counters));
-    auto exporters = add_export_sinks(pipe, o);
+    // Checked again by capture::start; here it fails before any output is created.
+    if (t.pid && ::kill(t.pid, 0) != 0 && errno == ESRCH)
+        throw failure("--pid " + std::to_string(t.pid) + ": no such process");
+    session_info session{new_session_id(), wall_clock_ns(), command_line(t), local_hostname(),
+                         k_version};
+
+    analysis_child child = spawn_analysis(o, {session.session_id, must(lookup_user(o.user))});
+    o.capture.probes.analysis_tgid = uint32_t(child.pid);
 
     bounded_queue<event> queue(1 << 18);
     // Queued before capture starts, so it is the trace's first line.
@@ -132,34 +120,45 @@ int run_capture(capture_run_options& o) {
         if (!o.analysis.workdir.empty()) start.body["cwd"] = o.analysis.workdir;
         queue.try_push(std::move(start));
     }
+    event_forwarder forward(queue, child.events_fd);
     std::vector<std::string> notes;
     auto cap = capture::start(o.capture, queue, notes);
-    if (!cap) throw failure(cap.message());
+    if (!cap) {
+        forward.finish({});
+        child.wait();
+        throw failure(cap.message());
+    }
     for (const auto& n : notes)
         if (!o.quiet) fprintf(stderr, "agentsight: %s\n", n.c_str());
 
-    analysis_loop analysis(queue, pipe);
-
-    status_line status(!o.quiet && isatty(STDERR_FILENO));
     int exit_status = 0;
     bool target_ended = false;
-    while (!g_signal) {
+    while (!g_signal && !forward.reader_gone()) {
         if ((*cap)->target_done(exit_status)) {
             target_ended = true;
             break;
         }
-        for (const auto& n : (*cap)->take_notes())
-            if (!o.quiet) fprintf(stderr, "agentsight: %s\n", n.c_str());
-        status.maybe_print((*cap)->stats(), *counters);
+        forward.publish((*cap)->stats(), (*cap)->take_notes());
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     (*cap)->stop();
     capture_stats stats = (*cap)->stats();
-    *final_stats = stats;
+    pid_t command = target_ended ? 0 : (*cap)->command_pid();
     cap->reset();  // detach every probe before the (possibly slow) final flush
-    analysis.finish();
-    status.clear();
-    if (!o.quiet) print_summary(stats, *counters);
+    forward.finish(stats);
+    int analysis_status = child.wait();
+    if (o.output != "-") release_sqlite_sidecars(o.output, o.format);
+    if (analysis_status != 0) {
+        // The recording failed, not the agent: it keeps the terminal until it is done.
+        if (command && !g_signal) {
+            fprintf(stderr, "agentsight: not recording; waiting for %s to exit\n",
+                    t.command[0].c_str());
+            int st;
+            while (::waitpid(command, &st, 0) < 0 && errno == EINTR && !g_signal) {
+            }
+        }
+        return analysis_status;
+    }
     if (!target_ended && g_signal) return 128 + g_signal;
     return exit_status;
 }

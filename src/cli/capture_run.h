@@ -21,6 +21,7 @@ struct capture_run_options {
     output_kinds kinds = output_kinds::everything;
     analysis_flags analysis;
     bool quiet = false;
+    std::string user = "nobody";  // the analysis process's user (-Z/--user)
     std::string otlp_endpoint;
     bool otlp_content = false;
     bool ui = false;

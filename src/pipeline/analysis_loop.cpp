@@ -31,9 +31,22 @@ void analysis_loop::run() {
         if (now - last_flush >= std::chrono::milliseconds(100)) {
             pipeline_.flush_sinks();
             last_flush = now;
+            if (auto f = pipeline_.failure(); !f.empty()) {
+                {
+                    std::lock_guard lock(mu_);
+                    failure_ = std::move(f);
+                }
+                in_.close();  // wakes a producer waiting for space
+                break;
+            }
         }
     }
     pipeline_.finish();
+}
+
+std::string analysis_loop::failure() const {
+    std::lock_guard lock(mu_);
+    return failure_;
 }
 
 void analysis_loop::finish() {

@@ -1,8 +1,10 @@
 // The analysis thread: takes events from the capture queue, runs them
-// through the pipeline, ticks stage timeouts and flushes sinks.
+// through the pipeline, ticks stage timeouts and flushes sinks. A sink that
+// can no longer write stops it: the rest of the input would only be lost.
 #pragma once
 
-#include <atomic>
+#include <mutex>
+#include <string>
 #include <thread>
 
 #include "pipeline/bounded_queue.h"
@@ -16,11 +18,15 @@ class analysis_loop {
     ~analysis_loop();
     // Close the queue first; this drains it, finishes the pipeline and joins.
     void finish();
+    // Non-empty once a sink failed; the loop has then stopped taking input.
+    std::string failure() const;
 
   private:
     void run();
     bounded_queue<event>& in_;
     pipeline& pipeline_;
+    mutable std::mutex mu_;
+    std::string failure_;
     std::thread thread_;
 };
 

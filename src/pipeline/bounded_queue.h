@@ -1,6 +1,8 @@
-// Multi-producer, single-consumer queue with a hard capacity. Producers never
-// block: a full queue refuses the item and counts it, so the ring-buffer
-// consumer keeps draining the kernel even if analysis falls behind.
+// Multi-producer, single-consumer queue with a hard capacity. Producers on the
+// capture side never block: a full queue refuses the item and counts it, so the
+// ring-buffer consumer keeps draining the kernel even if analysis falls behind.
+// The analysis process's socket reader uses push_wait: there, waiting pushes
+// the back-pressure to the capture process's queue, where drops are counted.
 #pragma once
 
 #include <atomic>
@@ -30,6 +32,18 @@ class bounded_queue {
         return true;
     }
 
+    // Waits for space; false (item discarded, not counted) once closed.
+    bool push_wait(T item) {
+        {
+            std::unique_lock lock(mu_);
+            space_.wait(lock, [&] { return closed_ || items_.size() < capacity_; });
+            if (closed_) return false;
+            items_.push_back(std::move(item));
+        }
+        cv_.notify_one();
+        return true;
+    }
+
     // Waits up to `timeout`; nullopt on timeout or when closed and drained.
     std::optional<T> pop(std::chrono::milliseconds timeout) {
         std::unique_lock lock(mu_);
@@ -37,6 +51,8 @@ class bounded_queue {
         if (items_.empty()) return std::nullopt;
         T item = std::move(items_.front());
         items_.pop_front();
+        lock.unlock();
+        space_.notify_one();
         return item;
     }
 
@@ -46,6 +62,7 @@ class bounded_queue {
             closed_ = true;
         }
         cv_.notify_all();
+        space_.notify_all();
     }
 
     bool closed_and_empty() const {
@@ -59,6 +76,7 @@ class bounded_queue {
     const size_t capacity_;
     mutable std::mutex mu_;
     std::condition_variable cv_;
+    std::condition_variable space_;
     std::deque<T> items_;
     bool closed_ = false;
     std::atomic<uint64_t> dropped_{0};

@@ -32,4 +32,10 @@ void pipeline::finish() {
     for (auto& s : sinks_) s->close();
 }
 
+std::string pipeline::failure() const {
+    for (const auto& s : sinks_)
+        if (auto f = s->failure(); !f.empty()) return f;
+    return {};
+}
+
 }  // namespace agentsight

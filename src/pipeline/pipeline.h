@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "pipeline/stage.h"
@@ -15,9 +16,10 @@ class pipeline {
     void add_sink(std::unique_ptr<sink> s) { sinks_.push_back(std::move(s)); }
 
     void push(event e) { run(std::move(e), 0); }
-    void tick(uint64_t now_ns);  // stage timeouts; about once a second
-    void flush_sinks();          // about every 100 ms
-    void finish();               // flush stages, then close sinks
+    void tick(uint64_t now_ns);   // stage timeouts; about once a second
+    void flush_sinks();           // about every 100 ms
+    void finish();                // flush stages, then close sinks
+    std::string failure() const;  // the first sink failure, if any (see sink::failure)
 
   private:
     void run(event e, size_t from);

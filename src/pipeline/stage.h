@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <string_view>
 
 #include "pipeline/event.h"
@@ -30,8 +31,11 @@ class sink {
     virtual ~sink() = default;
     virtual void write(const event& e) = 0;
     virtual void flush() {}
-    // Final flush; errors are reported by the sink's own counters/log.
+    // Final flush; counts of what was lost are reported by the sink's own log.
     virtual void close() {}
+    // Non-empty once the sink can no longer write (a full disk, a closed pipe):
+    // one line naming the output and the reason. Recording stops on it.
+    virtual std::string failure() const { return {}; }
 };
 
 }  // namespace agentsight

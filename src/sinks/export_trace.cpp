@@ -44,19 +44,15 @@ status to_sqlite(trace_reader& r, const std::string& out, const export_options& 
     sqlite_sink_options so;
     so.agentsight_version = o.agentsight_version;
     so.overwrite = o.overwrite;
-    so.block_when_full = true;  // offline: wait for the disk, never drop
-    std::string first_error;
-    so.log = [&](const std::string& m) {
-        if (first_error.empty()) first_error = m;
-    };
+    so.block_when_full = true;           // offline: wait for the disk, never drop
+    so.log = [](const std::string&) {};  // the failure below says it in one line
     auto sink = sqlite_sink::open(out, so);
     if (!sink) return error{sink.message()};
     event e;
-    while (r.next(e)) (*sink)->write_with_json(e, r.raw_json());
+    while (r.next(e) && (*sink)->failure().empty()) (*sink)->write_with_json(e, r.raw_json());
     (*sink)->close();
-    auto st = (*sink)->stats();
-    if (st.events_lost || st.events_dropped)
-        return error{first_error.empty() ? out + ": events were not written" : first_error};
+    if (auto f = (*sink)->failure(); !f.empty()) return error{f};
+    if ((*sink)->stats().events_dropped) return error{out + ": events were not written"};
     return reader_status(r);
 }
 

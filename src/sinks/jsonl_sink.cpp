@@ -33,9 +33,9 @@ void jsonl_sink::write_buffer() {
     if (!error_.empty()) {
         lost_ += pending_;
     } else if (fwrite(buf_.data(), 1, buf_.size(), file_) != buf_.size() || fflush(file_) != 0) {
-        error_ = path_ + ": " + strerror(errno);
+        error_ = "cannot write " + (path_ == "-" ? std::string("stdout") : path_) + ": " +
+                 strerror(errno);
         lost_ += pending_;
-        fprintf(stderr, "agentsight: cannot write %s; events are being lost\n", error_.c_str());
     }
     buf_.clear();
     pending_ = 0;
@@ -48,8 +48,8 @@ void jsonl_sink::flush() {
 void jsonl_sink::close() {
     write_buffer();
     if (lost_)
-        fprintf(stderr, "agentsight: %llu events were not written to %s (%s)\n",
-                (unsigned long long)lost_, path_.c_str(), error_.c_str());
+        fprintf(stderr, "agentsight: %llu events were not written to %s\n",
+                (unsigned long long)lost_, path_ == "-" ? "stdout" : path_.c_str());
     lost_ = 0;
     if (file_ && file_ != stdout) fclose(file_);
     file_ = nullptr;

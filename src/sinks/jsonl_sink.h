@@ -17,6 +17,7 @@ class jsonl_sink : public sink {
     void write(const event& e) override;
     void flush() override;
     void close() override;
+    std::string failure() const override { return error_; }
 
   private:
     jsonl_sink(FILE* f, std::string path) : file_(f), path_(std::move(path)) {}

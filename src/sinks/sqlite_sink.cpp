@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 
 #include "pipeline/event_json.h"
 #include "sinks/store_schema.h"
@@ -50,6 +52,11 @@ result<std::unique_ptr<sqlite_sink>> sqlite_sink::open(const std::string& path,
     if (auto st = configure(db->get(), path, options); !st) return error{st.message()};
     auto store = store_writer::create(db->get());
     if (!store) return error{path + ": " + store.message()};
+    // An empty write transaction creates and opens the WAL and shared-memory
+    // files now: a recording drops privileges after open() and may then lack
+    // the right to create files next to the trace.
+    if (auto st = sqlite_exec(db->get(), "BEGIN IMMEDIATE; COMMIT"); !st)
+        return error{path + ": " + st.message()};
     return std::unique_ptr<sqlite_sink>(
         new sqlite_sink(path, std::move(options), std::move(*db), std::move(*store)));
 }
@@ -59,8 +66,10 @@ sqlite_sink::sqlite_sink(std::string path, sqlite_sink_options options, sqlite_h
     : path_(std::move(path)),
       options_(std::move(options)),
       db_(std::move(db)),
-      store_(std::move(store)) {
-    writer_ = std::thread([this] { writer_loop(); });
+      store_(std::move(store)) {}
+
+void sqlite_sink::start() {
+    std::call_once(started_, [this] { writer_ = std::thread([this] { writer_loop(); }); });
 }
 
 sqlite_sink::~sqlite_sink() {
@@ -76,6 +85,7 @@ void sqlite_sink::write_with_json(const event& e, std::string json) {
 }
 
 void sqlite_sink::enqueue(store_row row) {
+    start();
     const size_t bytes = row.approx_bytes();
     std::unique_lock lock(mu_);
     auto full = [&] {
@@ -171,13 +181,21 @@ void sqlite_sink::write_batch(std::vector<store_row>& batch) {
         return;
     }
     std::string why = sqlite3_errmsg(db);
+    // "database or disk is full" alone does not say which. SQLite keeps no
+    // errno for SQLITE_FULL; without a page limit of ours, it is the disk.
+    if ((rc & 0xff) == SQLITE_FULL && !options_.max_db_bytes)
+        why += std::string(" (") + std::strerror(ENOSPC) + ")";
+    else if (int sys = sqlite3_system_errno(db))
+        why += std::string(" (") + std::strerror(sys) + ")";
     sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
     lost_.fetch_add(batch.size(), std::memory_order_relaxed);
-    if (!reported_error_) {
-        reported_error_ = true;
-        report(path_ + ": cannot write: " + why +
-               "; events are being lost (capture continues, see the final count)");
-    }
+    std::lock_guard lock(mu_);
+    if (failure_.empty()) failure_ = path_ + ": cannot write: " + why;
+}
+
+std::string sqlite_sink::failure() const {
+    std::lock_guard lock(mu_);
+    return failure_;
 }
 
 }  // namespace agentsight

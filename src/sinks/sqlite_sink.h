@@ -1,7 +1,7 @@
 // Records events into a SQLite trace (schema: docs/store.md). write() only
-// encodes and queues; a writer thread commits a transaction at least every
-// commit_interval, so a killed recorder loses at most the last interval and
-// the WAL-mode file stays readable.
+// encodes and queues; a writer thread (started by the first write) commits a transaction at least
+// every commit_interval, so a killed recorder loses at most the last interval and the WAL-mode file
+// stays readable.
 #pragma once
 
 #include <atomic>
@@ -32,7 +32,8 @@ struct sqlite_sink_options {
     bool overwrite = false;        // replace an existing file; otherwise the recording appends
     bool block_when_full = false;  // offline import: wait for the writer instead of dropping
     uint64_t max_db_bytes = 0;     // 0: unlimited; otherwise behaves like a full disk past it
-    // One-line problems (disk full, drops). Default: stderr.
+    // The final count of what was not written. Default: stderr. The first write
+    // error is failure(), for the owner to act on.
     std::function<void(const std::string&)> log;
 };
 
@@ -51,11 +52,16 @@ class sqlite_sink final : public sink {
                                                      sqlite_sink_options options = {});
     ~sqlite_sink() override;
 
+    // Starts the writer thread; the first write does it too. Opening and
+    // starting are apart so a recording can open the file, drop privileges,
+    // and only then start threads (which inherit the reduced credentials).
+    void start();
     void write(const event& e) override;
     // For importers that hold the event's exact JSON line: stored as given.
     void write_with_json(const event& e, std::string json);
     void flush() override;  // wakes the writer; never waits for the disk
     void close() override;  // drains the queue, commits, checkpoints; idempotent
+    std::string failure() const override;
 
     sqlite_sink_stats stats() const;
     const std::string& path() const { return path_; }
@@ -82,8 +88,9 @@ class sqlite_sink final : public sink {
     bool closed_ = false;
 
     std::atomic<uint64_t> written_{0}, dropped_{0}, lost_{0}, commits_{0};
-    bool reported_drop_ = false;   // writer thread only
-    bool reported_error_ = false;  // writer thread only
+    bool reported_drop_ = false;  // writer thread only
+    std::string failure_;         // guarded by mu_
+    std::once_flag started_;
     std::thread writer_;
 };
 

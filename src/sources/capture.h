@@ -54,6 +54,9 @@ class capture {
     // True once the target is gone: the command exited or --pid's process ended.
     // `exit_status` is the command's status for `-- CMD`.
     bool target_done(int& exit_status);
+    // The `-- CMD` process (0 without one): it outlives the capture if the
+    // recording stops first, and its status is still ours to report.
+    int32_t command_pid() const { return command_ ? command_->pid() : 0; }
     // Stops draining after consuming what the kernel already produced.
     void stop();
     capture_stats stats() const;

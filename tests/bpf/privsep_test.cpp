@@ -1,0 +1,134 @@
+// Privilege separation: the process that parses captured bytes holds no
+// capabilities, runs as --user under seccomp, and is never traced itself.
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <thread>
+
+#include <sys/wait.h>
+
+#include "harness.h"
+
+namespace agentsight::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+// agentsight ARGS in the background, stdout and stderr to files in `dir`.
+pid_t start_agentsight(const std::vector<std::string>& args, const fs::path& dir) {
+    pid_t pid = fork();
+    if (pid == 0) {
+        freopen((dir / "stdout").c_str(), "w", stdout);
+        freopen((dir / "stderr").c_str(), "w", stderr);
+        std::vector<char*> argv{const_cast<char*>(AGENTSIGHT_BIN)};
+        for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+        argv.push_back(nullptr);
+        execv(AGENTSIGHT_BIN, argv.data());
+        _exit(127);
+    }
+    return pid;
+}
+
+std::map<std::string, std::string> proc_status(pid_t pid) {
+    std::map<std::string, std::string> m;
+    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+    for (std::string line; std::getline(in, line);)
+        if (auto colon = line.find(':'); colon != std::string::npos) {
+            auto value = line.find_first_not_of(" \t", colon + 1);
+            m[line.substr(0, colon)] = value == std::string::npos ? "" : line.substr(value);
+        }
+    return m;
+}
+
+// The analysis process: the recorder's child named agentsight-ana.
+pid_t analysis_pid(pid_t recorder) {
+    for (int i = 0; i < 100; ++i) {
+        std::ifstream in("/proc/" + std::to_string(recorder) + "/task/" + std::to_string(recorder) +
+                         "/children");
+        for (pid_t c; in >> c;)
+            if (proc_status(c)["Name"] == "agentsight-ana") return c;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return 0;
+}
+
+int wait_exit(pid_t pid) {
+    int st = 0;
+    waitpid(pid, &st, 0);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+struct temp_dir {
+    fs::path path;
+    temp_dir() {
+        char t[] = "/tmp/agentsight-privsep-XXXXXX";
+        path = mkdtemp(t);  // mode 0700: the unprivileged user cannot even enter it
+    }
+    ~temp_dir() { fs::remove_all(path); }
+};
+
+TEST(privsep, the_parsing_process_holds_no_capabilities) {
+    REQUIRE_ROOT();
+    temp_dir dir;
+    pid_t rec = start_agentsight({"record", "-q", "-o", (dir.path / "t.db").string(), "--", "sh",
+                                  "-c", "sleep 2; cat /etc/hostname"},
+                                 dir.path);
+    pid_t ana = analysis_pid(rec);
+    ASSERT_NE(ana, 0) << "no agentsight-ana child of the recorder";
+    auto st = proc_status(ana);
+    for (const char* cap : {"CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"})
+        EXPECT_EQ(st[cap], "0000000000000000") << cap;
+    EXPECT_EQ(st["Uid"].substr(0, 5), "65534") << st["Uid"];  // nobody: real, effective, ...
+    EXPECT_EQ(st["Gid"].substr(0, 5), "65534") << st["Gid"];
+    EXPECT_EQ(st["NoNewPrivs"], "1");
+    EXPECT_EQ(st["Seccomp"], "2");
+    // The capture process is the one that keeps what loading BPF needs.
+    EXPECT_NE(proc_status(rec)["CapEff"], "0000000000000000");
+    EXPECT_EQ(wait_exit(rec), 0);
+    // Written as nobody into a directory nobody cannot enter, and complete.
+    auto events = shell("sqlite3 " + (dir.path / "t.db").string() +
+                        " \"select count(*) from events where type in "
+                        "('session_start','session_end','exec')\"");
+    EXPECT_EQ(std::stoi(events), 5) << "session_start, session_end; sh, sleep and cat execs";
+    EXPECT_FALSE(fs::exists(dir.path / "t.db-wal"));
+    EXPECT_FALSE(fs::exists(dir.path / "t.db-shm"));
+}
+
+TEST(privsep, the_analysis_process_is_not_traced_in_trace_all_mode) {
+    REQUIRE_ROOT();
+    temp_dir dir;
+    pid_t rec =
+        start_agentsight({"process", "-q", "-o", (dir.path / "all.jsonl").string()}, dir.path);
+    pid_t ana = analysis_pid(rec);
+    ASSERT_NE(ana, 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // probes attached
+    shell("cat /etc/hostname >/dev/null");
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    kill(rec, SIGINT);
+    EXPECT_EQ(wait_exit(rec), 128 + SIGINT);
+    std::ifstream in(dir.path / "all.jsonl");
+    size_t lines = 0, from_recorder = 0;
+    bool saw_marker = false;
+    for (std::string line; std::getline(in, line); ++lines) {
+        json e = json::parse(line, nullptr, false);
+        ASSERT_FALSE(e.is_discarded()) << line;
+        int pid = e.value("pid", 0);
+        if (pid == ana || pid == rec) ++from_recorder;
+        saw_marker = saw_marker ||
+                     (e.value("type", "") == "file_open" && e.value("path", "") == "/etc/hostname");
+    }
+    EXPECT_TRUE(saw_marker) << "trace-all mode saw the cat";
+    EXPECT_EQ(from_recorder, 0u) << "of " << lines << " events";
+}
+
+TEST(privsep, an_unknown_user_is_a_one_line_error) {
+    REQUIRE_ROOT();
+    auto r = run_agentsight("record -q --user no-such-user-x -o /dev/null -- true");
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_EQ(r.stderr_text, "agentsight: --user no-such-user-x: no such user\n");
+}
+
+}  // namespace
+}  // namespace agentsight::test
