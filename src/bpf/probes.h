@@ -25,7 +25,7 @@ struct probe_config {
     uint32_t self_tgid = 0;      // never traced
     uint32_t analysis_tgid = 0;  // the unprivileged analysis process: never traced either
     uint32_t process_ring_bytes = 8u << 20;
-    uint32_t tls_ring_bytes = 32u << 20;
+    uint32_t tls_ring_bytes = 8u << 20;  // mapped twice, and all of it counts in RSS
     uint32_t rate_per_sec = 5000;
     uint32_t rate_burst = 20000;
     uint32_t tls_max_capture = 1u << 20;

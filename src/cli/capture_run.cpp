@@ -71,7 +71,7 @@ void add_capture_flags(CLI::App& cmd, capture_run_options& o) {
     cmd.add_option("--ringbuf-mb", o.capture.probes.tls_ring_bytes,
                    "TLS ring buffer size in MiB (power of two)")
         ->transform([](std::string s) { return std::to_string(std::stoul(s) << 20); })
-        ->default_str("32");
+        ->default_str("8");
     cmd.add_option("--max-capture", o.capture.probes.tls_max_capture,
                    "Plaintext bytes captured per TLS call; more is flagged truncated")
         ->default_val(1u << 20);

@@ -112,7 +112,7 @@ def llm_mode(name, head):
 
 def main():
     for t in ["analysis", "llm", "http1", "sse", "http2", "hpack", "content_decoder",
-              "record_decoder", "event_json", "trace_reader", "redact"]:
+              "record_decoder", "event_json", "trace_reader", "redact", "event_wire"]:
         reset(t)
 
     anthropic_body = b""
@@ -169,6 +169,7 @@ def main():
     write("content_decoder", "gzip_bomb_capped", b"\x05\x08" + gzip.compress(b"\0" * 100000))
 
     write_records()
+    write_event_wire()
     write_sqlite_seed()
 
 
@@ -197,6 +198,29 @@ def write_records():
     write("record_decoder", "tls_data", header(16, 88 + len(data)) +
           struct.pack("<QQIIIIBB6x", 0x7f00aa01, 1, len(data), 0, len(data), len(data), 0, 1) + data)
     write("record_decoder", "tls_handshake", header(17, 72) + struct.pack("<QQiB3x", 0x7f00aa01, 1299836, 1, 3))
+
+
+def wire_str(b):
+    return struct.pack("<Q", len(b)) + b
+
+
+def write_event_wire():
+    """pipeline/event_wire.cpp's encoding: a tag byte, then the fields in declaration order."""
+    comm = wire_str(b"claude")
+    argv = [b"bash", b"-c", b"cat /etc/hostname"]
+    exec_ = (b"\x01" + struct.pack("<BQiiI", 0, 1795623839486934035, 10, 1, 1000) + comm +
+             wire_str(b"/usr/bin/bash") + b"\x00" + struct.pack("<iiiQ", 0, 0, 0, 0) +
+             wire_str(b"") + wire_str(b"") + b"\x00" + struct.pack("<iqIH", 0, 0, 1, 0) +
+             wire_str(b"") + struct.pack("<H", 0) + wire_str(b"") +
+             struct.pack("<Q", len(argv)) + b"".join(wire_str(a) for a in argv))
+    write("event_wire", "exec", exec_)
+    data = b"POST /v1/messages HTTP/1.1\r\nHost: api.anthropic.com\r\n\r\n"
+    tls = (b"\x02" + struct.pack("<Qii", 42, 7, 8) + comm + wire_str(b"7:7f00aa01") +
+           struct.pack("<BBQ", 3, 1, len(data)) + wire_str(data) + struct.pack("<QQi", 0, 0, 0))
+    write("event_wire", "tls_write", tls)
+    body = json.dumps({"type": "session_start", "ts": 5, "session_id": "s"}).encode()
+    write("event_wire", "derived", b"\x03" + wire_str(b"session_start") + struct.pack("<Q", 5) +
+          wire_str(body))
 
 
 def write_sqlite_seed():
