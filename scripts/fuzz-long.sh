@@ -6,12 +6,17 @@
 # and reported with what it reached.
 #   AGENTSIGHT_FUZZ_BUILD  build directory (default: build/fuzz)
 #   FUZZ_TARGETS           space-separated subset
+#   FUZZ_MAX_LEN           libFuzzer -max_len (default: libFuzzer's, the largest seed). The
+#                          analyzer seeds are whole captured exchanges (up to ~80 KB); a
+#                          smaller cap trades long inputs for many more executions
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 build="${AGENTSIGHT_FUZZ_BUILD:-$repo/build/fuzz}"
 runs="${FUZZ_RUNS:-10000000}"
 parallel="${FUZZ_PARALLEL:-1}"
 max_seconds="${FUZZ_MAX_SECONDS:-0}"
+max_len=()
+[[ -n "${FUZZ_MAX_LEN:-}" ]] && max_len=(-max_len="$FUZZ_MAX_LEN")
 
 # shellcheck source=tests/fuzz/fuzz_build.sh
 source "$repo/tests/fuzz/fuzz_build.sh"
@@ -26,7 +31,7 @@ run_one() {
     mkdir -p "$corpus"
     # -max_total_time bounds a slow target; 0 means none.
     nice -n 10 "$build/$t" "$corpus" "$repo/tests/data/fuzz/${t#fuzz_}" -runs="$runs" \
-        -max_total_time="$max_seconds" -timeout=25 -rss_limit_mb=2048 -print_final_stats=1 \
+        -max_total_time="$max_seconds" "${max_len[@]}" -timeout=25 -rss_limit_mb=2048 -print_final_stats=1 \
         -artifact_prefix="$build/artifacts/$t-" >"$out/$t.log" 2>&1 || rc=$?
     echo "$rc $((SECONDS - start))" >"$out/$t.status"
 }
