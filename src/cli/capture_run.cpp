@@ -14,6 +14,7 @@
 #include "cli/event_forwarder.h"
 #include "cli/fail.h"
 #include "cli/output.h"
+#include "cli/sandbox.h"
 #include "pipeline/analysis_loop.h"
 #include "sinks/session_events.h"
 #include "sinks/sqlite_db.h"
@@ -112,6 +113,7 @@ int run_capture(capture_run_options& o) {
 
     analysis_child child = spawn_analysis(o, {session.session_id, must(lookup_user(o.user))});
     o.capture.probes.analysis_tgid = uint32_t(child.pid);
+    o.capture.restrict_privileges = keep_capture_capabilities;
 
     bounded_queue<event> queue(1 << 18);
     // Queued before capture starts, so it is the trace's first line.
@@ -120,14 +122,14 @@ int run_capture(capture_run_options& o) {
         if (!o.analysis.workdir.empty()) start.body["cwd"] = o.analysis.workdir;
         queue.try_push(std::move(start));
     }
-    event_forwarder forward(queue, child.events_fd);
     std::vector<std::string> notes;
     auto cap = capture::start(o.capture, queue, notes);
     if (!cap) {
-        forward.finish({});
-        child.wait();
+        child.wait();  // ends its input: it closes the trace
         throw failure(cap.message());
     }
+    // Started after the capture dropped its extra capabilities, so it holds none of them.
+    event_forwarder forward(queue, child.events_fd);
     for (const auto& n : notes)
         if (!o.quiet) fprintf(stderr, "agentsight: %s\n", n.c_str());
 

@@ -164,14 +164,30 @@ int last_capability() {
     return last;
 }
 
-status clear_capabilities() {
+// Sets permitted and effective to exactly `keep` (inheritable empty) and checks it.
+status set_capabilities(uint64_t keep) {
     __user_cap_header_struct hdr{_LINUX_CAPABILITY_VERSION_3, 0};
     __user_cap_data_struct data[2] = {};
+    for (int i = 0; i < 2; ++i) data[i].effective = data[i].permitted = uint32_t(keep >> (32 * i));
     if (syscall(SYS_capset, &hdr, data) != 0) return error{errno_text("capset")};
     if (syscall(SYS_capget, &hdr, data) != 0) return error{errno_text("capget")};
-    for (const auto& d : data)
-        if (d.effective || d.permitted || d.inheritable)
+    for (int i = 0; i < 2; ++i)
+        if (data[i].effective != uint32_t(keep >> (32 * i)) ||
+            data[i].permitted != uint32_t(keep >> (32 * i)) || data[i].inheritable)
             return error{"cannot drop privileges: capabilities remain after capset"};
+    return ok_status();
+}
+
+uint64_t bit(int cap) {
+    return uint64_t(1) << cap;
+}
+
+// Shrinks the bounding set to `keep`; needs CAP_SETPCAP, so before set_capabilities.
+status drop_bounding_set(uint64_t keep) {
+    for (int cap = 0, last = last_capability(); cap <= last; ++cap)
+        if (!(cap < 64 && (keep & bit(cap))) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 &&
+            errno != EINVAL)
+            return error{errno_text("bounding set")};
     return ok_status();
 }
 
@@ -198,16 +214,28 @@ status enter_sandbox(const sandbox_user& user) {
     if (geteuid() == 0) {
         if (setgroups(0, nullptr) != 0) return error{errno_text("setgroups")};
         // The bounding set needs CAP_SETPCAP, so it goes before the user switch.
-        for (int cap = 0, last = last_capability(); cap <= last; ++cap)
-            if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL)
-                return error{errno_text("bounding set")};
+        if (auto st = drop_bounding_set(0); !st) return st;
         if (setresgid(user.gid, user.gid, user.gid) != 0) return error{errno_text("setresgid")};
         if (setresuid(user.uid, user.uid, user.uid) != 0) return error{errno_text("setresuid")};
         if (user.uid != 0 && (setuid(0) == 0 || geteuid() == 0))
             return error{"cannot drop privileges: root could be regained"};
     }
-    if (auto st = clear_capabilities(); !st) return st;
+    if (auto st = set_capabilities(0); !st) return st;
     return install_seccomp_filter();
+}
+
+status keep_capture_capabilities() {
+    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && errno != EINVAL)
+        return error{errno_text("ambient capabilities")};
+    __user_cap_header_struct hdr{_LINUX_CAPABILITY_VERSION_3, 0};
+    __user_cap_data_struct now[2] = {};
+    if (syscall(SYS_capget, &hdr, now) != 0) return error{errno_text("capget")};
+    // Without root, keep what we were given of these (capset cannot add).
+    const uint64_t permitted = now[0].permitted | uint64_t(now[1].permitted) << 32;
+    const uint64_t keep = permitted & (bit(CAP_BPF) | bit(CAP_PERFMON) | bit(CAP_SYS_PTRACE) |
+                                       bit(CAP_DAC_READ_SEARCH) | bit(CAP_DAC_OVERRIDE));
+    if (auto st = drop_bounding_set(keep); !st) return st;
+    return set_capabilities(keep);
 }
 
 }  // namespace agentsight::cli

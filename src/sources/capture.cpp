@@ -70,13 +70,19 @@ result<std::unique_ptr<capture>> capture::start(const capture_options& opts,
         auto tls = bpf::tls_probe::load(cfg, c->process_->tracked_fd());
         if (!tls) return error{tls.message()};
         c->tls_ = std::move(*tls);
+    }
+    if (auto s = c->process_->attach(); !s) return error{s.message()};
+    // Everything that needs more than attaching uprobes and reading is done, and no
+    // thread exists yet: capabilities are per thread, so every later one inherits these.
+    if (opts.restrict_privileges)
+        if (auto s = opts.restrict_privileges(); !s) return error{s.message()};
+
+    if (c->tls_) {
         c->attacher_ = std::make_unique<tls_attacher>(
             *c->tls_, tls::discovery_options{opts.discovery_cache_dir}, !cfg.trace_all);
         c->reassembler_ = std::make_unique<tls_reassembler>(
             [raw = c.get()](tls_event e) { raw->push(std::move(e)); });
     }
-
-    if (auto s = c->process_->attach(); !s) return error{s.message()};
 
     auto on_ring = [](void* ctx, void* data, size_t size) {
         return static_cast<capture*>(ctx)->on_record(data, size);

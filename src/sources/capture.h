@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -27,6 +28,9 @@ struct capture_options {
     bpf::probe_config probes;
     std::string discovery_cache_dir;
     bool verbose = false;
+    // Called once the probes are loaded and attached and `-- CMD` is spawned, before
+    // any capture thread starts: the place to give up what the rest does not need.
+    std::function<status()> restrict_privileges;
 };
 
 struct capture_stats {

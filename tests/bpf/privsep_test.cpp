@@ -84,8 +84,23 @@ TEST(privsep, the_parsing_process_holds_no_capabilities) {
     EXPECT_EQ(st["Gid"].substr(0, 5), "65534") << st["Gid"];
     EXPECT_EQ(st["NoNewPrivs"], "1");
     EXPECT_EQ(st["Seccomp"], "2");
-    // The capture process is the one that keeps what loading BPF needs.
-    EXPECT_NE(proc_status(rec)["CapEff"], "0000000000000000");
+    // The capture process keeps only CAP_BPF, CAP_PERFMON, CAP_SYS_PTRACE,
+    // CAP_DAC_READ_SEARCH and CAP_DAC_OVERRIDE once its probes are loaded, in every thread.
+    const uint64_t capture_caps = 0xc000080006;
+    const auto task_dir = "/proc/" + std::to_string(rec) + "/task";
+    // The capture starts once the analysis process is ready: wait for its threads.
+    for (int i = 0; i < 100 && std::distance(fs::directory_iterator(task_dir), {}) < 3; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    size_t threads = 0;
+    for (const auto& task : fs::directory_iterator(task_dir)) {
+        auto ts = proc_status(std::stoi(task.path().filename().string()));
+        if (ts.empty()) continue;  // the thread ended
+        ++threads;
+        EXPECT_EQ(std::stoull(ts["CapEff"], nullptr, 16), capture_caps) << task.path();
+        EXPECT_EQ(std::stoull(ts["CapPrm"], nullptr, 16), capture_caps) << task.path();
+        EXPECT_EQ(std::stoull(ts["CapBnd"], nullptr, 16), capture_caps) << task.path();
+    }
+    EXPECT_GE(threads, 3u) << "main, capture, TLS attacher, forwarder";
     EXPECT_EQ(wait_exit(rec), 0);
     // Written as nobody into a directory nobody cannot enter, and complete.
     auto events = shell("sqlite3 " + (dir.path / "t.db").string() +
