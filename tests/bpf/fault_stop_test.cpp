@@ -182,5 +182,30 @@ TEST(fault_quick_exit, pid_that_exits_right_after_start_stops_the_recording) {
     }
 }
 
+// A --pid that exits while its parent never reaps it stays a zombie:
+// kill(pid, 0) still succeeds, but the recording must end.
+TEST(fault_quick_exit, pid_that_exits_unreaped_stops_the_recording) {
+    REQUIRE_ROOT();
+    REQUIRE_PREREQ(executable(k_python), k_python);
+    temp_dir dir("zombie");
+    const std::string trace = dir / "trace.jsonl";
+    child parent({k_python, "-c",
+                  "import subprocess, time\n"
+                  "p = subprocess.Popen(['sleep', '1'])\n"
+                  "print(p.pid, flush=True)\n"
+                  "time.sleep(60)"});
+    const std::string pid = parent.wait_line("", 5000);
+    ASSERT_FALSE(pid.empty());
+    auto r = run("timeout -s KILL 30 " + sq(agentsight_bin()) + " record -q -o " + sq(trace) +
+                 " --pid " + pid);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_LT(r.seconds, 10) << "the recording went on after its target ended";
+    expect_session_closed(whole_jsonl(trace));
+    bool exit = false;
+    for (const auto& e : of_type(whole_jsonl(trace), "exit"))
+        exit = exit || e["pid"] == std::stoi(pid);
+    EXPECT_TRUE(exit) << "no exit event of the target";
+}
+
 }  // namespace
 }  // namespace agentsight::test
