@@ -60,6 +60,10 @@ int run(int argc, char** argv) {
                                : "agentsight --help";
         fprintf(stderr, "agentsight: %s (see '%s')\n", e.what(), help.c_str());
         return 2;
+    } catch (const std::exception& e) {
+        // A flag's own conversion threw (e.g. std::stoul on "abc"): still one line, exit 2.
+        fprintf(stderr, "agentsight: bad command line: %s (see 'agentsight --help')\n", e.what());
+        return 2;
     }
     for (auto& [sub, fn] : commands)
         if (sub->parsed()) {

@@ -58,6 +58,13 @@ TEST(bad_input, unknown_flag_is_one_line_with_exit_2) {
     }
 }
 
+// A flag whose conversion throws (--ringbuf-mb goes through std::stoul) must
+// not end in "terminate called".
+TEST(bad_input, unconvertible_flag_value_is_one_line_with_exit_2) {
+    auto r = agentsight("record --ringbuf-mb abc -- /bin/true");
+    expect_clear_error(r, {}, 2);
+}
+
 TEST(bad_input, pid_that_does_not_exist) {
     REQUIRE_ROOT();
     // Above any pid handed out since boot (pid_max is at most 2^22).
