@@ -1,7 +1,9 @@
 #include "cli/app.h"
 
 #include <cstdio>
+#include <exception>
 #include <map>
+#include <string>
 
 #include "cli/commands.h"
 #include "cli/fail.h"
@@ -40,8 +42,7 @@ int run(int argc, char** argv) {
         return false;
     };
     if (argc > 1 && argv[1][0] != '-' && !known(argv[1])) {
-        fprintf(stderr, "agentsight: unknown command '%s'\nRun 'agentsight --help' for usage.\n",
-                argv[1]);
+        fprintf(stderr, "agentsight: unknown command '%s' (see 'agentsight --help')\n", argv[1]);
         return 2;
     }
     try {
@@ -53,7 +54,15 @@ int run(int argc, char** argv) {
     } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        fprintf(stderr, "agentsight: %s\nRun 'agentsight --help' for usage.\n", e.what());
+        // One line: the mistake, and where the command's flags are listed.
+        std::string help = argc > 1 && known(argv[1])
+                               ? std::string("agentsight ") + argv[1] + " --help"
+                               : "agentsight --help";
+        fprintf(stderr, "agentsight: %s (see '%s')\n", e.what(), help.c_str());
+        return 2;
+    } catch (const std::exception& e) {
+        // A flag's own conversion threw (e.g. std::stoul on "abc"): still one line, exit 2.
+        fprintf(stderr, "agentsight: bad command line: %s (see 'agentsight --help')\n", e.what());
         return 2;
     }
     for (auto& [sub, fn] : commands)
@@ -64,6 +73,10 @@ int run(int argc, char** argv) {
                 // An empty message: the analysis process has already said why.
                 if (*f.what()) fprintf(stderr, "agentsight: %s\n", f.what());
                 return f.exit_code;
+            } catch (const std::exception& e) {
+                // A bug or an unexpected library error: still one line, never "terminate called".
+                fprintf(stderr, "agentsight: internal error: %s\n", e.what());
+                return 1;
             }
         }
     return 2;

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <thread>
 
@@ -71,7 +72,15 @@ void add_capture_flags(CLI::App& cmd, capture_run_options& o) {
     cmd.add_option("-o,--output", o.output, "Output file ('-' = stdout)");
     cmd.add_option("--ringbuf-mb", o.capture.probes.tls_ring_bytes,
                    "TLS ring buffer size in MiB (power of two)")
-        ->transform([](std::string s) { return std::to_string(std::stoul(s) << 20); })
+        ->transform([](std::string s) {
+            char* end = nullptr;
+            unsigned long mb = std::strtoul(s.c_str(), &end, 10);
+            // The kernel wants a power-of-two ring; 4 GiB is the most its sizes can say.
+            if (s.empty() || *end || mb == 0 || mb > 2048 || (mb & (mb - 1)))
+                throw CLI::ValidationError("--ringbuf-mb",
+                                           "a power of two from 1 to 2048, not '" + s + "'");
+            return std::to_string(mb << 20);
+        })
         ->default_str("8");
     cmd.add_option("--max-capture", o.capture.probes.tls_max_capture,
                    "Plaintext bytes captured per TLS call; more is flagged truncated")

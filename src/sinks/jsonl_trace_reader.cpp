@@ -33,12 +33,20 @@ class jsonl_trace_reader final : public trace_reader {
             if (parsed) {
                 out = std::move(*parsed);
                 raw_.assign(line);
+                read_any_ = true;
                 return true;
             }
             std::string reason = parsed.message();
             // A recorder killed mid-write leaves a final line without its newline.
             if (!terminated) reason += " (truncated last line: was the recording interrupted?)";
-            bad_line(reason);
+            // Nothing readable before: most likely some other file (random
+            // bytes, a log) was given; say so rather than only "line 1".
+            if (!read_any_ && options_.strict)
+                failure_ = error{path_ +
+                                 ": not an agentsight trace (neither SQLite nor JSON Lines: line " +
+                                 std::to_string(line_no_) + ": " + reason + ")"};
+            else
+                bad_line(reason);
         }
         return false;
     }
@@ -59,6 +67,7 @@ class jsonl_trace_reader final : public trace_reader {
     char* buf_ = nullptr;
     size_t cap_ = 0;
     uint64_t line_no_ = 0;
+    bool read_any_ = false;
 };
 
 }  // namespace

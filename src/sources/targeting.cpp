@@ -40,6 +40,21 @@ std::string comm_of(int32_t pid) {
     return c;
 }
 
+// Exited but not yet reaped by its parent: kill(pid, 0) still succeeds, yet
+// the process will never run again. (A leader that exited while its other
+// threads run also shows "Z", but with more than one thread.)
+bool is_zombie(int32_t pid) {
+    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    bool zombie = false;
+    int threads = 0;
+    while (std::getline(status, line)) {
+        if (line.rfind("State:", 0) == 0) zombie = line.find('Z') != std::string::npos;
+        if (line.rfind("Threads:", 0) == 0) threads = std::atoi(line.c_str() + 8);
+    }
+    return zombie && threads <= 1;
+}
+
 std::vector<int32_t> descendants(const std::vector<int32_t>& roots) {
     auto parents = parent_map();
     std::vector<int32_t> out = roots;
@@ -108,7 +123,8 @@ std::vector<int32_t> processes_named(const std::string& comm) {
 }
 
 bool process_exists(int32_t pid) {
-    return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
+    if (pid <= 0 || (kill(pid, 0) != 0 && errno != EPERM)) return false;
+    return !is_zombie(pid);
 }
 
 }  // namespace agentsight

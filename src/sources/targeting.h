@@ -39,6 +39,7 @@ class held_command {
 std::vector<int32_t> process_tree(int32_t root);
 // Processes whose comm is `comm`, and their descendants.
 std::vector<int32_t> processes_named(const std::string& comm);
+// Alive: not gone, and not a zombie (exited, waiting for its parent to reap it).
 bool process_exists(int32_t pid);
 
 }  // namespace agentsight

@@ -7,6 +7,7 @@
 
 #include <openssl/sha.h>
 
+#include "e2e_harness.h"
 #include "harness.h"
 
 // Plaintext bytes per chunk record (bpf/events.h AS_TLS_CHUNK).
@@ -15,21 +16,19 @@
 namespace agentsight::test {
 namespace {
 
-// The mock HTTPS server, started once for this suite.
+// The mock HTTPS server, started once for this suite. Stopped by its pid:
+// other recorders' mocks may run on this machine.
 class tls_capture : public ::testing::Test {
   protected:
     static void SetUpTestSuite() {
-        server_ = popen((std::string(AGENTSIGHT_BIN) + " mock-llm --tool-name ''").c_str(), "r");
-        char line[256] = {};
-        if (server_ && fgets(line, sizeof line, server_)) {
-            std::string s(line);
-            url_ = s.substr(s.find("https://"));
-            url_.erase(url_.find_last_not_of("\n") + 1);
-        }
+        server_ = new e2e::child({AGENTSIGHT_BIN, "mock-llm", "--tool-name", ""});
+        std::string s = server_->wait_line("https://", 15000);
+        if (!s.empty()) url_ = s.substr(s.find("https://"));
     }
     static void TearDownTestSuite() {
-        shell("pkill -TERM -f 'agentsight mock-llm --tool-name' || true");
-        if (server_) pclose(server_);
+        server_->signal(SIGTERM);
+        server_->wait(10000);
+        delete server_;
     }
     static std::string writes_of(const std::vector<json>& events, const std::string& lib) {
         std::string all;
@@ -43,7 +42,7 @@ class tls_capture : public ::testing::Test {
             if (e["direction"] == "read") all += e["data"].get<std::string>();
         return all;
     }
-    static inline FILE* server_ = nullptr;
+    static inline e2e::child* server_ = nullptr;
     static inline std::string url_;
 };
 

@@ -59,6 +59,20 @@ TEST(trace_reader, a_corrupt_line_names_file_line_and_reason_in_strict_mode) {
     EXPECT_FALSE((*r)->next(e));  // stays stopped
 }
 
+TEST(trace_reader, a_file_that_starts_with_no_event_is_not_a_trace) {
+    temp_dir dir;
+    test::write_file(dir.file("notes.txt"), "\n  \nhello world\n");
+    auto r = open_trace(dir.file("notes.txt"));
+    ASSERT_TRUE(r.ok());
+    event e;
+    EXPECT_FALSE((*r)->next(e));
+    ASSERT_TRUE((*r)->failure());
+    EXPECT_EQ((*r)->failure()->message,
+              dir.file("notes.txt") +
+                  ": not an agentsight trace (neither SQLite nor JSON Lines: line 3: not a JSON "
+                  "object)");
+}
+
 TEST(trace_reader, lenient_mode_skips_bad_lines_and_reports_each) {
     temp_dir dir;
     auto events = test::synthetic_session();
