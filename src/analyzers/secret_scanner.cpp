@@ -9,8 +9,11 @@ namespace {
 
 constexpr std::string_view k_mask = "[REDACTED]";
 
+bool letter(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
 bool alnum(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    return letter(c) || (c >= '0' && c <= '9');
 }
 bool token_char(char c) {
     return alnum(c) || c == '-' || c == '_';
@@ -112,7 +115,18 @@ bool is_secret_key(std::string_view name) {
 void find_secrets(std::string_view text, bool streaming, std::vector<secret_span>& out) {
     size_t i = 0;
     while (i < text.size()) {
+        // Every rule starts at a letter that follows a non-alphanumeric byte (or the start),
+        // so the rest of a word and the byte after it can never match: skip them instead of
+        // testing each byte, and pass over anything that is not a letter.
+        if (i > 0 && alnum(text[i - 1])) {
+            i = run(text, i, alnum) + 1;
+            continue;
+        }
         const char c = text[i];
+        if (!letter(c)) {
+            ++i;
+            continue;
+        }
         const char prev = i > 0 ? text[i - 1] : '\n';
         secret_span span;
         if ((prev == '\n' || i == 0) && header_at(text, i, span)) {

@@ -1,6 +1,24 @@
 #include "analyzers/sse.h"
 
+#include <cstring>
+
 namespace agentsight::analyzers {
+namespace {
+
+// The first CR or LF at or after `from`, or npos. string_view::find_first_of calls memchr
+// once per byte for a two-character set; two memchr runs over the line are far cheaper,
+// and real streams end lines with LF only, so the CR search finds nothing and stays short.
+size_t line_end(std::string_view s, size_t from) {
+    const char* begin = s.data() + from;
+    size_t n = s.size() - from;
+    const void* lf = std::memchr(begin, '\n', n);
+    if (lf) n = size_t(static_cast<const char*>(lf) - begin);
+    const void* cr = std::memchr(begin, '\r', n);
+    if (cr) return size_t(static_cast<const char*>(cr) - s.data());
+    return lf ? size_t(static_cast<const char*>(lf) - s.data()) : std::string_view::npos;
+}
+
+}  // namespace
 
 void sse_parser::reset() {
     line_.clear();
@@ -29,7 +47,7 @@ void sse_parser::feed(std::string_view chunk, const event_fn& on_event) {
         if (chunk[0] == '\n') i = 1;
     }
     while (i < chunk.size()) {
-        size_t end = chunk.find_first_of("\r\n", i);
+        size_t end = line_end(chunk, i);
         if (end == std::string_view::npos) {
             if (line_.size() + (chunk.size() - i) > k_max_line) {
                 overflow_ = true;  // a runaway line: drop it rather than grow without bound
