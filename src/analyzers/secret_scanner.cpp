@@ -1,6 +1,7 @@
 #include "analyzers/secret_scanner.h"
 
 #include <array>
+#include <cstdint>
 
 #include "analyzers/http_types.h"
 
@@ -9,11 +10,8 @@ namespace {
 
 constexpr std::string_view k_mask = "[REDACTED]";
 
-bool letter(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-bool alnum(char c) {
-    return letter(c) || (c >= '0' && c <= '9');
+constexpr bool alnum(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 bool token_char(char c) {
     return alnum(c) || c == '-' || c == '_';
@@ -101,6 +99,34 @@ bool env_assignment_at(std::string_view text, size_t i, secret_span& span) {
     return end > b || end == text.size();
 }
 
+// Byte classes for next_candidate: one table lookup per byte of the hot loop. A rule can
+// open at any capital (env names, "AIza", header and query names in any case) or at the
+// lowercase first letter of a header name, query key, token prefix or "bearer".
+constexpr uint8_t k_class_alnum = 1;
+constexpr uint8_t k_class_opens = 2;
+constexpr std::array<uint8_t, 256> k_class = [] {
+    std::array<uint8_t, 256> t{};
+    for (int c = 0; c < 256; ++c) {
+        if (alnum(char(c))) t[c] |= k_class_alnum;
+        if (c >= 'A' && c <= 'Z') t[c] |= k_class_opens;
+    }
+    for (char c : std::string_view("abcgkpstx")) t[uint8_t(c)] |= k_class_opens;
+    return t;
+}();
+
+// The first position at or after `i` where a rule can match: every rule starts at such a
+// letter right after a non-alphanumeric byte (or at the start), so the rest of the text
+// needs no per-byte tests.
+size_t next_candidate(std::string_view text, size_t i) {
+    bool after_alnum = i > 0 && (k_class[uint8_t(text[i - 1])] & k_class_alnum);
+    for (; i < text.size(); ++i) {
+        const uint8_t cls = k_class[uint8_t(text[i])];
+        if (!after_alnum && (cls & k_class_opens)) return i;
+        after_alnum = cls & k_class_alnum;
+    }
+    return i;
+}
+
 }  // namespace
 
 bool is_secret_key(std::string_view name) {
@@ -115,18 +141,9 @@ bool is_secret_key(std::string_view name) {
 void find_secrets(std::string_view text, bool streaming, std::vector<secret_span>& out) {
     size_t i = 0;
     while (i < text.size()) {
-        // Every rule starts at a letter that follows a non-alphanumeric byte (or the start),
-        // so the rest of a word and the byte after it can never match: skip them instead of
-        // testing each byte, and pass over anything that is not a letter.
-        if (i > 0 && alnum(text[i - 1])) {
-            i = run(text, i, alnum) + 1;
-            continue;
-        }
+        i = next_candidate(text, i);
+        if (i == text.size()) break;
         const char c = text[i];
-        if (!letter(c)) {
-            ++i;
-            continue;
-        }
         const char prev = i > 0 ? text[i - 1] : '\n';
         secret_span span;
         if ((prev == '\n' || i == 0) && header_at(text, i, span)) {
