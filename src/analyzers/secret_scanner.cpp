@@ -99,30 +99,35 @@ bool env_assignment_at(std::string_view text, size_t i, secret_span& span) {
     return end > b || end == text.size();
 }
 
-// Byte classes for next_candidate: one table lookup per byte of the hot loop. A rule can
-// open at any capital (env names, "AIza", header and query names in any case) or at the
-// lowercase first letter of a header name, query key, token prefix or "bearer".
-constexpr uint8_t k_class_alnum = 1;
-constexpr uint8_t k_class_opens = 2;
-constexpr std::array<uint8_t, 256> k_class = [] {
+// Which bytes can open a rule, and after which bytes. Any capital can (env names, "AIza",
+// header and query names in any case), as can the first letter of a token prefix or
+// "bearer"; the other first letters of header names and query keys only at a line start or
+// after '?' or '&'. Nothing opens right after a letter or digit.
+constexpr uint8_t k_opens_anywhere = 1;
+constexpr uint8_t k_opens_after_break = 2;  // line start, '?', '&'
+constexpr std::array<uint8_t, 256> k_opens = [] {
     std::array<uint8_t, 256> t{};
-    for (int c = 0; c < 256; ++c) {
-        if (alnum(char(c))) t[c] |= k_class_alnum;
-        if (c >= 'A' && c <= 'Z') t[c] |= k_class_opens;
-    }
-    for (char c : std::string_view("abcgkpstx")) t[uint8_t(c)] |= k_class_opens;
+    for (int c = 'A'; c <= 'Z'; ++c) t[c] = k_opens_anywhere;
+    for (char c : std::string_view("bgsx")) t[uint8_t(c)] = k_opens_anywhere;
+    for (char c : std::string_view("ackpt")) t[uint8_t(c)] = k_opens_after_break;
+    return t;
+}();
+constexpr std::array<uint8_t, 256> k_allows_next = [] {
+    std::array<uint8_t, 256> t{};
+    for (int c = 0; c < 256; ++c) t[c] = alnum(char(c)) ? 0 : k_opens_anywhere;
+    for (char c : std::string_view("\n?&")) t[uint8_t(c)] |= k_opens_after_break;
     return t;
 }();
 
-// The first position at or after `i` where a rule can match: every rule starts at such a
-// letter right after a non-alphanumeric byte (or at the start), so the rest of the text
-// needs no per-byte tests.
+// The first position at or after `i` where a rule can match, with two table lookups per
+// byte: most of the text is skipped without the rules' own tests.
 size_t next_candidate(std::string_view text, size_t i) {
-    bool after_alnum = i > 0 && (k_class[uint8_t(text[i - 1])] & k_class_alnum);
+    uint8_t allowed = i > 0 ? k_allows_next[uint8_t(text[i - 1])]
+                            : uint8_t(k_opens_anywhere | k_opens_after_break);
     for (; i < text.size(); ++i) {
-        const uint8_t cls = k_class[uint8_t(text[i])];
-        if (!after_alnum && (cls & k_class_opens)) return i;
-        after_alnum = cls & k_class_alnum;
+        const uint8_t c = uint8_t(text[i]);
+        if (k_opens[c] & allowed) return i;
+        allowed = k_allows_next[c];
     }
     return i;
 }
