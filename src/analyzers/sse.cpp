@@ -1,6 +1,39 @@
 #include "analyzers/sse.h"
 
+#include <cstdint>
+#include <cstring>
+
 namespace agentsight::analyzers {
+namespace {
+
+// Line ends (CR or LF) of one chunk, in linear time. string_view::find_first_of calls
+// memchr once per byte for a two-character set; here the next LF comes from one memchr and
+// is reused until passed, and CR is searched for only up to it (real streams end lines with
+// LF, so that search finds nothing and is short).
+class line_finder {
+  public:
+    explicit line_finder(std::string_view s) : s_(s) {}
+
+    // The first CR or LF at or after `from`, or npos.
+    size_t next(size_t from) {
+        if (lf_ == k_unknown || lf_ < from) lf_ = find(from, '\n', s_.size());
+        size_t cr = find(from, '\r', lf_);
+        if (cr < lf_) return cr;
+        return lf_ < s_.size() ? lf_ : std::string_view::npos;
+    }
+
+  private:
+    static constexpr size_t k_unknown = SIZE_MAX;
+    // Position of `c` in [from, to), or `to`.
+    size_t find(size_t from, char c, size_t to) const {
+        const void* p = std::memchr(s_.data() + from, c, to - from);
+        return p ? size_t(static_cast<const char*>(p) - s_.data()) : to;
+    }
+    std::string_view s_;
+    size_t lf_ = k_unknown;
+};
+
+}  // namespace
 
 void sse_parser::reset() {
     line_.clear();
@@ -28,8 +61,9 @@ void sse_parser::feed(std::string_view chunk, const event_fn& on_event) {
         after_cr_ = false;
         if (chunk[0] == '\n') i = 1;
     }
+    line_finder ends(chunk);
     while (i < chunk.size()) {
-        size_t end = chunk.find_first_of("\r\n", i);
+        size_t end = ends.next(i);
         if (end == std::string_view::npos) {
             if (line_.size() + (chunk.size() - i) > k_max_line) {
                 overflow_ = true;  // a runaway line: drop it rather than grow without bound

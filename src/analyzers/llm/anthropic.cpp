@@ -2,6 +2,7 @@
 // (message_start, content_block_*, message_delta, message_stop).
 #include <map>
 
+#include "analyzers/llm/anthropic_delta.h"
 #include "analyzers/llm/json_util.h"
 #include "analyzers/llm/provider.h"
 
@@ -64,6 +65,7 @@ std::string error_text(const json& body) {
 class stream_parser final : public response_parser {
   public:
     bool on_sse(std::string_view event, std::string_view data, llm_response& out) override {
+        if (auto d = read_anthropic_delta(data, delta_value_)) return on_fast_delta(*d, out);
         json j = parse_json(data);
         if (!j.is_object()) return false;
         std::string type = str(j, "type");
@@ -114,6 +116,25 @@ class stream_parser final : public response_parser {
     }
 
   private:
+    // The same effect as on_delta for an event read by read_anthropic_delta.
+    bool on_fast_delta(const anthropic_delta& d, llm_response& out) {
+        switch (d.kind) {
+            case delta_kind::text:
+                out.text += delta_value_;
+                return true;
+            case delta_kind::thinking:
+                out.thinking += delta_value_;
+                return true;
+            case delta_kind::input_json: {
+                auto it = tool_index_.find(d.index);
+                if (it == tool_index_.end()) return false;
+                out.tool_calls[it->second].arguments += delta_value_;
+                return true;
+            }
+        }
+        return false;
+    }
+
     bool on_delta(const json& j, llm_response& out) {
         const json& delta = member(j, "delta");
         std::string type = str(delta, "type");
@@ -135,6 +156,7 @@ class stream_parser final : public response_parser {
     }
 
     std::map<int64_t, size_t> tool_index_;  // content block index -> tool_calls slot
+    std::string delta_value_;               // reused by read_anthropic_delta
 };
 
 // Claude Code puts context into <system-reminder> text blocks of the user
