@@ -77,8 +77,7 @@ void add_capture_flags(CLI::App& cmd, capture_run_options& o) {
             unsigned long mb = std::strtoul(s.c_str(), &end, 10);
             // The kernel wants a power-of-two ring; 4 GiB is the most its sizes can say.
             if (s.empty() || *end || mb == 0 || mb > 2048 || (mb & (mb - 1)))
-                throw CLI::ValidationError("--ringbuf-mb",
-                                           "a power of two from 1 to 2048, not '" + s + "'");
+                throw CLI::ValidationError("a power of two from 1 to 2048, not '" + s + "'");
             return std::to_string(mb << 20);
         })
         ->default_str("8");
