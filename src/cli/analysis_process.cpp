@@ -199,7 +199,13 @@ int run_analysis_process(capture_run_options& o, const analysis_process_args& a)
     status.clear();
     if (failed.empty()) failed = analysis.failure();
     if (!failed.empty()) {
-        fprintf(stderr, "agentsight: %s; recording stopped\n", failed.c_str());
+        // One line: what failed, what it cost, and that the agent is not affected.
+        std::string after = o.capture.target.command.empty()
+                                ? ""
+                                : "; " + o.capture.target.command[0] + " keeps running";
+        // Asked again now the sinks are closed, so the count is final.
+        if (auto final_word = pipe.failure(); !final_word.empty()) failed = final_word;
+        fprintf(stderr, "agentsight: %s; recording stopped%s\n", failed.c_str(), after.c_str());
         return 1;
     }
     if (!channel_error.empty()) {

@@ -161,8 +161,6 @@ int run_capture(capture_run_options& o) {
     if (analysis_status != 0) {
         // The recording failed, not the agent: it keeps the terminal until it is done.
         if (command && !g_signal) {
-            fprintf(stderr, "agentsight: not recording; waiting for %s to exit\n",
-                    t.command[0].c_str());
             int st;
             while (::waitpid(command, &st, 0) < 0 && errno == EINTR && !g_signal) {
             }

@@ -47,12 +47,13 @@ void jsonl_sink::flush() {
 
 void jsonl_sink::close() {
     write_buffer();
-    if (lost_)
-        fprintf(stderr, "agentsight: %llu events were not written to %s\n",
-                (unsigned long long)lost_, path_ == "-" ? "stdout" : path_.c_str());
-    lost_ = 0;
     if (file_ && file_ != stdout) fclose(file_);
     file_ = nullptr;
+}
+
+std::string jsonl_sink::failure() const {
+    if (error_.empty()) return {};
+    return error_ + " (" + std::to_string(lost_) + " events not written)";
 }
 
 }  // namespace agentsight

@@ -17,7 +17,8 @@ class jsonl_sink : public sink {
     void write(const event& e) override;
     void flush() override;
     void close() override;
-    std::string failure() const override { return error_; }
+    // The write error and how many events it cost so far.
+    std::string failure() const override;
 
   private:
     jsonl_sink(FILE* f, std::string path) : file_(f), path_(std::move(path)) {}

@@ -121,7 +121,8 @@ void sqlite_sink::close() {
     sqlite_exec(db_.get(), "PRAGMA wal_checkpoint(TRUNCATE)");
     db_.reset();
     auto s = stats();
-    if (s.events_dropped || s.events_lost)
+    // After a write failure, failure() carries the count; drops alone are reported here.
+    if ((s.events_dropped || s.events_lost) && failure_.empty())
         report(path_ + ": " + std::to_string(s.events_dropped) +
                " events dropped (writer queue full) and " + std::to_string(s.events_lost) +
                " lost (write failed); " + std::to_string(s.events_written) + " written");
@@ -195,7 +196,9 @@ void sqlite_sink::write_batch(std::vector<store_row>& batch) {
 
 std::string sqlite_sink::failure() const {
     std::lock_guard lock(mu_);
-    return failure_;
+    if (failure_.empty()) return {};
+    return failure_ + " (" + std::to_string(lost_.load() + dropped_.load()) +
+           " events not written)";
 }
 
 }  // namespace agentsight
