@@ -39,6 +39,7 @@ class reader {
     void get(bool& v) {
         uint8_t b = 0;
         get(b);
+        if (b > 1) ok_ = false;  // one encoding per value: what decodes re-encodes the same
         v = b != 0;
     }
     void get(std::string& s) {
@@ -152,7 +153,7 @@ result<event> parse_event_wire(std::string_view bytes) {
     } else {
         return error{"event wire: unknown event tag " + std::to_string(int(t))};
     }
-    if (!r.ok()) return error{"event wire: truncated event"};
+    if (!r.ok()) return error{"event wire: truncated or malformed event"};
     if (!r.at_end()) return error{"event wire: trailing bytes after event"};
     return out;
 }

@@ -76,6 +76,17 @@ TEST(event_wire, every_cut_and_extension_is_an_error_not_a_crash) {
     EXPECT_FALSE(parse_event_wire(bad));
 }
 
+// Found by fuzz_event_wire: a bool byte of 2 read as true and re-encoded as 1.
+TEST(event_wire, a_bool_is_zero_or_one) {
+    process_event e = sample_exec();
+    std::string w = wire(e);
+    std::string marker = "/usr/bin/sh";
+    size_t at = w.find(marker) + marker.size();  // argv_truncated follows the filename
+    ASSERT_EQ(w[at], 1);
+    w[at] = 2;
+    EXPECT_FALSE(parse_event_wire(w));
+}
+
 TEST(frame_channel, frames_cross_a_socket_in_order_and_eof_ends_the_stream) {
     int sv[2];
     ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
