@@ -19,13 +19,15 @@
 # Reported: ratio traced/untraced per round (median, min/max, IQR) for both, plus per
 # traced session: llm_call events (2 expected) and the drops line of the summary.
 #
-# Env: ROUNDS (21), CLAUDE_VERSION (2.1.197), TIMEOUT per session in s (180),
+# Env: ROUNDS (21), TRACE (the capturing subcommand: record, or process / tls to split the
+#      cost between the syscall tracepoints and the TLS uprobes), CLAUDE_VERSION (2.1.197), TIMEOUT per session in s (180),
 #      SETTLE (s to wait after starting the mock, 3), KEEP (dir for a failed session's stderr).
 set -u
 die() { echo "agent_session: $*" >&2; exit 2; }
 
 AS=${1:-build/agentsight}
 ROUNDS=${ROUNDS:-21}
+TRACE=${TRACE:-record}
 CLAUDE_VERSION=${CLAUDE_VERSION:-2.1.197}
 TIMEOUT=${TIMEOUT:-180}
 SETTLE=${SETTLE:-3}
@@ -91,7 +93,7 @@ run_session() {  # $1 = base|traced, $2 = round; prints "agent_ns e2e_ns"
         timeout "$TIMEOUT" $(agent_cmd) T="$TMP/agent.t" bash -c "$wrap" _ "$CLAUDE" -p "what is the hostname" --allowedTools Bash
         rc=$?
     else
-        timeout "$TIMEOUT" "$AS" record -q -o "$TMP/r$r.jsonl" -- $(agent_cmd) T="$TMP/agent.t" \
+        timeout "$TIMEOUT" "$AS" "$TRACE" -q -o "$TMP/r$r.jsonl" -- $(agent_cmd) T="$TMP/agent.t" \
             bash -c "$wrap" _ "$CLAUDE" -p "what is the hostname" --allowedTools Bash 2>"$TMP/r$r.err"
         rc=$?   # -q hides the summary: the drops come from one more session, below
     fi

@@ -60,6 +60,18 @@ int wait_exit(pid_t pid) {
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
+// Stops a recorder the test left running (a failed assertion returns early): a
+// trace-all recorder left behind would trace every later test and benchmark.
+struct reaper {
+    pid_t pid;
+    ~reaper() {
+        if (waitpid(pid, nullptr, WNOHANG) == 0) {
+            kill(pid, SIGINT);
+            waitpid(pid, nullptr, 0);
+        }
+    }
+};
+
 struct temp_dir {
     fs::path path;
     temp_dir() {
@@ -75,6 +87,7 @@ TEST(privsep, the_parsing_process_holds_no_capabilities) {
     pid_t rec = start_agentsight({"record", "-q", "-o", (dir.path / "t.db").string(), "--", "sh",
                                   "-c", "sleep 2; cat /etc/hostname"},
                                  dir.path);
+    reaper stop_rec{rec};
     pid_t ana = analysis_pid(rec);
     ASSERT_NE(ana, 0) << "no agentsight-ana child of the recorder";
     auto st = proc_status(ana);
@@ -116,6 +129,7 @@ TEST(privsep, the_analysis_process_is_not_traced_in_trace_all_mode) {
     temp_dir dir;
     pid_t rec =
         start_agentsight({"process", "-q", "-o", (dir.path / "all.jsonl").string()}, dir.path);
+    reaper stop_rec{rec};
     pid_t ana = analysis_pid(rec);
     ASSERT_NE(ana, 0);
     std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // probes attached
