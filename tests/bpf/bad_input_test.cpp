@@ -58,11 +58,13 @@ TEST(bad_input, unknown_flag_is_one_line_with_exit_2) {
     }
 }
 
-// A flag whose conversion throws (--ringbuf-mb goes through std::stoul) must
-// not end in "terminate called".
+// A flag value that does not convert names the flag (it once ended in "terminate called").
 TEST(bad_input, unconvertible_flag_value_is_one_line_with_exit_2) {
-    auto r = agentsight("record --ringbuf-mb abc -- /bin/true");
-    expect_clear_error(r, {}, 2);
+    for (const char* value : {"abc", "3", "0"}) {
+        SCOPED_TRACE(value);
+        auto r = agentsight(std::string("record --ringbuf-mb ") + value + " -- /bin/true");
+        expect_clear_error(r, {"--ringbuf-mb", "power of two"}, 2);
+    }
 }
 
 TEST(bad_input, pid_that_does_not_exist) {
