@@ -1,5 +1,7 @@
 #include "analyzers/llm/json_util.h"
 
+#include <limits>
+
 namespace agentsight::analyzers::llm {
 
 const json& member(const json& j, std::string_view key) {
@@ -16,8 +18,19 @@ std::string str(const json& j, std::string_view key) {
 
 std::optional<int64_t> int_of(const json& j, std::string_view key) {
     const json& v = member(j, key);
-    if (v.is_number_integer() || v.is_number_unsigned()) return v.get<int64_t>();
-    if (v.is_number_float()) return static_cast<int64_t>(v.get<double>());
+    if (v.is_number_unsigned()) {
+        uint64_t u = v.get<uint64_t>();
+        if (u > uint64_t(std::numeric_limits<int64_t>::max())) return std::nullopt;
+        return int64_t(u);
+    }
+    if (v.is_number_integer()) return v.get<int64_t>();
+    if (v.is_number_float()) {
+        // The bytes come from whoever the agent talks to: a count of 2e73 (found by
+        // fuzz_http2) or NaN is not a count, and converting it would be undefined.
+        double d = v.get<double>();
+        if (!(d >= -9.2e18 && d <= 9.2e18)) return std::nullopt;
+        return static_cast<int64_t>(d);
+    }
     return std::nullopt;
 }
 
