@@ -165,7 +165,7 @@ int run_analysis_process(capture_run_options& o, const analysis_process_args& a)
     analysis_loop analysis(queue, pipe);
     frame_reader reader(a.events_fd);
     status_line status(!o.quiet && isatty(STDERR_FILENO));
-    std::string payload, channel_error, failed;
+    std::string payload, channel_error;
     for (;;) {
         frame_kind kind{};
         auto st = reader.next(kind, payload, 100);
@@ -189,7 +189,7 @@ int run_analysis_process(capture_run_options& o, const analysis_process_args& a)
                 fprintf(stderr, "agentsight: %s\n", payload.c_str());
             }
         }
-        if (failed = analysis.failure(); !failed.empty()) break;
+        if (!analysis.failure().empty()) break;
         status.maybe_print(stats->get(), *counters);
     }
     // Closing our end makes the capture process's next write fail: it stops.
@@ -197,14 +197,13 @@ int run_analysis_process(capture_run_options& o, const analysis_process_args& a)
     analysis.finish();
     exporters.reset();
     status.clear();
-    if (failed.empty()) failed = analysis.failure();
-    if (!failed.empty()) {
+    // Asked once the sinks are closed: sticky, with the final count, and including a
+    // failure in the final flush that the loop never saw.
+    if (std::string failed = pipe.failure(); !failed.empty()) {
         // One line: what failed, what it cost, and that the agent is not affected.
         std::string after = o.capture.target.command.empty()
                                 ? ""
                                 : "; " + o.capture.target.command[0] + " keeps running";
-        // Asked again now the sinks are closed, so the count is final.
-        if (auto final_word = pipe.failure(); !final_word.empty()) failed = final_word;
         fprintf(stderr, "agentsight: %s; recording stopped%s\n", failed.c_str(), after.c_str());
         return 1;
     }

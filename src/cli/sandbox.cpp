@@ -194,7 +194,6 @@ status drop_bounding_set(uint64_t keep) {
 }  // namespace
 
 result<sandbox_user> lookup_user(const std::string& name) {
-    errno = 0;
     const passwd* pw = getpwnam(name.c_str());
     if (!pw) return error{"--user " + name + ": no such user"};
     return sandbox_user{name, pw->pw_uid, pw->pw_gid};
