@@ -15,6 +15,14 @@
 #define AS_ARGV_MAX 8192 /* argv bytes, NUL-separated; longer is flagged truncated */
 #define AS_TLS_CHUNK 16384 /* plaintext bytes per TLS chunk record */
 
+/* File-name prefixes of the TLS libraries whose open TLS attachment races (ld.so or dlopen
+ * maps them, then the first TLS call follows). Prefixes, so that private copies such as
+ * Python wheels' "libssl-1a2b3c.so.3" match too. The BPF side wakes the reader at once
+ * for these opens only; user space attaches to them. */
+#define AS_TLS_LIB_PREFIXES {"libssl", "libgnutls", "libnspr4"}
+#define AS_TLS_LIB_PREFIX_COUNT 3
+#define AS_TLS_LIB_PREFIX_MAX 10 /* longest prefix + NUL */
+
 enum as_record_type {
     AS_REC_EXEC = 1,
     AS_REC_FORK = 2,

@@ -217,6 +217,33 @@ static __always_inline int remember(__u8 kind, __u64 arg0, __u64 arg1, __s32 fla
     return 0;
 }
 
+/* Whether the file name of path[0, len) starts with one of AS_TLS_LIB_PREFIXES. The name
+ * starts after the last '/' in the path's last NAME_MAX bytes. */
+static __always_inline bool is_tls_library(const char *path, __u32 len)
+{
+    const char prefixes[AS_TLS_LIB_PREFIX_COUNT][AS_TLS_LIB_PREFIX_MAX] = AS_TLS_LIB_PREFIXES;
+    __u32 name = len > 255 ? len : 0;
+    for (__u32 i = 1; i <= 255 && i <= len; i++) {
+        if (path[(len - i) & (AS_PATH_MAX - 1)] == '/') {
+            name = len - i + 1;
+            break;
+        }
+    }
+    for (int p = 0; p < AS_TLS_LIB_PREFIX_COUNT; p++) {
+        bool match = true;
+        for (int k = 0; k < AS_TLS_LIB_PREFIX_MAX && prefixes[p][k]; k++) {
+            __u32 at = name + k;
+            if (at >= len || path[at & (AS_PATH_MAX - 1)] != prefixes[p][k]) {
+                match = false;
+                break;
+            }
+        }
+        if (match)
+            return true;
+    }
+    return false;
+}
+
 static __always_inline int emit_file(struct pending_call *call, __s64 ret)
 {
     __u32 zero = 0;
@@ -248,9 +275,12 @@ static __always_inline int emit_file(struct pending_call *call, __s64 ret)
     if (size > sizeof(*rec))
         return 0;
     rec->h.size = size;
-    /* A library being opened is what TLS attachment waits for (ld.so, dlopen). */
+    /* A TLS library being opened is what TLS attachment waits for (ld.so, dlopen). Only
+     * those wake the reader at once: a forced wake-up costs the opening thread ~10 us (an
+     * interrupt, a VM exit under a hypervisor), and agents open files by the thousand
+     * (Claude Code's `ps` reads every /proc/PID/stat). */
     bool urgent = cfg_wake_on_exec && call->kind == AS_FILE_OPEN && ret >= 0 &&
-                  (call->flags & 3) == 0 /* O_RDONLY */;
+                  (call->flags & 3) == 0 /* O_RDONLY */ && is_tls_library(rec->payload, plen);
     submit_flags(&events, rec, size, urgent);
     return 0;
 }

@@ -50,8 +50,8 @@ std::set<std::string> executable_files(int32_t pid) {
     return files;
 }
 
-// Library name prefixes: also private copies such as Python wheels' "libssl-1a2b3c.so.3".
-constexpr const char* k_tls_libs[] = {"libssl", "libgnutls", "libnspr4"};
+// The same list the BPF side uses to decide which opens are urgent.
+constexpr const char* k_tls_libs[] = AS_TLS_LIB_PREFIXES;
 
 }  // namespace
 
