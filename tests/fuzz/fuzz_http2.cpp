@@ -25,13 +25,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                           parse_errors);
     std::vector<derived_event> out;
     fuzz::chunker cut_client(shape), cut_server(uint8_t(shape ^ 0x5a));
+    // At most k_max_records records per side (see fuzz_input.h).
+    const size_t min_client = fuzz::min_record(client.size());
+    const size_t min_server = fuzz::min_record(server.size());
     uint64_t ts = 1;
     // Alternate records of the two sides, as a real exchange interleaves them.
     while (!client.empty() || !server.empty()) {
         for (int side = 0; side < 2; ++side) {
             std::string_view& s = side == 0 ? client : server;
             if (s.empty()) continue;
-            size_t n = std::min(s.size(), (side == 0 ? cut_client : cut_server).next());
+            size_t n = side == 0 ? cut_client.next(min_client) : cut_server.next(min_server);
+            n = std::min(s.size(), n);
             session.feed(side == 0, s.substr(0, n), ts++, 1, out);
             s.remove_prefix(n);
             if (!losses.empty() && (mode & 1)) {  // a capture loss between records
