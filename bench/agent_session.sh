@@ -11,9 +11,12 @@
 #
 # Each of ROUNDS rounds runs one untraced and one traced session (order alternating):
 #   traced = agentsight record -q -o X.jsonl -- env -i ... claude ...
-# Two times per session:
+# Three figures per session:
 #   agent  wall time of the agent alone, taken inside the launched command by a bash
 #          wrapper ($EPOCHREALTIME around claude; the same wrapper in both arms)
+#   cpu    CPU time (user + system) of the agent and its children, from the same wrapper's
+#          `times`: what tracing adds inside the agent (uprobe traps, syscall tracepoints),
+#          without the wall time's scheduling noise and without the recorder's own CPU
 #   e2e    wall time of the whole command line, i.e. including agentsight's start-up
 #          (BPF load, probe attach) and its teardown
 # Reported: ratio traced/untraced per round (median, min/max, IQR) for both, plus per
@@ -78,7 +81,7 @@ agent_cmd() {
         ANTHROPIC_API_KEY=sk-ant-test-0123456789 NODE_TLS_REJECT_UNAUTHORIZED=0 \
         CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1 DISABLE_TELEMETRY=1
 }
-run_session() {  # $1 = base|traced, $2 = round; prints "agent_ns e2e_ns"
+run_session() {  # $1 = base|traced, $2 = round; prints "agent_ns e2e_ns cpu_s"
     local mode=$1 r=$2 t0 t1 rc
     rm -rf "$TMP/home"; mkdir -p "$TMP/home"
     start_mock
@@ -87,7 +90,7 @@ run_session() {  # $1 = base|traced, $2 = round; prints "agent_ns e2e_ns"
     # made traced sessions look 10-50 % faster in a first try
     sleep "$SETTLE"
     cd "$TMP/home" || die "cd failed"
-    local wrap='s=$EPOCHREALTIME; "$@" >/dev/null 2>&1 </dev/null; rc=$?; e=$EPOCHREALTIME; echo "$s $e" >"$T"; exit $rc'
+    local wrap='s=$EPOCHREALTIME; "$@" >/dev/null 2>&1 </dev/null; rc=$?; e=$EPOCHREALTIME; times >"$T.cpu"; echo "$s $e" >"$T"; exit $rc'
     t0=$(date +%s%N)
     if [ "$mode" = base ]; then
         timeout "$TIMEOUT" $(agent_cmd) T="$TMP/agent.t" bash -c "$wrap" _ "$CLAUDE" -p "what is the hostname" --allowedTools Bash
@@ -106,25 +109,30 @@ run_session() {  # $1 = base|traced, $2 = round; prints "agent_ns e2e_ns"
         echo "FAIL"; return
     fi
     read -r s e <"$TMP/agent.t"
-    awk -v s="$s" -v e="$e" -v t0="$t0" -v t1="$t1" 'BEGIN { printf "%.0f %.0f\n", (e - s) * 1e9, t1 - t0 }'
+    read -r cu cs < <(tail -n 1 "$TMP/agent.t.cpu")  # the children's user and system time, "0m0.544s"
+    awk -v s="$s" -v e="$e" -v t0="$t0" -v t1="$t1" -v cu="$cu" -v cs="$cs" '
+        function secs(x,   m) { m = x; sub(/m.*/, "", m); sub(/^[0-9]*m/, "", x); sub(/s$/, "", x); return m * 60 + x }
+        BEGIN { printf "%.0f %.0f %.3f\n", (e - s) * 1e9, t1 - t0, secs(cu) + secs(cs) }'
 }
 
 echo "agent_session: $AS_ORIG ($("$AS" --version 2>&1 | head -n1)), Claude Code $CLAUDE_VERSION, $ROUNDS rounds, $(nproc) CPUs, $(uname -r), $(date -u +%FT%TZ), load: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 run_session base 0 >/dev/null   # warm-up (page cache of the 200+ MB agent binary)
 run_session traced 0 >/dev/null
-: >"$TMP/agent.ratio"; : >"$TMP/e2e.ratio"; : >"$TMP/llm"; FAILS=0
+: >"$TMP/agent.ratio"; : >"$TMP/e2e.ratio"; : >"$TMP/cpu.ratio"; : >"$TMP/llm"; FAILS=0
 for r in $(seq "$ROUNDS"); do
     if [ $((r % 2)) = 1 ]; then b=$(run_session base "$r"); t=$(run_session traced "$r")
     else t=$(run_session traced "$r"); b=$(run_session base "$r"); fi
     if [ "$b" = FAIL ] || [ "$t" = FAIL ]; then echo "$b $t" | grep -q FAIL && FAILS=$((FAILS + 1)); continue; fi
-    set -- $b $t
-    awk -v b="$1" -v t="$3" 'BEGIN { printf "%.6f\n", t / b }' >>"$TMP/agent.ratio"
-    awk -v b="$2" -v t="$4" 'BEGIN { printf "%.6f\n", t / b }' >>"$TMP/e2e.ratio"
+    set -- $b $t   # agent_ns e2e_ns cpu_s, untraced then traced
+    awk -v b="$1" -v t="$4" 'BEGIN { printf "%.6f\n", t / b }' >>"$TMP/agent.ratio"
+    awk -v b="$2" -v t="$5" 'BEGIN { printf "%.6f\n", t / b }' >>"$TMP/e2e.ratio"
+    awk -v b="$3" -v t="$6" 'BEGIN { printf "%.6f\n", t / b }' >>"$TMP/cpu.ratio"
     n=$(jq -r 'select(.type == "llm_call") | .type' "$TMP/r$r.jsonl" | wc -l)
     echo "$n" >>"$TMP/llm"
-    printf 'agent_session: round %2d/%d: agent %5.0f -> %5.0f ms (%.4f), e2e %5.0f -> %5.0f ms (%.4f), llm_call %s, load %s\n' \
-        "$r" "$ROUNDS" "$(awk -v x="$1" 'BEGIN{print x/1e6}')" "$(awk -v x="$3" 'BEGIN{print x/1e6}')" "$(tail -n1 "$TMP/agent.ratio")" \
-        "$(awk -v x="$2" 'BEGIN{print x/1e6}')" "$(awk -v x="$4" 'BEGIN{print x/1e6}')" "$(tail -n1 "$TMP/e2e.ratio")" "$n" \
+    printf 'agent_session: round %2d/%d: agent %5.0f -> %5.0f ms (%.4f), cpu %.3f -> %.3f s (%.4f), e2e %5.0f -> %5.0f ms (%.4f), llm_call %s, load %s\n' \
+        "$r" "$ROUNDS" "$(awk -v x="$1" 'BEGIN{print x/1e6}')" "$(awk -v x="$4" 'BEGIN{print x/1e6}')" "$(tail -n1 "$TMP/agent.ratio")" \
+        "$3" "$6" "$(tail -n1 "$TMP/cpu.ratio")" \
+        "$(awk -v x="$2" 'BEGIN{print x/1e6}')" "$(awk -v x="$5" 'BEGIN{print x/1e6}')" "$(tail -n1 "$TMP/e2e.ratio")" "$n" \
         "$(cut -d' ' -f1 /proc/loadavg)" >&2
 done
 
@@ -139,15 +147,19 @@ S_LLM=$(jq -r 'select(.type == "llm_call") | .type' "$TMP/s.jsonl" | wc -l)
 
 read -r am amn amx aq1 aq3 < <(stats <"$TMP/agent.ratio")
 read -r em emn emx eq1 eq3 < <(stats <"$TMP/e2e.ratio")
+read -r cm cmn cmx cq1 cq3 < <(stats <"$TMP/cpu.ratio")
+read -r alo ahi < <(median_ci <"$TMP/agent.ratio")
+read -r clo chi < <(median_ci <"$TMP/cpu.ratio")
 LLM_HIST=$(sort -n "$TMP/llm" | uniq -c | awk '{ printf "%s%s x %s", sep, $1, $2; sep = ", " }')
 cat <<EOT
 
 ### Agent session: Claude Code $CLAUDE_VERSION vs mock LLM, $ROUNDS interleaved rounds, load $(cut -d' ' -f1-3 /proc/loadavg) at the end
 
-| figure | median ratio traced/untraced | min .. max | IQR (q1 .. q3) | target |
-|---|---|---|---|---|
-| agent wall time (inside the launched command) | $am ($(pct "$am")) | $amn .. $amx | $aq1 .. $aq3 | <= 1.01 |
-| end to end (incl. agentsight start-up/teardown) | $em ($(pct "$em")) | $emn .. $emx | $eq1 .. $eq3 | — |
+| figure | median ratio traced/untraced | 95 % CI of the median | min .. max | IQR (q1 .. q3) | target |
+|---|---|---|---|---|---|
+| agent wall time (inside the launched command) | $am ($(pct "$am")) | $alo .. $ahi | $amn .. $amx | $aq1 .. $aq3 | <= 1.01 |
+| agent CPU time, user + system, with its children | $cm ($(pct "$cm")) | $clo .. $chi | $cmn .. $cmx | $cq1 .. $cq3 | — |
+| end to end (incl. agentsight start-up/teardown) | $em ($(pct "$em")) | — | $emn .. $emx | $eq1 .. $eq3 | — |
 
 llm_call events per traced session (2 expected): $LLM_HIST. Rounds skipped because a session failed: $FAILS.
 Summary of one extra traced session without -q: $SUMMARY; $DROPS (llm_call: $S_LLM).
