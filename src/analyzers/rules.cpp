@@ -239,8 +239,12 @@ result<rule_set> load_rules(const std::string& path) {
 }
 
 rule_set default_rules() {
-    auto r = parse_rules(nullptr, "");
-    return r ? r.value() : rule_set{};
+    // The built-in text never changes, so it is parsed once; callers get a copy to own.
+    static const rule_set parsed = [] {
+        auto r = parse_rules(nullptr, "");
+        return r ? r.value() : rule_set{};
+    }();
+    return parsed;
 }
 
 }  // namespace agentsight::analyzers

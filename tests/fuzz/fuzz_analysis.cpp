@@ -1,11 +1,11 @@
 // A whole connection as its two byte streams, client then server, cut into records of a
-// fuzzed size (at most 64 records a stream, see fuzz_chain.h): protocol detection,
+// fuzzed size (at most 64 records a stream, see fuzz_input.h): protocol detection,
 // HTTP/1.1 and HTTP/2 sessions, exchanges, providers and redaction, exactly as the
 // analysis process runs them on captured plaintext.
 #include <cstdint>
 
 #include "analyzers/analysis.h"
-#include "fuzz_chain.h"
+#include "fuzz_input.h"
 
 using namespace agentsight;
 using namespace agentsight::analyzers;
@@ -17,7 +17,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string_view client = parts[0];
     std::string_view server = parts.size() > 1 ? parts[1] : std::string_view{};
     static constexpr size_t k_record_sizes[] = {16 * 1024, 1, 2, 9, 100, 1024, 4096, 1500};
-    auto events = fuzz::analyze_streams(client, server, k_record_sizes[shape & 7]);
+    auto events = analyze_streams(
+        client, server, fuzz::capped_record_size(k_record_sizes[shape & 7], client, server));
     for (const auto& e : events) fuzz::touch_json(e.body);
     return 0;
 }

@@ -4,6 +4,7 @@
 // k_split. Parsers must give the same answer whatever the cut, so the cut is fuzzed too.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -48,6 +49,11 @@ inline constexpr size_t k_max_records = 64;
 // The smallest record for a stream of `size` bytes under that cap (1 up to 64 bytes).
 inline size_t min_record(size_t size) {
     return size <= k_max_records ? 1 : (size + k_max_records - 1) / k_max_records;
+}
+
+// A fixed record size for a connection's two streams that keeps both under that cap.
+inline size_t capped_record_size(size_t chosen, std::string_view client, std::string_view server) {
+    return std::max({chosen, min_record(client.size()), min_record(server.size())});
 }
 
 // Cuts a stream into records whose sizes follow a small deterministic generator seeded by

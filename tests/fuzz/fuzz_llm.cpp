@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "analyzers/analysis.h"
-#include "fuzz_chain.h"
+#include "fuzz_input.h"
 
 using namespace agentsight;
 using namespace agentsight::analyzers;
@@ -68,9 +68,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     static constexpr size_t k_record_sizes[] = {16 * 1024, 1, 3, 64, 512, 4096, 7, 1500};
     analysis_options opts;
     opts.redact = !(mode & 0x80);
-    auto events =
-        fuzz::analyze_streams(request(k_paths[(mode & 7) % 6], request_body),
-                              response(mode, response_body), k_record_sizes[shape & 7], opts);
+    std::string client = request(k_paths[(mode & 7) % 6], request_body);
+    std::string server = response(mode, response_body);
+    auto events = analyze_streams(
+        client, server, fuzz::capped_record_size(k_record_sizes[shape & 7], client, server), opts);
     for (const auto& e : events) fuzz::touch_json(e.body);
     return 0;
 }
