@@ -45,6 +45,13 @@ int run(int argc, char** argv) {
         fprintf(stderr, "agentsight: unknown command '%s' (see 'agentsight --help')\n", argv[1]);
         return 2;
     }
+    // Without this, CLI11 reports a flag it does not know, placed before any command, as
+    // "A subcommand is required", which hides the typo.
+    if (argc > 1 && argv[1][0] == '-' && std::string(argv[1]) != "-h" &&
+        std::string(argv[1]) != "--help" && std::string(argv[1]) != "--version") {
+        fprintf(stderr, "agentsight: unknown flag '%s' (see 'agentsight --help')\n", argv[1]);
+        return 2;
+    }
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

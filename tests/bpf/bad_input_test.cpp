@@ -49,8 +49,9 @@ TEST(bad_input, capture_as_non_root_says_why_and_runs_nothing) {
 
 TEST(bad_input, unknown_flag_is_one_line_with_exit_2) {
     // The readers get their trace argument: a missing one is reported first.
+    // "" is a flag before any command: CLI11 alone would say "A subcommand is required".
     for (const std::string command :
-         {"record", "process", "tls", "report t.jsonl", "serve t.jsonl", "export t.jsonl"}) {
+         {"", "record", "process", "tls", "report t.jsonl", "serve t.jsonl", "export t.jsonl"}) {
         SCOPED_TRACE(command);
         auto r = agentsight(command + " --bogus");
         expect_clear_error(r, {"--bogus", "--help"}, 2);
