@@ -47,8 +47,7 @@ int run(int argc, char** argv) {
     }
     // Without this, CLI11 reports a flag it does not know, placed before any command, as
     // "A subcommand is required", which hides the typo.
-    if (argc > 1 && argv[1][0] == '-' && std::string(argv[1]) != "-h" &&
-        std::string(argv[1]) != "--help" && std::string(argv[1]) != "--version") {
+    if (argc > 1 && argv[1][0] == '-' && app.get_option_no_throw(argv[1]) == nullptr) {
         fprintf(stderr, "agentsight: unknown flag '%s' (see 'agentsight --help')\n", argv[1]);
         return 2;
     }
