@@ -20,6 +20,7 @@
 #include "pipeline/event_wire.h"
 #include "pipeline/frame_channel.h"
 #include "sinks/http_client.h"
+#include "sinks/trace_format.h"
 
 namespace agentsight::cli {
 namespace {
@@ -88,7 +89,11 @@ std::string signal_story(int sig) {
 // The trace's directory, and the ports --otlp and --ui need: nothing more.
 sandbox_policy sandbox_policy_for(const capture_run_options& o) {
     sandbox_policy p;
-    if (o.output != "-") p.output_path = o.output;
+    if (o.output != "-") {
+        p.output_path = o.output;
+        auto format = format_for_output_path(o.output, o.format);
+        p.output_companions = format && *format == output_format::sqlite;
+    }
     if (!o.otlp_endpoint.empty())
         if (auto url = parse_http_url(o.otlp_endpoint)) p.connect_port = url->port;
     if (o.ui) p.bind_port = o.ui_port;

@@ -3,9 +3,10 @@
 // predate the network and scope fields). Everything the running kernel knows
 // is handled, so what is not granted below is denied:
 //  - files: the trace and its SQLite companions read and written; in the
-//    trace's directory, regular files created, written and removed; the
-//    resolver's configuration read when a socket is allowed. No reading of
-//    anything else, no directories, symlinks, FIFOs, sockets or devices made;
+//    trace's directory, regular files created, written and removed (and read,
+//    for SQLite, which opens its companions read-write); the resolver's
+//    configuration read when a socket is allowed. No reading of anything else,
+//    no directories, symlinks, FIFOs, sockets or devices made;
 //  - TCP: connect only to the --otlp port, bind only to the --ui port;
 //  - signals and abstract unix sockets: only within this sandbox.
 #include <cerrno>
@@ -128,7 +129,8 @@ status restrict_with_landlock(const sandbox_policy& policy, std::string& note) {
     if (!policy.output_path.empty()) {
         std::filesystem::path trace = std::filesystem::absolute(policy.output_path);
         std::string dir = trace.parent_path().string();
-        if (auto st = rules.allow_path(dir, k_dir_rights); !st) return st;
+        uint64_t rights = k_dir_rights | (policy.output_companions ? fs_access::read_file : 0);
+        if (auto st = rules.allow_path(dir, rights); !st) return st;
         for (const char* suffix : {"", "-wal", "-shm", "-journal"})
             if (auto st = rules.allow_path(trace.string() + suffix, k_file_rights); !st) return st;
     }

@@ -13,9 +13,13 @@
 namespace agentsight::cli {
 
 struct sandbox_policy {
-    // The trace file: its directory may get regular files created, written and
-    // removed (SQLite's -wal, -shm and -journal), the trace itself also read. "" = none.
+    // The trace file: in its directory regular files may be created, written
+    // and removed (a temporary file renamed into place, SQLite's companions);
+    // the trace itself is also readable. "" = none.
     std::string output_path;
+    // SQLite opens its -wal, -shm and -journal read-write, whenever it creates
+    // them: files in the trace's directory are then readable too.
+    bool output_companions = false;
     std::optional<uint16_t> connect_port;  // --otlp: TCP connect to this port only
     std::optional<uint16_t> bind_port;     // --ui: TCP bind to this port only (0: any free one)
     bool sockets() const { return connect_port || bind_port; }
