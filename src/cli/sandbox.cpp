@@ -1,6 +1,7 @@
 #include "cli/sandbox.h"
 
 #include <cerrno>
+#include <charconv>
 #include <cstddef>
 #include <cstring>
 #include <vector>
@@ -73,13 +74,16 @@ status confine(const sandbox_policy& policy, std::string& note) {
 }  // namespace
 
 result<sandbox_user> lookup_user(const std::string& name) {
-    const passwd* pw = getpwnam(name.c_str());
+    uid_t uid = 0;
+    const char* end = name.data() + name.size();
+    auto [p, ec] = std::from_chars(name.data(), end, uid);
+    const passwd* pw = ec == std::errc{} && p == end ? getpwuid(uid) : getpwnam(name.c_str());
     if (!pw) return error{"--user " + name + ": no such user"};
     if (pw->pw_uid == 0)
         return error{"--user " + name +
                      ": the analysis process parses untrusted bytes and must not run as root; "
                      "choose an unprivileged user (default: nobody)"};
-    return sandbox_user{name, pw->pw_uid, pw->pw_gid};
+    return sandbox_user{pw->pw_name, pw->pw_uid, pw->pw_gid};
 }
 
 status enter_sandbox(const sandbox_user& user, const sandbox_policy& policy, std::string& note) {

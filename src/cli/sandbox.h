@@ -18,7 +18,8 @@ struct sandbox_user {
     gid_t gid = 0;
 };
 
-// Resolves --user; fails with a one-line message for an unknown name or root.
+// Resolves --user (a name or a uid); fails with a one-line message for an
+// unknown user or for root.
 result<sandbox_user> lookup_user(const std::string& name);
 
 // Switches to `user` (when running as root), clears every capability set
