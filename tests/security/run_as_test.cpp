@@ -114,6 +114,14 @@ TEST(run_as, run_as_names_a_user_by_name_or_uid) {
         << unknown.stderr_text;
 }
 
+TEST(run_as, applies_to_a_launched_command_only) {
+    REQUIRE_ROOT();
+    auto r = record("", "--pid 1 --run-as nobody");
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.stderr_text.find("--run-as applies to -- CMD only"), std::string::npos)
+        << r.stderr_text;
+}
+
 TEST(run_as, plain_root_without_run_as_keeps_root_quietly) {
     REQUIRE_ROOT();
     auto r = record("env -u SUDO_UID -u SUDO_GID", "-- id -u");
