@@ -278,6 +278,14 @@ std::vector<sock_filter> build(const sandbox_policy& policy, pid_t self) {
 #if defined(__x86_64__)
     p.on(BPF_JGE, 0x40000000u, k_kill);  // the x32 ABI
 #endif
+    // First, as the busiest calls with arguments to check (the kernel caches the
+    // verdict of calls allowed whatever their arguments; these it cannot).
+    for (int nr : k_reads)
+        p.when(nr, [&] {
+            p.load(arg(0));
+            p.on(BPF_JGE, 3, k_allow);
+            p.ret(k_eperm);
+        });
     for (int nr : k_killed) p.on(uint32_t(nr), k_kill);
     for (int nr : k_allowed) p.on(uint32_t(nr), k_allow);
     // clone: threads only. clone3 passes its flags in memory the filter cannot
@@ -295,12 +303,6 @@ std::vector<sock_filter> build(const sandbox_policy& policy, pid_t self) {
             p.mask(PROT_WRITE | PROT_EXEC);
             p.on(BPF_JEQ, PROT_WRITE | PROT_EXEC, k_eperm);
             p.ret(k_allow);
-        });
-    for (int nr : k_reads)
-        p.when(nr, [&] {
-            p.load(arg(0));
-            p.on(BPF_JGE, 3, k_allow);
-            p.ret(k_eperm);
         });
     // Signals: to its own threads only (abort and raise use tgkill).
     p.when(__NR_tgkill, [&] {
