@@ -292,6 +292,18 @@ TEST(sandbox, the_trace_directory_and_threads_still_work) {
     EXPECT_EQ(o.err, 0) << o;
 }
 
+TEST(sandbox, signals_to_itself_work_and_unlisted_calls_get_enosys) {
+    REQUIRE_ROOT_FOR_SANDBOX();
+    auto own = attempt({}, [] {
+        signal(SIGUSR1, [](int) {});
+        return raise(SIGUSR1) == 0 ? 0 : errno;  // tgkill on its own tgid
+    });
+    EXPECT_EQ(own.err, 0) << own;
+    // sync(2) is in no list: the answer of a kernel without it, not a kill.
+    auto unlisted = attempt({}, [] { return result_of(syscall(SYS_sync)); });
+    EXPECT_EQ(unlisted.err, ENOSYS) << unlisted;
+}
+
 // /proc/PID/status of a sandboxed child, read by the parent: Landlock keeps
 // the child itself out of /proc.
 std::map<std::string, std::string> sandboxed_status() {
