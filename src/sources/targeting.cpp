@@ -93,7 +93,11 @@ bool become(const command_identity& as) {
     if (setgroups(as.groups.size(), as.groups.data()) != 0) return false;
     if (setresgid(as.gid, as.gid, as.gid) != 0) return false;
     if (setresuid(as.uid, as.uid, as.uid) != 0) return false;
-    return as.uid == 0 || setuid(0) != 0;  // root must be gone for good
+    if (as.uid != 0 && setuid(0) == 0) {  // root must be gone for good
+        errno = EPERM;
+        return false;
+    }
+    return true;
 }
 
 }  // namespace
