@@ -14,6 +14,7 @@
 #include <filesystem>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -126,7 +127,12 @@ status restrict_with_landlock(const sandbox_policy& policy, std::string& note) {
     if (fd < 0) return error{errno_text("create ruleset")};
     ruleset rules(fd, attr.handled_access_fs);
 
-    if (!policy.output_path.empty()) {
+    // A trace that is not a regular file (-o /dev/stdout, a FIFO) is written
+    // through the descriptor already open: its directory gets nothing.
+    struct stat st {};
+    bool special = !policy.output_path.empty() && stat(policy.output_path.c_str(), &st) == 0 &&
+                   !S_ISREG(st.st_mode);
+    if (!policy.output_path.empty() && !special) {
         std::filesystem::path trace = std::filesystem::absolute(policy.output_path);
         std::string dir = trace.parent_path().string();
         uint64_t rights = k_dir_rights | (policy.output_companions ? fs_access::read_file : 0);

@@ -267,6 +267,14 @@ TEST(sandbox_attack, exec_fork_and_namespaces_kill_the_process) {
     EXPECT_TRUE(ns.killed) << ns;
 }
 
+TEST(sandbox_attack, a_trace_on_a_device_opens_nothing_beside_it) {
+    REQUIRE_ROOT_FOR_SANDBOX();
+    // -o /dev/stdout: /dev is not the trace's directory to write in.
+    auto o = attempt({.output_path = "/dev/stdout"},
+                     [] { return result_of(open("/dev/tty", O_WRONLY | O_NOCTTY)); });
+    EXPECT_TRUE(o.denied(EACCES)) << o;
+}
+
 TEST(sandbox, the_trace_directory_and_threads_still_work) {
     REQUIRE_ROOT_FOR_SANDBOX();
     output_dir dir;
