@@ -59,6 +59,7 @@ status drop_bounding_set(uint64_t keep) {
 status detach_stdin() {
     int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
     if (fd < 0) return error{errno_text("/dev/null")};
+    if (fd == STDIN_FILENO) return ok_status();  // fd 0 was closed: now it is /dev/null
     int rc = dup2(fd, STDIN_FILENO);
     close(fd);
     return rc == STDIN_FILENO ? ok_status() : status{error{errno_text("stdin")}};

@@ -1,6 +1,7 @@
 // Dropping privileges for good, for the process that parses captured bytes
 // (tcpdump -Z and Wireshark's dumpcap split are the precedents): another user,
-// no capabilities at all, no way back through execve, and a seccomp filter.
+// no capabilities at all, no way back through execve, Landlock and a seccomp
+// allowlist (sandbox_policy.h: what each still permits).
 #pragma once
 
 #include <string>
