@@ -114,9 +114,16 @@ int run_capture(capture_run_options& o) {
     if (int chosen = !t.command.empty() + (t.pid != 0) + !t.comm.empty(); chosen > 1)
         throw failure("choose one of -- CMD, --pid and --comm", 2);
     if (!o.run_as.empty() && t.command.empty()) throw failure("--run-as applies to -- CMD only", 2);
+    const sandbox_user analysis_user = must(lookup_user(o.user));
     if (!t.command.empty()) {
         run_as_choice who = must(choose_run_as(o.run_as));
         if (!who.warning.empty()) fprintf(stderr, "agentsight: %s\n", who.warning.c_str());
+        // Signals need only the same uid, so the agent could stop its own parser.
+        if (who.identity && who.identity->uid == analysis_user.uid)
+            fprintf(stderr,
+                    "agentsight: warning: -- CMD runs as %s, the analysis process's user: it "
+                    "can signal it (choose another -Z/--user)\n",
+                    who.identity->name.c_str());
         o.capture.target.command_user = std::move(who.identity);
     }
     if (o.capture.discovery_cache_dir.empty()) o.capture.discovery_cache_dir = default_cache_dir();
@@ -129,7 +136,7 @@ int run_capture(capture_run_options& o) {
     session_info session{new_session_id(), wall_clock_ns(), command_line(t), local_hostname(),
                          k_version};
 
-    analysis_child child = spawn_analysis(o, {session.session_id, must(lookup_user(o.user))});
+    analysis_child child = spawn_analysis(o, {session.session_id, analysis_user});
     o.capture.probes.analysis_tgid = uint32_t(child.pid);
     o.capture.restrict_privileges = keep_capture_capabilities;
 

@@ -78,6 +78,19 @@ TEST(run_as, under_sudo_the_command_runs_as_the_invoking_user) {
     EXPECT_EQ(id[0].value("uid", -1), 65534);
 }
 
+TEST(run_as, sharing_the_analysis_user_is_warned) {
+    REQUIRE_ROOT();
+    auto r = record("SUDO_UID=65534 SUDO_GID=65534", "-- true");
+    EXPECT_EQ(r.exit_code, 0) << r.stderr_text;
+    EXPECT_NE(r.stderr_text.find("agentsight: warning: -- CMD runs as nobody, the analysis "
+                                 "process's user: it can signal it"),
+              std::string::npos)
+        << r.stderr_text;
+    auto apart = record("SUDO_UID=65534 SUDO_GID=65534", "-Z daemon -- true");
+    EXPECT_EQ(apart.exit_code, 0) << apart.stderr_text;
+    EXPECT_EQ(apart.stderr_text.find("warning"), std::string::npos) << apart.stderr_text;
+}
+
 TEST(run_as, the_dropped_command_cannot_signal_the_recorder) {
     REQUIRE_ROOT();
     // The agent's first move against its recorder: signal the recorder (kill -0 asks the same
