@@ -19,6 +19,8 @@
 #include "pipeline/analysis_loop.h"
 #include "pipeline/event_wire.h"
 #include "pipeline/frame_channel.h"
+#include "sinks/http_client.h"
+#include "sinks/trace_format.h"
 
 namespace agentsight::cli {
 namespace {
@@ -82,6 +84,20 @@ std::string signal_story(int sig) {
                     (sigabbrev_np(sig) ? sigabbrev_np(sig) : "?") + ")";
     if (sig == SIGSYS) s += ": it made a system call its seccomp filter forbids";
     return s;
+}
+
+// The trace's directory, and the ports --otlp and --ui need: nothing more.
+sandbox_policy sandbox_policy_for(const capture_run_options& o) {
+    sandbox_policy p;
+    if (o.output != "-") {
+        p.output_path = o.output;
+        auto format = format_for_output_path(o.output, o.format);
+        p.output_companions = format && *format == output_format::sqlite;
+    }
+    if (!o.otlp_endpoint.empty())
+        if (auto url = parse_http_url(o.otlp_endpoint)) p.connect_port = url->port;
+    if (o.ui) p.bind_port = o.ui_port;
+    return p;
 }
 
 }  // namespace
@@ -151,7 +167,10 @@ int run_analysis_process(capture_run_options& o, const analysis_process_args& a)
         pipe.add_sink(
             std::make_unique<kind_filter_sink>(o.kinds, must(open_output(o.output, o.format))));
         pipe.add_sink(make_counting_sink(counters));
-        if (auto st = enter_sandbox(a.user); !st) throw failure(st.message());
+        std::string note;
+        if (auto st = enter_sandbox(a.user, sandbox_policy_for(o), note); !st)
+            throw failure(st.message());
+        if (!note.empty() && !o.quiet) fprintf(stderr, "agentsight: %s\n", note.c_str());
         // Threads start only now, so each inherits the dropped credentials.
         exporters = add_export_sinks(pipe, o);
     } catch (const failure& f) {

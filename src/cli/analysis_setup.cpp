@@ -44,7 +44,7 @@ std::shared_ptr<void> add_export_sinks(pipeline& p, capture_run_options& o) {
         server::ui_options{.bind = o.ui_bind, .port = o.ui_port}, store);
     if (auto st = ui->start(); !st) throw failure(st.message());
     if (auto w = server::non_loopback_warning(o.ui_bind); !w.empty())
-        fprintf(stderr, "agentsight: warning: %s\n", w.c_str());
+        fprintf(stderr, "agentsight: %s\n", w.c_str());  // it says "warning:"
     fprintf(stderr, "agentsight UI: %s\n", ui->url().c_str());
     return ui;
 }

@@ -15,6 +15,7 @@
 #include "cli/event_forwarder.h"
 #include "cli/fail.h"
 #include "cli/output.h"
+#include "cli/run_as.h"
 #include "cli/sandbox.h"
 #include "pipeline/analysis_loop.h"
 #include "sinks/session_events.h"
@@ -99,6 +100,9 @@ void add_capture_flags(CLI::App& cmd, capture_run_options& o) {
                    "Parse, store and serve as this user, with no capabilities (the capture "
                    "process alone keeps its privileges)")
         ->default_val("nobody");
+    cmd.add_option("--run-as", o.run_as,
+                   "Run -- CMD as this user (name or uid); under sudo the default is the "
+                   "invoking user, 'root' keeps root");
     cmd.add_flag("-v,--verbose", o.capture.verbose, "libbpf and attach details on stderr");
     cmd.add_option("command", t.command, "-- CMD ARGS...: launch CMD traced (after probes attach)")
         ->expected(-1);
@@ -109,6 +113,19 @@ int run_capture(capture_run_options& o) {
     const targeting& t = o.capture.target;
     if (int chosen = !t.command.empty() + (t.pid != 0) + !t.comm.empty(); chosen > 1)
         throw failure("choose one of -- CMD, --pid and --comm", 2);
+    if (!o.run_as.empty() && t.command.empty()) throw failure("--run-as applies to -- CMD only", 2);
+    const sandbox_user analysis_user = must(lookup_user(o.user));
+    if (!t.command.empty()) {
+        run_as_choice who = must(choose_run_as(o.run_as));
+        if (!who.warning.empty()) fprintf(stderr, "agentsight: %s\n", who.warning.c_str());
+        // Signals need only the same uid, so the agent could stop its own parser.
+        if (who.identity && who.identity->uid == analysis_user.uid)
+            fprintf(stderr,
+                    "agentsight: warning: -- CMD runs as %s, the analysis process's user: it "
+                    "can signal it (choose another -Z/--user)\n",
+                    who.identity->name.c_str());
+        o.capture.target.command_user = std::move(who.identity);
+    }
     if (o.capture.discovery_cache_dir.empty()) o.capture.discovery_cache_dir = default_cache_dir();
     // The launched command starts in our directory: that is where it may write.
     if (o.analysis.workdir.empty() && !t.command.empty())
@@ -119,7 +136,7 @@ int run_capture(capture_run_options& o) {
     session_info session{new_session_id(), wall_clock_ns(), command_line(t), local_hostname(),
                          k_version};
 
-    analysis_child child = spawn_analysis(o, {session.session_id, must(lookup_user(o.user))});
+    analysis_child child = spawn_analysis(o, {session.session_id, analysis_user});
     o.capture.probes.analysis_tgid = uint32_t(child.pid);
     o.capture.restrict_privileges = keep_capture_capabilities;
 

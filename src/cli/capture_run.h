@@ -22,6 +22,7 @@ struct capture_run_options {
     analysis_flags analysis;
     bool quiet = false;
     std::string user = "nobody";  // the analysis process's user (-Z/--user)
+    std::string run_as;           // --run-as: the user of `-- CMD` ("" = see cli/run_as.h)
     std::string otlp_endpoint;
     bool otlp_content = false;
     bool ui = false;

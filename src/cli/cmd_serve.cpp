@@ -1,15 +1,50 @@
 // `agentsight serve TRACE`: the web UI on a recorded trace.
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <thread>
+
+#include <grp.h>
+#include <pwd.h>
+#include <unistd.h>
 
 #include "cli/commands.h"
 #include "cli/fail.h"
 #include "server/trace_loader.h"
 #include "server/ui_server.h"
 #include "sinks/trace_reader.h"
+#include "util/invoking_user.h"
 
 namespace agentsight::cli {
+namespace {
+
+// Root was needed at most to read the trace and bind the port, both done: the
+// requests, which come from the network, are served as the user behind sudo,
+// or as nobody under plain root. glibc applies setgroups, setresgid and
+// setresuid to every thread, so the server's threads drop too, and a uid
+// change away from 0 clears their capabilities.
+status drop_root() {
+    if (geteuid() != 0) return ok_status();
+    uid_t uid;
+    gid_t gid;
+    if (auto invoker = sudo_invoker()) {
+        uid = invoker->uid;
+        gid = invoker->gid;
+    } else if (const passwd* pw = getpwnam("nobody")) {
+        uid = pw->pw_uid;
+        gid = pw->pw_gid;
+    } else {
+        return error{"cannot drop root: no user 'nobody' (run serve as a normal user)"};
+    }
+    if (setgroups(0, nullptr) != 0 || setresgid(gid, gid, gid) != 0 ||
+        setresuid(uid, uid, uid) != 0)
+        return error{std::string("cannot drop root: ") + strerror(errno)};
+    if (setuid(0) == 0) return error{"cannot drop root: root could be regained"};
+    return ok_status();
+}
+
+}  // namespace
 
 command_fn add_serve_command(CLI::App& app) {
     struct opts {
@@ -36,8 +71,9 @@ command_fn add_serve_command(CLI::App& app) {
         pthread_sigmask(SIG_BLOCK, &set, nullptr);
         server::ui_server ui({.bind = o->bind, .port = o->port}, store);
         if (auto st = ui.start(); !st) throw failure(st.message());
+        if (auto st = drop_root(); !st) throw failure(st.message());
         if (auto w = server::non_loopback_warning(o->bind); !w.empty())
-            fprintf(stderr, "agentsight: warning: %s\n", w.c_str());
+            fprintf(stderr, "agentsight: %s\n", w.c_str());  // it says "warning:"
         fprintf(stderr, "agentsight UI: %s\n", ui.url().c_str());
         int sig = 0;
         sigwait(&set, &sig);

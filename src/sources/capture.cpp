@@ -54,7 +54,7 @@ result<std::unique_ptr<capture>> capture::start(const capture_options& opts,
     // Seed the tracked tree before attaching, so nothing of the target is missed.
     std::vector<int32_t> seeds;
     if (!t.command.empty()) {
-        auto cmd = held_command::spawn(t.command);
+        auto cmd = held_command::spawn(t.command, t.command_user);
         if (!cmd) return error{cmd.message()};
         c->command_.emplace(std::move(*cmd));
         seeds.push_back(c->command_->pid());

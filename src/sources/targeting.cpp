@@ -6,8 +6,10 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <string_view>
 
 #include <fcntl.h>
+#include <grp.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -64,9 +66,48 @@ std::vector<int32_t> descendants(const std::vector<int32_t>& roots) {
     return out;
 }
 
+// Our environment with HOME, USER and LOGNAME naming `as`: a HOME left at
+// /root (sudo's usual policy) would send the agent to a home it cannot use.
+std::vector<std::string> environment_for(const command_identity& as) {
+    std::vector<std::string> env;
+    for (char** e = environ; *e; ++e) {
+        std::string_view v(*e);
+        if (v.starts_with("HOME=") || v.starts_with("USER=") || v.starts_with("LOGNAME=")) continue;
+        env.emplace_back(v);
+    }
+    env.push_back("HOME=" + as.home);
+    env.push_back("USER=" + as.name);
+    env.push_back("LOGNAME=" + as.name);
+    return env;
+}
+
+std::vector<char*> pointers(const std::vector<std::string>& strings) {
+    std::vector<char*> p;
+    for (const auto& s : strings) p.push_back(const_cast<char*>(s.c_str()));
+    p.push_back(nullptr);
+    return p;
+}
+
+// In the child, between fork and exec: async-signal-safe calls only.
+bool become(const command_identity& as) {
+    if (setgroups(as.groups.size(), as.groups.data()) != 0) return false;
+    if (setresgid(as.gid, as.gid, as.gid) != 0) return false;
+    if (setresuid(as.uid, as.uid, as.uid) != 0) return false;
+    if (as.uid != 0 && setuid(0) == 0) {  // root must be gone for good
+        errno = EPERM;
+        return false;
+    }
+    return true;
+}
+
 }  // namespace
 
-result<held_command> held_command::spawn(const std::vector<std::string>& argv) {
+result<held_command> held_command::spawn(const std::vector<std::string>& argv,
+                                         const std::optional<command_identity>& as) {
+    // Everything the child needs is built here: after fork it may not allocate.
+    std::vector<char*> args = pointers(argv);
+    std::vector<std::string> env_strings = as ? environment_for(*as) : std::vector<std::string>{};
+    std::vector<char*> env = as ? pointers(env_strings) : std::vector<char*>{};
     int gate[2];
     if (pipe2(gate, O_CLOEXEC) != 0) return error{std::string("pipe: ") + strerror(errno)};
     pid_t pid = fork();
@@ -75,10 +116,15 @@ result<held_command> held_command::spawn(const std::vector<std::string>& argv) {
         close(gate[1]);
         char go;
         if (read(gate[0], &go, 1) != 1) _exit(126);  // the tracer gave up
-        std::vector<char*> args;
-        for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-        args.push_back(nullptr);
-        execvp(args[0], args.data());
+        if (as && !become(*as)) {
+            fprintf(stderr, "agentsight: cannot run %s as %s: %s\n", args[0], as->name.c_str(),
+                    strerror(errno));
+            _exit(126);
+        }
+        if (as)
+            execvpe(args[0], args.data(), env.data());
+        else
+            execvp(args[0], args.data());
         fprintf(stderr, "agentsight: cannot run %s: %s\n", args[0], strerror(errno));
         _exit(errno == ENOENT ? 127 : 126);
     }

@@ -3,24 +3,42 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include <sys/types.h>
 
 #include "util/result.h"
 
 namespace agentsight {
 
+// Another user for `-- CMD`: resolved before the fork, because looking users and
+// groups up (NSS) is not safe in the child.
+struct command_identity {
+    uid_t uid = 0;
+    gid_t gid = 0;
+    std::vector<gid_t> groups;  // supplementary, as initgroups would set them
+    std::string name;           // USER and LOGNAME
+    std::string home;           // HOME
+};
+
 struct targeting {
     std::vector<std::string> command;  // launched after probes are attached
+    // Who the command runs as; nullopt keeps our own credentials (see cli/run_as.h).
+    std::optional<command_identity> command_user;
     int32_t pid = 0;
     std::string comm;
     bool trace_all() const { return command.empty() && pid == 0 && comm.empty(); }
 };
 
 // A command forked but held before exec until release(): probes attach first.
+// With `as`, the child takes that user's groups, gid and uid (all three of each,
+// so root cannot be regained) and HOME/USER/LOGNAME before it execs.
 class held_command {
   public:
-    static result<held_command> spawn(const std::vector<std::string>& argv);
+    static result<held_command> spawn(const std::vector<std::string>& argv,
+                                      const std::optional<command_identity>& as = std::nullopt);
     held_command(held_command&& o) noexcept;
     held_command& operator=(held_command&&) = delete;
     ~held_command();

@@ -90,7 +90,12 @@ TEST(privsep, the_parsing_process_holds_no_capabilities) {
     reaper stop_rec{rec};
     pid_t ana = analysis_pid(rec);
     ASSERT_NE(ana, 0) << "no agentsight-ana child of the recorder";
+    // It is named before it opens the trace and drops privileges: wait for the drop.
     auto st = proc_status(ana);
+    for (int i = 0; i < 100 && st["Seccomp"] != "2"; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        st = proc_status(ana);
+    }
     for (const char* cap : {"CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"})
         EXPECT_EQ(st[cap], "0000000000000000") << cap;
     EXPECT_EQ(st["Uid"].substr(0, 5), "65534") << st["Uid"];  // nobody: real, effective, ...
