@@ -140,7 +140,8 @@ void sqlite_sink::close() {
     // that may tidy the emptied sidecars away never opens the trace.
     int rc =
         sqlite3_wal_checkpoint_v2(db_.get(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
-    if (rc != SQLITE_OK)
+    // After a write failure (a full disk, say) that failure is the one line to say.
+    if (rc != SQLITE_OK && failure().empty())
         report(path_ + ": the WAL could not be folded into the trace (" +
                sqlite3_errmsg(db_.get()) + "); keep " + path_ + "-wal with it");
     db_.reset();

@@ -37,13 +37,17 @@ cmd_result agentsight(const std::string& dir, const std::string& args,
                " " + args);
 }
 
-// Failed harmlessly: not killed, non-zero, and one "agentsight: " line naming `what`.
-void expect_refusal(const cmd_result& r, const std::string& what) {
+// Failed harmlessly: not killed, non-zero, and one "agentsight: " line naming
+// `what`, after `notes` lines the command prints before it opens its output.
+void expect_refusal(const cmd_result& r, const std::string& what, int notes = 0) {
     EXPECT_EQ(r.signal, 0);
     EXPECT_NE(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.err.rfind("agentsight: ", 0), 0u) << r.err;
-    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-    EXPECT_NE(r.err.find(what), std::string::npos) << "no '" << what << "' in: " << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1 + notes) << r.err;
+    const auto last = r.err.rfind('\n', r.err.size() - 2);
+    const std::string error_line = r.err.substr(last == std::string::npos ? 0 : last + 1);
+    EXPECT_NE(error_line.find("agentsight: " + what), std::string::npos)
+        << "no '" << what << "' in the error line: " << r.err;
 }
 
 struct stat stat_of(const std::string& path) {
@@ -71,7 +75,7 @@ TEST(output_files, record_does_not_write_through_a_planted_symlink) {
         fs::remove(dir / name);
         fs::create_symlink(dir / "created-by-root", dir / name);
         expect_refusal(agentsight(dir.path(), "record -q -o " + name + " -- true"),
-                       "is a symbolic link");
+                       name + ": is a symbolic link");
         EXPECT_FALSE(fs::exists(dir / "created-by-root"));
     }
 }
@@ -96,7 +100,7 @@ TEST(output_files, demo_does_not_write_through_a_planted_symlink) {
     std::string victim = make_victim(dir);
     fs::create_symlink(victim, dir / "agentsight-demo.jsonl");
     auto r = agentsight(dir.path(), "demo");
-    expect_refusal(r, "agentsight-demo.jsonl: is a symbolic link");
+    expect_refusal(r, "agentsight-demo.jsonl: is a symbolic link", 1);  // after "demo: mock LLM at"
     EXPECT_EQ(read_file(victim), k_precious);
 }
 

@@ -82,15 +82,29 @@ TEST_F(safe_file_test, directory_and_device_are_refused) {
     EXPECT_NE(dev.message().find("is a device"), std::string::npos) << dev.message();
 }
 
-TEST_F(safe_file_test, own_regular_file_is_truncated_and_tightened) {
+TEST_F(safe_file_test, own_regular_file_is_replaced_by_a_private_one) {
     write(at("t.jsonl"), "old trace\n");
     ::chmod(at("t.jsonl").c_str(), 0644);
+    // Someone who opened the old, world-readable trace keeps reading that one.
+    std::ifstream earlier_reader(at("t.jsonl"));
     auto fd = open_output_file(at("t.jsonl"), if_exists::truncate);
     ASSERT_TRUE(fd) << fd.message();
     EXPECT_EQ(contents(at("t.jsonl")), "");
     EXPECT_EQ(mode_of(at("t.jsonl")), 0600u);
     ASSERT_EQ(::write(fd->get(), "new\n", 4), 4);
     EXPECT_EQ(contents(at("t.jsonl")), "new\n");
+    std::stringstream seen;
+    seen << earlier_reader.rdbuf();
+    EXPECT_EQ(seen.str(), "old trace\n");
+}
+
+TEST_F(safe_file_test, keeping_an_existing_file_tightens_it_without_emptying_it) {
+    write(at("t.db"), "committed\n");
+    ::chmod(at("t.db").c_str(), 0644);
+    auto fd = open_output_file(at("t.db"), if_exists::keep);
+    ASSERT_TRUE(fd) << fd.message();
+    EXPECT_EQ(contents(at("t.db")), "committed\n");
+    EXPECT_EQ(mode_of(at("t.db")), 0600u);
 }
 
 TEST_F(safe_file_test, existing_file_is_kept_when_replacing_is_not_asked) {
