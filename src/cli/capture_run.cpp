@@ -19,7 +19,7 @@
 #include "cli/sandbox.h"
 #include "pipeline/analysis_loop.h"
 #include "sinks/session_events.h"
-#include "sinks/sqlite_db.h"
+#include "sinks/sqlite_files.h"
 #include "sinks/trace_format.h"
 
 namespace agentsight::cli {
@@ -40,18 +40,14 @@ void install_signal_handlers() {
     signal(SIGPIPE, SIG_IGN);  // a closed stdout is reported by the sink, not fatal
 }
 
-// The analysis process wrote the SQLite trace as --user, which may not unlink
-// in the trace's directory, so its WAL and shared-memory files outlive it.
-// Opening and closing the trace here, as the last connection, folds and
-// removes them the way SQLite always does.
-void release_sqlite_sidecars(const std::string& path, const std::string& format) {
+// The analysis process finished the SQLite trace itself (checkpointed, WAL
+// emptied) but, as --user, may not unlink in the trace's directory, so the
+// emptied WAL and its shared-memory index outlive it. They are removed here
+// by name, looked at with lstat only: the privileged process never opens,
+// let alone parses, what the sandboxed writer produced.
+void remove_sqlite_sidecars(const std::string& path, const std::string& format) {
     auto fmt = format_for_output_path(path, format);
-    if (!fmt || *fmt != output_format::sqlite) return;
-    std::error_code ec;
-    if (!std::filesystem::exists(path + "-wal", ec) && !std::filesystem::exists(path + "-shm", ec))
-        return;
-    if (auto db = sqlite_open(path, SQLITE_OPEN_READWRITE))
-        sqlite_exec(db->get(), "PRAGMA wal_checkpoint(TRUNCATE)");
+    if (fmt && *fmt == output_format::sqlite) remove_empty_sqlite_sidecars(path);
 }
 
 std::string command_line(const targeting& t) {
@@ -174,7 +170,7 @@ int run_capture(capture_run_options& o) {
     cap->reset();  // detach every probe before the (possibly slow) final flush
     forward.finish(stats);
     int analysis_status = child.wait();
-    if (o.output != "-") release_sqlite_sidecars(o.output, o.format);
+    if (o.output != "-") remove_sqlite_sidecars(o.output, o.format);
     if (analysis_status != 0) {
         // The recording failed, not the agent: it keeps the terminal until it is done.
         if (command && !g_signal) {
