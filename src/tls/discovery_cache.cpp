@@ -75,7 +75,10 @@ int open_cache_dir(const std::string& dir, bool create, std::string& why) {
     }
     int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) {
-        if (errno != ENOENT) why = "cannot open " + dir + ": " + std::strerror(errno);
+        if (errno == ELOOP || errno == ENOTDIR)
+            why = "refused cache directory " + dir + ": a symlink or not a directory";
+        else if (errno != ENOENT)
+            why = "cannot open " + dir + ": " + std::strerror(errno);
         return -1;
     }
     struct stat st {};
