@@ -29,8 +29,12 @@ bool wanted(output_kinds kinds, const event& e) {
     switch (kinds) {
         case output_kinds::process_only:
             return std::holds_alternative<process_event>(e);
-        case output_kinds::tls_only:
-            return std::holds_alternative<tls_event>(e);
+        case output_kinds::tls_only: {
+            // A file kept from the TLS search is part of what `tls` reports.
+            const auto* p = std::get_if<process_event>(&e);
+            return std::holds_alternative<tls_event>(e) ||
+                   (p && p->type == process_event_type::tls_skipped);
+        }
         case output_kinds::everything:
             return true;
     }

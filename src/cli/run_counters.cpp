@@ -62,7 +62,8 @@ json stats_json(const capture_stats& s, const run_counters& c) {
                 {"opens_aggregated", s.opens_aggregated},
                 {"tls_probes_attached", s.attach.probes_attached},
                 {"tls_attach_failures", s.attach.attach_failures},
-                {"tls_attach_requests_dropped", s.attach.requests_dropped}};
+                {"tls_attach_requests_dropped", s.attach.requests_dropped},
+                {"tls_files_skipped", s.attach.files_skipped}};
 }
 
 void print_summary(const capture_stats& s, const run_counters& c) {
@@ -79,6 +80,9 @@ void print_summary(const capture_stats& s, const run_counters& c) {
             (unsigned long long)s.decode_errors, (unsigned long long)s.tls_chunks,
             (unsigned long long)s.attach.probes_attached,
             (unsigned long long)s.attach.attach_failures);
+    if (s.attach.files_skipped)
+        fprintf(stderr, "agentsight: TLS files skipped: %llu (see the tls_skipped events)\n",
+                (unsigned long long)s.attach.files_skipped);
 }
 
 void status_line::maybe_print(const capture_stats& s, const run_counters& c) {
@@ -90,6 +94,9 @@ void status_line::maybe_print(const capture_stats& s, const run_counters& c) {
             (unsigned long long)c.events.load(), (unsigned long long)c.llm_calls.load(),
             (unsigned long long)(c.input_tokens.load() + c.output_tokens.load()),
             (unsigned long long)(kernel_drops(s) + s.queue_drops));
+    // Only when it happens: a file kept from the TLS search is a blind spot.
+    if (s.attach.files_skipped)
+        fprintf(stderr, " | %llu TLS files skipped", (unsigned long long)s.attach.files_skipped);
     shown_ = true;
 }
 

@@ -28,6 +28,7 @@ enum class process_event_type : uint8_t {
     suppressed,      // a per-process rate limit dropped `count` records of kind `suppressed_type`
     bpf_call,        // the tree called bpf(): tamper evidence
     touch_recorder,  // the tree ptraced or signalled the recorder: tamper evidence
+    tls_skipped,     // a file the tree opened or mapped was not searched for TLS functions
 };
 
 const char* to_string(process_event_type t);
@@ -66,6 +67,8 @@ struct process_event {
     uint16_t port = 0;
     // suppressed
     std::string suppressed_type;
+    // tls_skipped (with `path`): "symlink", "not a regular file", "too large", "budget exceeded"
+    std::string reason;
 };
 
 enum class tls_lib : uint8_t { openssl, gnutls, nss, boringssl };

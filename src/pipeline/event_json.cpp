@@ -87,6 +87,10 @@ void append_process(const process_event& e, std::string& out) {
             w.field("syscall", e.path);
             w.field("signal", e.signal);
             break;
+        case t::tls_skipped:
+            w.bytes_field("path", e.path);
+            w.field("reason", e.reason);
+            break;
     }
     if (e.path_truncated) w.field_bool("path_truncated", true);
     w.end_object();
@@ -145,7 +149,8 @@ constexpr std::array k_process_types = {
     process_event_type::mkdir,       process_event_type::connect,
     process_event_type::bind,        process_event_type::listen,
     process_event_type::accept,      process_event_type::suppressed,
-    process_event_type::bpf_call,    process_event_type::touch_recorder};
+    process_event_type::bpf_call,    process_event_type::touch_recorder,
+    process_event_type::tls_skipped};
 
 process_event parse_process(const json& j, process_event_type type) {
     process_event e;
@@ -179,6 +184,7 @@ process_event parse_process(const json& j, process_event_type type) {
     e.addr = str_or(j, "addr");
     e.port = num_or<uint16_t>(j, "port");
     e.suppressed_type = str_or(j, "suppressed_type");
+    e.reason = str_or(j, "reason");
     if (type == process_event_type::touch_recorder) e.path = str_or(j, "syscall");
     return e;
 }

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <ctime>
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "bpf/features.h"
@@ -14,6 +15,29 @@ uint64_t now_epoch_ns() {
     timespec t{};
     clock_gettime(CLOCK_REALTIME, &t);
     return uint64_t(t.tv_sec) * 1000000000 + t.tv_nsec;
+}
+
+std::string comm_of(int32_t pid) {
+    char buf[64] = {};
+    int fd = ::open(("/proc/" + std::to_string(pid) + "/comm").c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return "";
+    ssize_t n = ::read(fd, buf, sizeof buf - 1);
+    ::close(fd);
+    std::string s(buf, n > 0 ? size_t(n) : 0);
+    if (!s.empty() && s.back() == '\n') s.pop_back();
+    return s;
+}
+
+// A file the TLS attacher refused to read, as an event in the trace.
+process_event tls_skipped_event(int32_t pid, const std::string& path, const std::string& reason) {
+    process_event e;
+    e.type = process_event_type::tls_skipped;
+    e.ts_ns = now_epoch_ns();
+    e.pid = pid;
+    e.comm = comm_of(pid);
+    e.path = path;
+    e.reason = reason;
+    return e;
 }
 
 }  // namespace
@@ -79,7 +103,10 @@ result<std::unique_ptr<capture>> capture::start(const capture_options& opts,
 
     if (c->tls_) {
         c->attacher_ = std::make_unique<tls_attacher>(
-            *c->tls_, tls::discovery_options{opts.discovery_cache_dir}, !cfg.trace_all);
+            *c->tls_, tls::discovery_options{opts.discovery_cache_dir}, !cfg.trace_all,
+            [raw = c.get()](int32_t pid, const std::string& path, const std::string& reason) {
+                raw->push(tls_skipped_event(pid, path, reason));
+            });
         c->reassembler_ = std::make_unique<tls_reassembler>(
             [raw = c.get()](tls_event e) { raw->push(std::move(e)); });
     }
