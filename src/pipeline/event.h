@@ -27,7 +27,7 @@ enum class process_event_type : uint8_t {
     accept,
     suppressed,      // a per-process rate limit dropped `count` records of kind `suppressed_type`
     bpf_call,        // the tree called bpf(): tamper evidence
-    touch_recorder,  // the tree ptraced or signalled the recorder: tamper evidence
+    touch_recorder,  // the tree ptraced or signalled an agentsight process: tamper evidence
 };
 
 const char* to_string(process_event_type t);
@@ -66,6 +66,11 @@ struct process_event {
     uint16_t port = 0;
     // suppressed
     std::string suppressed_type;
+    // touch_recorder (also: path = the syscall, signal, ret)
+    std::string target;       // "capture", "analysis", or "unresolved_pidfd"
+    int32_t target_pid = 0;   // the agentsight process reached (0: unresolved)
+    bool delivered = false;   // the kernel sent it the signal, or the ptrace request succeeded
+    int32_t fd = -1;          // pidfd_send_signal's pidfd
 };
 
 enum class tls_lib : uint8_t { openssl, gnutls, nss, boringssl };
