@@ -228,6 +228,7 @@ std::string render_report(const json& r, size_t width) {
     list_section(w, "Files written", r["files"]["written"], "path");
     list_section(w, "Network destinations", r["network"], "peer");
     alerts_section(w, r["alerts"]);
+    for (const auto& l : drop_lines(r)) w.line(l);
     return w.out;
 }
 

@@ -6,12 +6,14 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <thread>
 
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli/analysis_process.h"
+#include "cli/analysis_watch.h"
 #include "cli/event_forwarder.h"
 #include "cli/fail.h"
 #include "cli/output.h"
@@ -156,20 +158,34 @@ int run_capture(capture_run_options& o) {
 
     int exit_status = 0;
     bool target_ended = false;
+    analysis_watch watch(child.pid);
+    std::optional<std::string> tampered;
     while (!g_signal && !forward.reader_gone()) {
         if ((*cap)->target_done(exit_status)) {
             target_ended = true;
             break;
         }
+        if ((tampered = watch.check(**cap))) break;
         forward.publish((*cap)->stats(), (*cap)->take_notes());
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    if (!tampered && forward.reader_gone()) tampered = watch.check(**cap);
+    if (tampered) {
+        fprintf(stderr, "agentsight: %s\n", tampered->c_str());
+        watch.start_resuming();  // so that it writes what it was sent, the alert included
     }
     (*cap)->stop();
     capture_stats stats = (*cap)->stats();
     pid_t command = target_ended ? 0 : (*cap)->command_pid();
     cap->reset();  // detach every probe before the (possibly slow) final flush
     forward.finish(stats);
+    if (tampered && !watch.await_exit(std::chrono::seconds(10))) {
+        fprintf(stderr, "agentsight: the analysis process did not finish its trace\n");
+        return 1;  // not reaped: waiting on a process the agent keeps stopped would hang
+    }
+    watch.stop_resuming();
     int analysis_status = child.wait();
+    if (tampered) return analysis_status ? analysis_status : 1;
     if (o.output != "-") remove_sqlite_sidecars(o.output, o.format);
     if (analysis_status != 0) {
         // The recording failed, not the agent: it keeps the terminal until it is done.

@@ -86,6 +86,11 @@ void append_process(const process_event& e, std::string& out) {
         case t::touch_recorder:
             w.field("syscall", e.path);
             w.field("signal", e.signal);
+            w.field("target", e.target);
+            w.field("target_pid", e.target_pid);
+            w.field_bool("delivered", e.delivered);
+            w.field("ret", e.ret);
+            if (e.fd >= 0) w.field("fd", e.fd);
             break;
         case t::tls_skipped:
             w.bytes_field("path", e.path);
@@ -185,7 +190,13 @@ process_event parse_process(const json& j, process_event_type type) {
     e.port = num_or<uint16_t>(j, "port");
     e.suppressed_type = str_or(j, "suppressed_type");
     e.reason = str_or(j, "reason");
-    if (type == process_event_type::touch_recorder) e.path = str_or(j, "syscall");
+    if (type == process_event_type::touch_recorder) {
+        e.path = str_or(j, "syscall");
+        e.target = str_or(j, "target");
+        e.target_pid = num_or<int32_t>(j, "target_pid");
+        e.delivered = json_get(j, "delivered", false);
+        e.fd = json_get(j, "fd", int32_t(-1));
+    }
     return e;
 }
 
