@@ -19,6 +19,7 @@
 #include "pipeline/analysis_loop.h"
 #include "pipeline/event_wire.h"
 #include "pipeline/frame_channel.h"
+#include "util/terminal_text.h"
 
 namespace agentsight::cli {
 namespace {
@@ -186,7 +187,8 @@ int run_analysis_process(capture_run_options& o, const analysis_process_args& a)
                 stats->set(payload);
             } else if (kind == frame_kind::note && !o.quiet) {
                 status.clear();
-                fprintf(stderr, "agentsight: %s\n", payload.c_str());
+                // Notes quote what the agent opened (library paths): terminal-safe first.
+                fprintf(stderr, "agentsight: %s\n", printable(payload).c_str());
             }
         }
         if (!analysis.failure().empty()) break;
@@ -204,11 +206,12 @@ int run_analysis_process(capture_run_options& o, const analysis_process_args& a)
         std::string after = o.capture.target.command.empty()
                                 ? ""
                                 : "; " + o.capture.target.command[0] + " keeps running";
-        fprintf(stderr, "agentsight: %s; recording stopped%s\n", failed.c_str(), after.c_str());
+        fprintf(stderr, "agentsight: %s; recording stopped%s\n", printable(failed).c_str(),
+                printable(after).c_str());
         return 1;
     }
     if (!channel_error.empty()) {
-        fprintf(stderr, "agentsight: %s\n", channel_error.c_str());
+        fprintf(stderr, "agentsight: %s\n", printable(channel_error).c_str());
         return 1;
     }
     // No counters means capture never started: its error is the capture process's to print.
