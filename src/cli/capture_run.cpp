@@ -23,6 +23,7 @@
 #include "sinks/session_events.h"
 #include "sinks/sqlite_files.h"
 #include "sinks/trace_format.h"
+#include "util/terminal_text.h"
 
 namespace agentsight::cli {
 namespace {
@@ -154,7 +155,7 @@ int run_capture(capture_run_options& o) {
     // Started after the capture dropped its extra capabilities, so it holds none of them.
     event_forwarder forward(queue, child.events_fd);
     for (const auto& n : notes)
-        if (!o.quiet) fprintf(stderr, "agentsight: %s\n", n.c_str());
+        if (!o.quiet) fprintf(stderr, "agentsight: %s\n", printable(n).c_str());
 
     int exit_status = 0;
     bool target_ended = false;

@@ -19,6 +19,7 @@
 #include "sinks/trace_reader.h"
 #include "util/json_get.h"
 #include "util/safe_file.h"
+#include "util/terminal_text.h"
 
 namespace agentsight::cli {
 namespace {
@@ -40,22 +41,23 @@ std::string clip(std::string s, size_t n) {
 void print_story(const std::string& from, const std::string& path) {
     auto reader = must(open_trace(from));
     event e;
-    printf("\nWhat the agent said and did (from %s):\n", path.c_str());
+    // Recorded text, printed through printable() like every report (util/terminal_text.h).
+    printf("\nWhat the agent said and did (from %s):\n", printable(path).c_str());
     while (reader->next(e)) {
         if (auto* p = std::get_if<process_event>(&e); p && p->type == process_event_type::exec) {
             std::string argv;
             for (const auto& a : p->argv) argv += (argv.empty() ? "" : " ") + a;
-            printf("  exec  pid %-6d %s\n", p->pid, clip(argv, 60).c_str());
+            printf("  exec  pid %-6d %s\n", p->pid, clip(printable(argv), 60).c_str());
         } else if (auto* d = std::get_if<derived_event>(&e); d && d->type == "llm_call") {
             const json& b = d->body;
-            printf("  llm   %s %s: \"%s\"\n", json_get(b, "provider", "").c_str(),
-                   json_get(b, "model", "").c_str(),
-                   clip(json_get(b, "user_prompt", ""), 50).c_str());
+            printf("  llm   %s %s: \"%s\"\n", printable(json_get(b, "provider", "")).c_str(),
+                   printable(json_get(b, "model", "")).c_str(),
+                   clip(printable(json_get(b, "user_prompt", "")), 50).c_str());
             for (const auto& t : b["response"]["tool_calls"])
-                printf("        -> tool_use %s %s\n", json_get(t, "name", "").c_str(),
-                       clip(t["input"].dump(), 60).c_str());
+                printf("        -> tool_use %s %s\n", printable(json_get(t, "name", "")).c_str(),
+                       clip(printable(t["input"].dump()), 60).c_str());
             if (auto text = json_get(b["response"], "text", ""); !text.empty())
-                printf("        -> \"%s\"\n", clip(text, 70).c_str());
+                printf("        -> \"%s\"\n", clip(printable(text), 70).c_str());
         }
     }
 }

@@ -102,7 +102,10 @@ command_fn add_report_command(CLI::App& app) {
         analyzers::report_builder builder(std::move(prices));
         for (const auto& e : events) builder.add(e);
         json report = builder.build(o->trace);
-        std::string text = o->json ? report.dump(2) + "\n" : analyzers::render_report(report, 80);
+        // ensure_ascii: JSON already escapes C0 controls; this also spells out DEL, the
+        // UTF-8-encoded C1 controls and bidi overrides, so the JSON is safe on a terminal too.
+        std::string text =
+            o->json ? report.dump(2, ' ', true) + "\n" : analyzers::render_report(report, 80);
         fwrite(text.data(), 1, text.size(), stdout);
         return 0;
     };

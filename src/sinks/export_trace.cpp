@@ -9,6 +9,7 @@
 #include "sinks/sqlite_sink.h"
 #include "sinks/trace_reader.h"
 #include "util/safe_file.h"
+#include "util/terminal_text.h"
 
 namespace agentsight {
 namespace {
@@ -73,7 +74,7 @@ status export_trace(const std::string& in, const std::string& out_or_dash, outpu
     trace_read_options ro;
     ro.strict = options.strict;
     ro.on_skip = [](const std::string& m) {
-        std::fprintf(stderr, "agentsight: skipped %s\n", m.c_str());
+        std::fprintf(stderr, "agentsight: skipped %s\n", printable(m).c_str());
     };
     auto reader = open_trace(in, ro);
     if (!reader) return error{reader.message()};

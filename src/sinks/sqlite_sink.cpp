@@ -11,6 +11,7 @@
 #include "sinks/sqlite_files.h"
 #include "sinks/store_schema.h"
 #include "sinks/store_writer.h"
+#include "util/terminal_text.h"
 
 namespace agentsight {
 namespace {
@@ -161,7 +162,7 @@ void sqlite_sink::report(const std::string& msg) {
     if (options_.log) {
         options_.log(msg);
     } else {
-        std::fprintf(stderr, "agentsight: %s\n", msg.c_str());
+        std::fprintf(stderr, "agentsight: %s\n", printable(msg).c_str());
     }
 }
 
