@@ -293,8 +293,9 @@ void correlator::judge_connects(uint64_t now_ns, bool final, const emit_fn& emit
         const uint64_t ts = r.ev.ts_ns;
         if (!r.opaque_decided && (final || now_ns >= ts + rules_.opaque_wait_ns)) {
             r.opaque_decided = true;
-            const bool skip = !rules_.opaque_connection.enabled || r.tls_seen ||
-                              talks_http_.count(r.ev.pid) ||
+            const std::string reason = net_.opaque_reason(r);
+            const bool skip = !rules_.opaque_connection.enabled || reason.empty() ||
+                              (talks_http_.count(r.ev.pid) && !r.began_mid_stream) ||
                               has_port(rules_.opaque_ignore_ports, r.ev.port) ||
                               (!in_agent_tree(r.ev.pid) && !agents_.empty());
             const std::string peer = r.ev.addr + ":" + std::to_string(r.ev.port);
@@ -305,7 +306,8 @@ void correlator::judge_connects(uint64_t now_ns, bool final, const emit_fn& emit
                        "opaque_connection",
                        rules_.opaque_connection.severity,
                        "connection to " + peer + " by " + who(r.ev) + " [" + binary +
-                           "]: no TLS plaintext or HTTP exchange was captured for it",
+                           "]: no TLS plaintext or HTTP exchange was captured for it (" + reason +
+                           ")",
                        {r.ev.pid},
                        {ref_of(r.ev)}},
                       emit);

@@ -88,7 +88,26 @@ void report_builder::add(const event& e) {
 
 void report_builder::add_process(const process_event& e) {
     using t = process_event_type;
-    if (e.type == t::exec && processes_.size() < k_max_rows) {
+    if (e.type == t::exec) {
+        if (auto it = process_index_.find(e.pid);
+            it != process_index_.end() && processes_[it->second]["exit_code"].is_null()) {
+            // An exec chain (bash -> env -> ls) is one process with a history: one row
+            // showing the last image, the earlier ones under `history`.
+            json& row = processes_[it->second];
+            json& history = row["history"];
+            if (!history.is_array()) history = json::array();
+            if (history.size() < k_max_rows)
+                history.push_back({{"ts", row["exec_ts"]},
+                                   {"comm", row["comm"]},
+                                   {"filename", row["filename"]},
+                                   {"argv", row["argv"]}});
+            row["exec_ts"] = e.ts_ns;
+            row["comm"] = e.comm;
+            row["filename"] = e.filename;
+            row["argv"] = e.argv;
+            return;
+        }
+        if (processes_.size() >= k_max_rows) return;
         process_index_[e.pid] = processes_.size();
         processes_.push_back({{"ts", e.ts_ns},
                               {"pid", e.pid},
@@ -96,6 +115,7 @@ void report_builder::add_process(const process_event& e) {
                               {"comm", e.comm},
                               {"filename", e.filename},
                               {"argv", e.argv},
+                              {"exec_ts", e.ts_ns},
                               {"exit_code", nullptr}});
     } else if (e.type == t::exit) {
         if (auto it = process_index_.find(e.pid); it != process_index_.end())

@@ -201,6 +201,10 @@ void processes_section(writer& w, const json& procs) {
         std::string exit = p["exit_code"].is_number() ? "exit " + num(p["exit_code"]) : "running";
         w.line("  " + lpad(num(p["pid"]), 7) + " " + pad(str(p, "comm"), 15) + " " + pad(exit, 8) +
                " " + joined(p["argv"]));
+        if (const auto h = p.find("history"); h != p.end() && h->is_array())
+            for (const auto& before : *h)
+                w.line("          exec'd from " + str(before, "comm") + ": " +
+                       joined(before["argv"], 50));
     }
     w.more(std::min(shown, k_rows_per_section), procs.size());
 }
