@@ -129,6 +129,20 @@ TEST_F(escape_test, status_line_on_a_terminal_uses_only_its_own_sequences) {
     EXPECT_EQ(first_control(rest), "") << r.out;
 }
 
+// Found while writing the tests above: a recorded command line that is not
+// UTF-8 aborted the recorder (session_start could not be serialized).
+TEST(escape, command_line_that_is_not_utf8_is_recorded) {
+    REQUIRE_ROOT();
+    e2e::temp_dir dir("escape-utf8");
+    auto rec = run(e2e::agentsight_bin() + " record -o " + sq(dir / "x.jsonl") +
+                   " -- true \"$(printf '\\233[31m')\" \"$(printf 'caf\\351')\"");
+    ASSERT_EQ(rec.exit_code, 0) << rec.err;
+    EXPECT_EQ(first_control(rec.err), "") << rec.err;
+    auto r = run(e2e::agentsight_bin() + " report " + sq(dir / "x.jsonl"));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(first_control(r.out), "") << r.out;
+}
+
 TEST(escape, errors_quoting_a_path_spell_it_out) {
     const std::string path = "/tmp/\x1b[31mx\x1b]0;pwned\x07\r\xc2\x9b";
     for (const char* cmd : {" analyze ", " report ", " export ", " tls --explain "}) {
