@@ -79,7 +79,7 @@ result<std::unique_ptr<capture>> capture::start(const capture_options& opts,
 
     if (c->tls_) {
         c->attacher_ = std::make_unique<tls_attacher>(
-            *c->tls_, tls::discovery_options{opts.discovery_cache_dir}, !cfg.trace_all);
+            *c->tls_, tls::discovery_options{opts.discovery_cache_dir});
         c->reassembler_ = std::make_unique<tls_reassembler>(
             [raw = c.get()](tls_event e) { raw->push(std::move(e)); });
     }
@@ -148,7 +148,6 @@ int capture::on_record(const void* data, size_t size) {
                 if (attacher_) {
                     if (r.type == process_event_type::exec) attacher_->on_exec(r.pid);
                     if (r.type == process_event_type::fork) attacher_->on_fork(r.pid, r.child_pid);
-                    if (r.type == process_event_type::exit) attacher_->on_exit(r.pid);
                     if (r.type == process_event_type::file_open && r.ret >= 0 &&
                         tls_attacher::is_tls_library(r.path))
                         attacher_->on_library_open(r.pid, r.path);

@@ -55,8 +55,8 @@ constexpr const char* k_tls_libs[] = AS_TLS_LIB_PREFIXES;
 
 }  // namespace
 
-tls_attacher::tls_attacher(bpf::tls_probe& probe, tls::discovery_options opts, bool pid_filter)
-    : probe_(probe), opts_(std::move(opts)), pid_filter_(pid_filter), thread_([this] { run(); }) {}
+tls_attacher::tls_attacher(bpf::tls_probe& probe, tls::discovery_options opts)
+    : probe_(probe), opts_(std::move(opts)), thread_([this] { run(); }) {}
 
 // Discovery saw BoringSSL's source-path strings yet found no functions: the
 // one miss a user must hear about (a stripped agent we cannot read).
@@ -83,10 +83,7 @@ tls_attacher::~tls_attacher() {
     }
     queue_cv_.notify_all();
     thread_.join();
-    std::vector<attachment> all = std::move(global_attachments_);
-    for (auto& [pid, attachments] : by_pid_)
-        for (auto& a : attachments) all.push_back(std::move(a));
-    detach(all);
+    detach(global_attachments_);
 }
 
 void tls_attacher::detach(std::vector<attachment>& gone) {
@@ -141,18 +138,6 @@ void tls_attacher::handle(const request_t& r) {
         case kind::library:
             attach_path(r.pid, r.path);
             break;
-        case kind::exit: {
-            std::vector<attachment> gone;
-            {
-                std::lock_guard lock(mu_);
-                auto it = by_pid_.find(r.pid);
-                if (it == by_pid_.end()) break;
-                gone = std::move(it->second);
-                by_pid_.erase(it);
-            }
-            detach(gone);
-            break;
-        }
     }
 }
 
@@ -160,13 +145,8 @@ void tls_attacher::attach_now(int32_t pid) {
     handle({kind::scan, pid, 0, {}});
 }
 
-bool tls_attacher::attached(int32_t pid, const file_key& key) const {
-    if (!pid_filter_) return global_.contains(key);
-    auto it = by_pid_.find(pid);
-    if (it == by_pid_.end()) return false;
-    for (const auto& a : it->second)
-        if (a.file == key) return true;
-    return false;
+bool tls_attacher::attached(const file_key& key) const {
+    return global_.contains(key);
 }
 
 const tls::tls_discovery_result& tls_attacher::discover(const file_key& key,
@@ -198,7 +178,7 @@ void tls_attacher::attach_path(int32_t pid, const std::string& file) {
     file_key key{uint64_t(st.st_dev), uint64_t(st.st_ino)};
     {
         std::lock_guard lock(mu_);
-        if (attached(pid, key)) return;
+        if (attached(key)) return;
     }
     const auto& found = discover(key, path);
     if (!found.points.empty()) attach_file(pid, key, path, found);
@@ -207,7 +187,13 @@ void tls_attacher::attach_path(int32_t pid, const std::string& file) {
 void tls_attacher::attach_file(int32_t pid, const file_key& key, const std::string& path,
                                const tls::tls_discovery_result& found) {
     attachment a{key, {}, {}};
-    const int target = pid_filter_ ? pid : -1;
+    // Attach policy: a file is attached once, for every process mapping it (pid -1), from
+    // the first traced process that uses it until the session ends; the `tracked` check in
+    // BPF drops calls of other processes. A per-process attachment would come after exec,
+    // so a short-lived child (an agent's `curl -d @secret`) would send before it: with the
+    // file attached already, its first call is captured. docs/architecture.md §3 has the
+    // cost to untraced processes using the same file.
+    const int target = -1;
     // A vanished process shows as ESRCH, or ENOENT for its /proc/PID/root path:
     // nothing left to trace, and not a failure.
     auto failed = [&](const std::string& message, uint64_t n) {
@@ -250,12 +236,8 @@ void tls_attacher::attach_file(int32_t pid, const file_key& key, const std::stri
         }
     }
     std::lock_guard lock(mu_);
-    if (pid_filter_) {
-        by_pid_[pid].push_back(std::move(a));
-    } else {
-        global_.insert(key);
-        global_attachments_.push_back(std::move(a));
-    }
+    global_.insert(key);
+    global_attachments_.push_back(std::move(a));
 }
 
 tls_attacher_stats tls_attacher::stats() const {

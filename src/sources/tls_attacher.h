@@ -1,6 +1,6 @@
 // Decides where TLS uprobes go and keeps them attached to exactly the traced
 // processes: on exec (new image), on the open of a TLS library (ld.so or dlopen), on fork
-// (inherited mappings), dropped on exit. Runs on its own thread because
+// (inherited mappings). Runs on its own thread because
 // discovery can be slow (a stripped 245 MB binary) and the ring-buffer
 // consumer must never wait for it.
 #pragma once
@@ -32,8 +32,7 @@ struct tls_attacher_stats {
 
 class tls_attacher {
   public:
-    // pid_filter=false: attach once per file for every process (trace-all mode).
-    tls_attacher(bpf::tls_probe& probe, tls::discovery_options opts, bool pid_filter);
+    tls_attacher(bpf::tls_probe& probe, tls::discovery_options opts);
     ~tls_attacher();
 
     void on_exec(int32_t pid) { request({kind::scan, pid, 0, {}}); }
@@ -45,7 +44,6 @@ class tls_attacher {
     }
     static bool is_tls_library(const std::string& path);
     static bool has_unidentified_boringssl(const tls::tls_discovery_result& found);
-    void on_exit(int32_t pid) { request({kind::exit, pid, 0}); }
     // Attaches synchronously (used before a launched command is released).
     void attach_now(int32_t pid);
 
@@ -54,7 +52,7 @@ class tls_attacher {
     std::vector<std::string> take_notes();
 
   private:
-    enum class kind { scan, library, exit };
+    enum class kind { scan, library };
     struct request_t {
         kind k;
         int32_t pid;
@@ -77,14 +75,13 @@ class tls_attacher {
     void scan(int32_t pid);
     void attach_path(int32_t pid, const std::string& file);
     static void detach(std::vector<attachment>& gone);
-    bool attached(int32_t pid, const file_key& key) const;  // mu_ held
+    bool attached(const file_key& key) const;  // mu_ held
     const tls::tls_discovery_result& discover(const file_key& key, const std::string& path);
     void attach_file(int32_t pid, const file_key& key, const std::string& path,
                      const tls::tls_discovery_result& found);
 
     bpf::tls_probe& probe_;
     tls::discovery_options opts_;
-    const bool pid_filter_;
     // Requests in two lanes: library opens first (they race the process's
     // first TLS call), then scans, forks and exits in arrival order.
     static constexpr size_t k_max_requests = 65536;
@@ -97,8 +94,7 @@ class tls_attacher {
 
     mutable std::mutex mu_;  // guards everything below
     std::map<file_key, tls::tls_discovery_result> discovered_;
-    std::map<int32_t, std::vector<attachment>> by_pid_;
-    std::set<file_key> global_;  // files attached for all processes (pid_filter_ == false)
+    std::set<file_key> global_;  // attached files: each for all processes (see attach_file)
     std::vector<attachment> global_attachments_;
     tls_attacher_stats stats_;
     std::vector<std::string> notes_;
