@@ -51,5 +51,24 @@ TEST_F(short_lived, sequential_curl_children_are_all_captured) {
         << prompts.size() << " of " << n << " curl calls captured";
 }
 
+TEST_F(short_lived, a_tls_connection_made_without_a_probed_library_is_opaque_with_the_reason) {
+    // bash speaks to the TLS port through /dev/tcp (a ClientHello's first bytes): no probed
+    // library is involved, as with a static TLS stack (rustls, Go).
+    REQUIRE_ROOT();
+    ASSERT_FALSE(url_.empty()) << "mock server did not start";
+    e2e::temp_dir dir("opaque-reason");
+    const std::string port = url_.substr(url_.rfind(':') + 1);
+    const std::string trace = dir / "trace.jsonl";
+    auto r = e2e::run("timeout -s INT 60 " + e2e::sq(AGENTSIGHT_BIN) + " record -q -o " +
+                      e2e::sq(trace) + " -- bash -c 'exec 3<>/dev/tcp/127.0.0.1/" + port +
+                      "; printf \"\\x16\\x03\\x01\\x00\\x05hello\" >&3; sleep 0.2'");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::string message;
+    for (const auto& a : of_type(e2e::read_jsonl(trace), "alert"))
+        if (a["rule"] == "opaque_connection") message = a["message"];
+    EXPECT_NE(message.find("127.0.0.1:" + port), std::string::npos) << message;
+    EXPECT_NE(message.find("its TLS stack is not probed"), std::string::npos) << message;
+}
+
 }  // namespace
 }  // namespace agentsight::test
