@@ -229,7 +229,8 @@ const tls::tls_discovery_result* tls_attacher::discover(const file_key& key,
     std::lock_guard lock(mu_);
     stats_.files_scanned++;
     if (!result.points.empty()) stats_.files_with_tls++;
-    if (result.points.empty() && has_unidentified_boringssl(result))
+    // (A file refused for safety is reported by its tls_skipped event instead.)
+    if (result.points.empty() && result.skipped.empty() && has_unidentified_boringssl(result))
         notes_.push_back(path + ": statically linked BoringSSL found but its functions were not " +
                          "identified, so this binary's TLS is not captured (" +
                          result.evidence.back() + "); see: agentsight tls --explain " + path);
