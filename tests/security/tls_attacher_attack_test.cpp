@@ -27,6 +27,7 @@ if mode == "fifo":
     fd = os.open(bait, os.O_RDONLY | os.O_NONBLOCK)
 elif mode == "symlink":
     os.symlink("/dev/zero", bait)
+    os.lchown(bait, 65534, 65534)  # planted by an unprivileged agent
     open(bait, "rb").read(1)
 else:
     open(bait, "rb").read(1)
