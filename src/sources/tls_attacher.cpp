@@ -208,7 +208,8 @@ const tls::tls_discovery_result* tls_attacher::discover(const file_key& key,
     std::lock_guard lock(mu_);
     stats_.files_scanned++;
     if (!result.points.empty()) stats_.files_with_tls++;
-    if (result.points.empty() && has_unidentified_boringssl(result))
+    // (A file refused for safety is reported by its tls_skipped event instead.)
+    if (result.points.empty() && result.skipped.empty() && has_unidentified_boringssl(result))
         notes_.push_back(path + ": statically linked BoringSSL found but its functions were not " +
                          "identified, so this binary's TLS is not captured (" +
                          result.evidence.back() + "); see: agentsight tls --explain " + path);
@@ -233,11 +234,12 @@ void tls_attacher::scan(int32_t pid) {
 
 void tls_attacher::attach_path(int32_t pid, const std::string& file, bool opened_by_name) {
     if (stopping()) return;
-    // Resolved through the process's root, so containers work too. That root
-    // is a symlink we must follow; the file's own name is not (open_target).
+    // Resolved inside the process's root, so containers work too; a symlink it
+    // planted as the file's own name is not followed (open_target_in_root).
     const std::string path = "/proc/" + std::to_string(pid) + "/root" + file;
     auto opened = std::make_shared<tls::open_target_result>();
-    if (!worker_.run([opened, path] { *opened = tls::open_target(path); }, in(k_open_budget))) {
+    if (!worker_.run([opened, pid, file] { *opened = tls::open_target_in_root(pid, file); },
+                     in(k_open_budget))) {
         if (!stopping()) skipped(pid, file, tls::skip::budget, std::nullopt);
         return;
     }
@@ -245,8 +247,8 @@ void tls_attacher::attach_path(int32_t pid, const std::string& file, bool opened
     file_key key{uint64_t(st.st_dev), uint64_t(st.st_ino)};
     if (!opened->skipped.empty()) {
         skipped(pid, file, opened->skipped, key);
-        // A distribution's libssl.so.3 may be a symlink to the real file:
-        // that one shows in the maps, with its own name, once it is mapped.
+        // A user's own libssl.so.3 may be a symlink to the real file: that
+        // one shows in the maps, with its own name, once it is mapped.
         if (opened_by_name && opened->skipped == tls::skip::symlink)
             request({kind::scan, pid, 0, {}});
         return;

@@ -1,9 +1,10 @@
 // Opening a file that a traced process named, as root, without letting that
-// process steer us: no symlink in the last component (it could point at a
-// device or a file the process may not read), no FIFO or device (opening one
-// blocks or has side effects), nothing too large to analyse within budget.
-// The file is first opened with O_PATH, which never runs a driver's open or
-// waits for a FIFO writer, and read only once fstat says it is a regular file.
+// process steer us: no symlink it planted in the last component (it could
+// point at a device or a file the process may not read), no FIFO or device
+// (opening one blocks or has side effects), nothing too large to analyse
+// within budget. The file is first opened with O_PATH, which never runs a
+// driver's open or waits for a FIFO writer, and read only once fstat says it
+// is a regular file.
 #pragma once
 
 #include <sys/stat.h>
@@ -40,7 +41,7 @@ class target_file {
     std::string fd_path() const { return "/proc/self/fd/" + std::to_string(fd_); }
 
   private:
-    friend struct open_target_result open_target(const std::string& path, bool follow_symlink);
+    friend struct open_target_result checked(int probe, const std::string& path);
     int fd_ = -1;
     struct stat st_ {};
 };
@@ -55,5 +56,12 @@ struct open_target_result {
 // Intermediate symlinks (e.g. /proc/PID/root itself) are followed; the last
 // component is followed only when `follow_symlink` (a path the user typed).
 open_target_result open_target(const std::string& path, bool follow_symlink = false);
+
+// `file` as process `pid` sees it: resolved inside its root (/proc/PID/root),
+// so a container's absolute symlinks stay in the container. A symlink in the
+// last component is followed only when root owns it (a distribution's
+// libgnutls.so.30 -> libgnutls.so.30.34.3), never when the process or another
+// user planted it; whatever it leads to must still be a regular file.
+open_target_result open_target_in_root(int32_t pid, const std::string& file);
 
 }  // namespace agentsight::tls

@@ -27,6 +27,7 @@ if mode == "fifo":
     fd = os.open(bait, os.O_RDONLY | os.O_NONBLOCK)
 elif mode == "symlink":
     os.symlink("/dev/zero", bait)
+    os.lchown(bait, 65534, 65534)  # planted by an unprivileged agent
     open(bait, "rb").read(1)
 else:
     open(bait, "rb").read(1)
@@ -61,9 +62,9 @@ class tls_attacher_attack : public ::testing::Test {
         std::filesystem::create_directories(dir_ / "bait");
     }
     std::string bait() const { return dir_ / "bait/libssl.so.3"; }
-    // `agentsight tls -- python3 agent.py BAIT URL MODE`, bounded by `timeout`.
-    e2e::cmd_result record(const std::string& mode) {
-        return e2e::run("timeout -s KILL 60 " + sq(AGENTSIGHT_BIN) + " tls -o " +
+    // `agentsight COMMAND -- python3 agent.py BAIT URL MODE`, bounded by `timeout`.
+    e2e::cmd_result record(const std::string& mode, const std::string& command = "tls") {
+        return e2e::run("timeout -s KILL 60 " + sq(AGENTSIGHT_BIN) + " " + command + " -o " +
                         sq(dir_ / "out.jsonl") + " -- python3 " + sq(dir_ / "agent.py") + " " +
                         sq(bait()) + " " + sq(url_) + " " + mode);
     }
@@ -122,11 +123,14 @@ TEST_F(tls_attacher_attack, ctrl_c_after_a_fifo_bait_stops_promptly) {
 }
 
 TEST_F(tls_attacher_attack, symlink_to_a_device_is_not_opened) {
-    auto r = record("symlink");
+    auto r = record("symlink", "record");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     auto ev = events();
     expect_tls_captured(ev);
     expect_skipped(ev, "symlink");
+    auto end = of_type(ev, "session_end");
+    ASSERT_EQ(end.size(), 1u);
+    EXPECT_EQ(end[0]["stats"].value("tls_files_skipped", 0), 1) << end[0].dump();
 }
 
 TEST_F(tls_attacher_attack, oversized_marker_elf_costs_a_bounded_search) {

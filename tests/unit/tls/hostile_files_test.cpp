@@ -82,6 +82,36 @@ TEST_F(hostile_files, symlink_to_a_device_is_not_followed) {
     EXPECT_TRUE(S_ISLNK(opened.st.st_mode)) << "the refused object is the link itself";
 }
 
+TEST_F(hostile_files, symlink_planted_by_a_user_is_not_followed_in_the_process_root) {
+    const std::string link = at("libssl.so.3");
+    fs::create_symlink("/dev/zero", link);
+    // Planted by an unprivileged agent (as root we make it so).
+    if (::geteuid() == 0) {
+        ASSERT_EQ(::lchown(link.c_str(), 65534, 65534), 0);
+    }
+    auto opened =
+        within(std::chrono::seconds(2), [&] { return open_target_in_root(::getpid(), link); });
+    EXPECT_LT(opened.file.fd(), 0);
+    EXPECT_EQ(opened.skipped, skip::symlink);
+}
+
+TEST_F(hostile_files, root_owned_symlink_is_followed_but_only_to_a_regular_file) {
+    // What a distribution ships: libgnutls.so.30 -> libgnutls.so.30.34.3, owned by root.
+    const std::string lib = "/usr/lib/x86_64-linux-gnu/libgnutls.so.30";
+    REQUIRE_SYSTEM_FILE(lib);
+    ASSERT_TRUE(fs::is_symlink(lib)) << lib << " is expected to be the distribution's symlink";
+    auto opened = open_target_in_root(::getpid(), lib);
+    EXPECT_GE(opened.file.fd(), 0) << opened.error << opened.skipped;
+
+    // A root-owned link to a device is followed, and the device still not opened.
+    const std::string link = at("libssl.so.3");
+    fs::create_symlink("/dev/zero", link);
+    auto dev =
+        within(std::chrono::seconds(2), [&] { return open_target_in_root(::getpid(), link); });
+    EXPECT_LT(dev.file.fd(), 0);
+    EXPECT_EQ(dev.skipped, ::geteuid() == 0 ? skip::not_regular : skip::symlink);
+}
+
 TEST_F(hostile_files, followed_symlink_to_a_device_is_still_not_read) {
     // `tls --explain PATH` follows a name the user typed, but a device stays unread.
     const std::string link = at("libssl.so.3");
