@@ -129,7 +129,8 @@ result<std::unique_ptr<capture>> capture::start(const capture_options& opts,
         if (auto s = c->process_->track(uint32_t(pid)); !s) return error{s.message()};
 
     if (opts.tls) {
-        auto tls = bpf::tls_probe::load(cfg, c->process_->tracked_fd());
+        auto tls =
+            bpf::tls_probe::load(cfg, c->process_->tracked_fd(), c->process_->pid_drops_fd());
         if (!tls) return error{tls.message()};
         c->tls_ = std::move(*tls);
     }
@@ -226,9 +227,10 @@ int capture::on_record(const void* data, size_t size) {
                     s.suppressed_type = "file_or_network";
                     push(std::move(s));
                 }
-                if (r.type == process_event_type::exit)
+                if (r.type == process_event_type::exit) {
                     opens_.flush_pid(r.pid, [this](process_event e) { push(std::move(e)); });
-                r.count = 1;
+                    r.count = 1;  // it carried the suppressed count, reported above
+                }
                 if (opens_.admit(r)) push(std::move(r));
             } else if constexpr (std::is_same_v<T, tls_chunk>) {
                 tls_chunks_++;
