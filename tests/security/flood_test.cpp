@@ -62,7 +62,7 @@ TEST_F(flood, a_file_open_flood_does_not_drop_another_process_tls_and_is_attribu
     REQUIRE_PREREQ(mock.ok(), "agentsight mock-llm");
     // No rate limit: the flood reaches the ring, as in trace-all mode before the fix.
     const std::string script = *dir_ / "flood" + " " + *dir_ / "flood.pid" +
-                               " 3 4 & sleep 0.5; curl -sk " + mock.url() +
+                               " 3 6 & sleep 0.5; curl -sk " + mock.url() +
                                "/flood-probe -o /dev/null; wait";
     auto r = run_agentsight("record -q --rate-limit 0 -o - -- sh -c " + e2e::sq(script));
     ASSERT_EQ(r.exit_code, 0) << r.stderr_text;
