@@ -59,12 +59,13 @@ static __always_inline void pin_drop(__u32 kind)
         struct as_pid_drops fresh = {};
         struct as_tracked *t = bpf_map_lookup_elem(&tracked, &tgid);
         fresh.root = t && t->root ? t->root : tgid;
-        bpf_get_current_comm(fresh.comm, sizeof(fresh.comm));
         bpf_map_update_elem(&pid_drops, &tgid, &fresh, BPF_NOEXIST);
         d = bpf_map_lookup_elem(&pid_drops, &tgid);
         if (!d)
             return;
     }
+    /* The latest name: a process may exec after its first drop (a wrapper script). */
+    bpf_get_current_comm(d->comm, sizeof(d->comm));
     if (kind == AS_DROP_RINGBUF)
         __sync_fetch_and_add(&d->ring_full, 1);
     else if (kind == AS_DROP_RESERVE)
