@@ -54,11 +54,12 @@ void keep_largest(std::vector<pid_drop_stat>& all, std::array<pid_drop_stat, N>&
 
 }  // namespace
 
-json pid_drops_json(const capture_stats& s) {
-    return json{{"drops_by_pid",
-                 drops_array(s.pid_drops.data(), s.pid_drops.data() + s.pid_drops.size(), "pid")},
-                {"drops_by_tree", drops_array(s.tree_drops.data(),
-                                              s.tree_drops.data() + s.tree_drops.size(), "root")}};
+json drops_by_pid_json(const capture_stats& s) {
+    return drops_array(s.pid_drops.data(), s.pid_drops.data() + s.pid_drops.size(), "pid");
+}
+
+json drops_by_tree_json(const capture_stats& s) {
+    return drops_array(s.tree_drops.data(), s.tree_drops.data() + s.tree_drops.size(), "root");
 }
 
 std::string pid_drops_summary(const capture_stats& s) {
