@@ -55,37 +55,6 @@ static __always_inline __u32 current_tgid(void)
     return bpf_get_current_pid_tgid() >> 32;
 }
 
-/* Records lost per process, read by user space for session_end and the report: a flood is
- * pinned on the pid and tree that made it. LRU, so a storm of short-lived pids cannot fill it. */
-struct {
-    __uint(type, BPF_MAP_TYPE_LRU_HASH);
-    __uint(max_entries, 4096);
-    __type(key, __u32);
-    __type(value, struct as_pid_drops);
-} pid_drops SEC(".maps");
-
-static __always_inline void pin_drop(__u32 kind)
-{
-    __u32 tgid = current_tgid();
-    struct as_pid_drops *d = bpf_map_lookup_elem(&pid_drops, &tgid);
-    if (!d) {
-        struct as_pid_drops fresh = {};
-        struct as_tracked *t = bpf_map_lookup_elem(&tracked, &tgid);
-        fresh.root = t && t->root ? t->root : tgid;
-        bpf_get_current_comm(fresh.comm, sizeof(fresh.comm));
-        bpf_map_update_elem(&pid_drops, &tgid, &fresh, BPF_NOEXIST);
-        d = bpf_map_lookup_elem(&pid_drops, &tgid);
-        if (!d)
-            return;
-    }
-    if (kind == AS_DROP_RINGBUF)
-        __sync_fetch_and_add(&d->ring_full, 1);
-    else if (kind == AS_DROP_RESERVE)
-        __sync_fetch_and_add(&d->reserve, 1);
-    else
-        __sync_fetch_and_add(&d->rate_limited, 1);
-}
-
 /* A record that matters most: exec/fork/exit (TLS attachment and the process tree hang on
  * them), connect, TLS-library opens, tamper evidence. */
 static __always_inline void send(void *rec, __u64 size, bool urgent)
@@ -147,16 +116,18 @@ static __always_inline void refill(struct as_tracked *t, __u64 now)
     }
 }
 
-/* A child takes half of its parent's tokens instead of a fresh burst: forking cannot mint
- * budget, so a flood spread over many children is limited like one from a single process. */
+/* A child starts from its parent's bucket as it is now, not from a fresh burst: a process that
+ * has spent its budget cannot fork a new one. (Splitting the tokens instead would starve
+ * legitimate deep trees, such as shell wrappers that fork dozens of times before the real
+ * program starts; the ring reserve, not the rate limit, is what protects the records that
+ * matter.) */
 static __always_inline void inherit_budget(struct as_tracked *parent, struct as_tracked *child)
 {
     if (!cfg_rate_per_sec)
         return;
     __u64 now = bpf_ktime_get_ns();
     refill(parent, now);
-    child->tokens = parent->tokens / 2;
-    parent->tokens -= child->tokens;
+    child->tokens = parent->tokens;
     child->tokens_ts_ns = now;
 }
 

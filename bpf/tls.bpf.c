@@ -118,8 +118,10 @@ static long emit_chunk(__u32 i, struct chunk_ctx *c)
         __builtin_memset(rec->data, 0, 8); /* page not present: send the gap, flagged by len */
     __u64 size = __builtin_offsetof(struct as_tls_data, data) + n;
     rec->h.size = size;
-    if (!submit_flags(&tls_events, rec, size, false))
+    if (!submit_flags(&tls_events, rec, size, false)) {
         count_drop(AS_DROP_TLS_BYTES, n);
+        pin_drop(AS_DROP_RINGBUF);
+    }
     return 0;
 }
 
@@ -131,7 +133,8 @@ static __always_inline void emit_handshake(struct tls_call *call, __s64 ret)
     rec.latency_ns = rec.h.ts_ns - call->start_ns;
     rec.ret = (__s32)ret;
     rec.lib = AS_COOKIE_LIB(call->cookie);
-    submit(&tls_events, &rec, sizeof(rec));
+    if (!submit_flags(&tls_events, &rec, sizeof(rec), false))
+        pin_drop(AS_DROP_RINGBUF);
 }
 
 static __always_inline int on_return(struct pt_regs *ctx, long ret)

@@ -41,6 +41,39 @@ static __always_inline void count_drop(__u32 kind, __u64 n)
         *v += n; /* per-CPU: no atomics needed */
 }
 
+/* Records lost per process, read by user space for session_end and the report: a flood is
+ * pinned on the pid and tree that made it. LRU, so a storm of short-lived pids cannot fill it.
+ * Shared like `tracked`: the TLS object reuses the process object's map. */
+struct {
+    __uint(type, BPF_MAP_TYPE_LRU_HASH);
+    __uint(max_entries, 4096);
+    __type(key, __u32);
+    __type(value, struct as_pid_drops);
+} pid_drops SEC(".maps");
+
+static __always_inline void pin_drop(__u32 kind)
+{
+    __u32 tgid = bpf_get_current_pid_tgid() >> 32;
+    struct as_pid_drops *d = bpf_map_lookup_elem(&pid_drops, &tgid);
+    if (!d) {
+        struct as_pid_drops fresh = {};
+        struct as_tracked *t = bpf_map_lookup_elem(&tracked, &tgid);
+        fresh.root = t && t->root ? t->root : tgid;
+        bpf_map_update_elem(&pid_drops, &tgid, &fresh, BPF_NOEXIST);
+        d = bpf_map_lookup_elem(&pid_drops, &tgid);
+        if (!d)
+            return;
+    }
+    /* The latest name: a process may exec after its first drop (a wrapper script). */
+    bpf_get_current_comm(d->comm, sizeof(d->comm));
+    if (kind == AS_DROP_RINGBUF)
+        __sync_fetch_and_add(&d->ring_full, 1);
+    else if (kind == AS_DROP_RESERVE)
+        __sync_fetch_and_add(&d->reserve, 1);
+    else
+        __sync_fetch_and_add(&d->rate_limited, 1);
+}
+
 /* The first check of every program: untracked processes pay only this. */
 static __always_inline struct as_tracked *tracked_self(__u32 tgid)
 {

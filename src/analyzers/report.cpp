@@ -238,9 +238,9 @@ json report_builder::build(const std::string& source) const {
 namespace {
 
 std::string drop_counts(const json& d) {
-    return std::to_string(json_get(d, "reserve", uint64_t{0})) + " refused for ring reserve, " +
-           std::to_string(json_get(d, "ring_full", uint64_t{0})) + " ring full, " +
-           std::to_string(json_get(d, "rate_limited", uint64_t{0})) + " rate-limited";
+    return "reserve " + std::to_string(json_get(d, "reserve", uint64_t{0})) + ", ring full " +
+           std::to_string(json_get(d, "ring_full", uint64_t{0})) + ", rate-limited " +
+           std::to_string(json_get(d, "rate_limited", uint64_t{0}));
 }
 
 }  // namespace

@@ -148,6 +148,9 @@ int process_probe::ring_fd() const {
 int process_probe::tracked_fd() const {
     return bpf_map__fd(skel_->maps.tracked);
 }
+int process_probe::pid_drops_fd() const {
+    return bpf_map__fd(skel_->maps.pid_drops);
+}
 drop_counts process_probe::drops() const {
     return read_drops(skel_->maps.drops);
 }
@@ -171,7 +174,8 @@ std::vector<pid_drop_entry> process_probe::pid_drops() const {
     return out;
 }
 
-result<std::unique_ptr<tls_probe>> tls_probe::load(const probe_config& cfg, int tracked_fd) {
+result<std::unique_ptr<tls_probe>> tls_probe::load(const probe_config& cfg, int tracked_fd,
+                                                   int pid_drops_fd) {
     std::unique_ptr<tls_probe> p(new tls_probe());
     p->skel_ = tls_bpf__open();
     if (!p->skel_) return error{"open BPF object tls: " + errno_message(errno)};
@@ -194,6 +198,8 @@ result<std::unique_ptr<tls_probe>> tls_probe::load(const probe_config& cfg, int 
     // One tracked tree for both objects: the process programs maintain it.
     if (int err = bpf_map__reuse_fd(p->skel_->maps.tracked, tracked_fd))
         return error{"share tracked map with tls: " + errno_message(err)};
+    if (int err = bpf_map__reuse_fd(p->skel_->maps.pid_drops, pid_drops_fd))
+        return error{"share pid_drops map with tls: " + errno_message(err)};
     if (int err = tls_bpf__load(p->skel_))
         return error{"load BPF object tls: " + errno_message(err) +
                      " (run with --verbose for the verifier log)"};

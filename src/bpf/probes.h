@@ -51,6 +51,7 @@ class process_probe {
     bool is_tracked(uint32_t tgid) const;
     int ring_fd() const;
     int tracked_fd() const;
+    int pid_drops_fd() const;
     drop_counts drops() const;
     // Every process that lost records, as the kernel counted them (one batched read).
     std::vector<pid_drop_entry> pid_drops() const;
@@ -62,7 +63,9 @@ class process_probe {
 
 class tls_probe {
   public:
-    static result<std::unique_ptr<tls_probe>> load(const probe_config& cfg, int tracked_fd);
+    // Shares the process object's `tracked` and `pid_drops` maps.
+    static result<std::unique_ptr<tls_probe>> load(const probe_config& cfg, int tracked_fd,
+                                                   int pid_drops_fd);
     ~tls_probe();
     // pid -1 = every process mapping the file.
     result<link_ptr> attach(const std::string& path, uint64_t offset, int pid, uint64_t cookie,

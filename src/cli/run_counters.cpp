@@ -55,36 +55,36 @@ std::unique_ptr<sink> make_counting_sink(std::shared_ptr<run_counters> c) {
 }
 
 json stats_json(const capture_stats& s, const run_counters& c) {
-    json out{{"events", c.events.load()},
-             {"llm_calls", c.llm_calls.load()},
-             {"input_tokens", c.input_tokens.load()},
-             {"output_tokens", c.output_tokens.load()},
-             {"kernel_records", s.records},
-             {"ringbuf_drops", kernel_drops(s)},
-             {"rate_limited", s.process_drops[AS_DROP_RATE_LIMIT]},
-             {"tracked_map_full", s.process_drops[AS_DROP_TRACKED_FULL]},
-             {"tls_chunks", s.tls_chunks},
-             {"tls_gap_bytes", s.tls_gap_bytes},
-             {"tls_lost_bytes", s.tls_drops[AS_DROP_TLS_BYTES]},
-             {"queue_drops", s.queue_drops},
-             {"decode_errors", s.decode_errors},
-             {"opens_aggregated", s.opens_aggregated},
-             {"tls_probes_attached", s.attach.probes_attached},
-             {"tls_attach_failures", s.attach.attach_failures},
-             {"tls_attach_requests_dropped", s.attach.requests_dropped},
-             {"tls_files_skipped", s.attach.files_skipped},
-             {"ring_reserve_refused", s.process_drops[AS_DROP_RESERVE]}};
-    out.update(pid_drops_json(s));  // drops_by_pid, drops_by_tree
-    return out;
+    return json{{"events", c.events.load()},
+                {"llm_calls", c.llm_calls.load()},
+                {"input_tokens", c.input_tokens.load()},
+                {"output_tokens", c.output_tokens.load()},
+                {"kernel_records", s.records},
+                {"ringbuf_drops", kernel_drops(s)},
+                {"rate_limited", s.process_drops[AS_DROP_RATE_LIMIT]},
+                {"tracked_map_full", s.process_drops[AS_DROP_TRACKED_FULL]},
+                {"tls_chunks", s.tls_chunks},
+                {"tls_gap_bytes", s.tls_gap_bytes},
+                {"tls_lost_bytes", s.tls_drops[AS_DROP_TLS_BYTES]},
+                {"queue_drops", s.queue_drops},
+                {"decode_errors", s.decode_errors},
+                {"opens_aggregated", s.opens_aggregated},
+                {"tls_probes_attached", s.attach.probes_attached},
+                {"tls_attach_failures", s.attach.attach_failures},
+                {"tls_attach_requests_dropped", s.attach.requests_dropped},
+                {"tls_files_skipped", s.attach.files_skipped},
+                {"ring_reserve_refused", s.process_drops[AS_DROP_RESERVE]},
+                {"drops_by_pid", drops_by_pid_json(s)},
+                {"drops_by_tree", drops_by_tree_json(s)}};
 }
 
 void print_summary(const capture_stats& s, const run_counters& c) {
     fprintf(
         stderr,
         "agentsight: %llu events (%llu process, %llu tls), %llu LLM calls, %llu+%llu tokens\n"
-        "agentsight: drops: ringbuf %llu, ring reserve %llu, rate-limited %llu, queue %llu, tls "
-        "bytes lost %llu, "
-        "decode errors %llu; TLS chunks %llu, probes attached %llu (failed %llu)\n",
+        "agentsight: drops: ringbuf %llu, ring reserve %llu, rate-limited %llu, queue %llu, "
+        "tls bytes lost %llu, decode errors %llu; TLS chunks %llu, probes attached %llu "
+        "(failed %llu)\n",
         (unsigned long long)c.events.load(), (unsigned long long)c.process_events.load(),
         (unsigned long long)c.tls_events.load(), (unsigned long long)c.llm_calls.load(),
         (unsigned long long)c.input_tokens.load(), (unsigned long long)c.output_tokens.load(),

@@ -71,11 +71,12 @@ void keep_largest(std::vector<pid_drop_stat>& all, std::array<pid_drop_stat, N>&
 
 }  // namespace
 
-json pid_drops_json(const capture_stats& s) {
-    return json{{"drops_by_pid",
-                 drops_array(s.pid_drops.data(), s.pid_drops.data() + s.pid_drops.size(), "pid")},
-                {"drops_by_tree", drops_array(s.tree_drops.data(),
-                                              s.tree_drops.data() + s.tree_drops.size(), "root")}};
+json drops_by_pid_json(const capture_stats& s) {
+    return drops_array(s.pid_drops.data(), s.pid_drops.data() + s.pid_drops.size(), "pid");
+}
+
+json drops_by_tree_json(const capture_stats& s) {
+    return drops_array(s.tree_drops.data(), s.tree_drops.data() + s.tree_drops.size(), "root");
 }
 
 std::string pid_drops_summary(const capture_stats& s) {
@@ -146,7 +147,8 @@ result<std::unique_ptr<capture>> capture::start(const capture_options& opts,
         if (auto s = c->process_->track(uint32_t(pid)); !s) return error{s.message()};
 
     if (opts.tls) {
-        auto tls = bpf::tls_probe::load(cfg, c->process_->tracked_fd());
+        auto tls =
+            bpf::tls_probe::load(cfg, c->process_->tracked_fd(), c->process_->pid_drops_fd());
         if (!tls) return error{tls.message()};
         c->tls_ = std::move(*tls);
     }
@@ -245,9 +247,10 @@ int capture::on_record(const void* data, size_t size) {
                     s.suppressed_type = "file_or_network";
                     push(std::move(s));
                 }
-                if (r.type == process_event_type::exit)
+                if (r.type == process_event_type::exit) {
                     opens_.flush_pid(r.pid, [this](process_event e) { push(std::move(e)); });
-                r.count = 1;
+                    r.count = 1;  // it carried the suppressed count, reported above
+                }
                 if (opens_.admit(r)) push(std::move(r));
             } else if constexpr (std::is_same_v<T, tls_chunk>) {
                 tls_chunks_++;

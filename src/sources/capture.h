@@ -68,8 +68,10 @@ struct capture_stats {
     uint32_t pids_with_drops = 0;  // all of them, also those beyond the slots
 };
 
-// `drops_by_pid` and `drops_by_tree` for session_end; empty arrays when nothing was lost.
-json pid_drops_json(const capture_stats& s);
+// session_end's `drops_by_pid` ({pid, root, comm, counts}) and `drops_by_tree` ({root,
+// counts}); empty arrays when nothing was lost.
+json drops_by_pid_json(const capture_stats& s);
+json drops_by_tree_json(const capture_stats& s);
 // "pid 42 (flood, tree 40): 1000 ..." for the summary on stderr, or "" when nothing was lost.
 std::string pid_drops_summary(const capture_stats& s);
 

@@ -28,7 +28,7 @@ int main(int argc, char** argv) {
         int fd = (int)syscall(SYS_pidfd_open, pid, 0);
         r = fd < 0 ? -1 : syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0);
     }
-    printf("%s %d %d -> %ld\n", argv[1], pid, sig, r);
+    fprintf(stderr, "%s %d %d -> %ld\n", argv[1], pid, sig, r);
     return 0;
 }
 )";

@@ -134,3 +134,43 @@ TEST(report, pricing_prefers_the_longest_prefix) {
 
 }  // namespace
 }  // namespace agentsight::analyzers
+
+namespace agentsight::analyzers {
+namespace {
+
+TEST(report, drops_are_pinned_on_the_process_and_tree_that_lost_them) {
+    auto prices = load_pricing("");
+    ASSERT_TRUE(prices.ok());
+    report_builder b(prices.value());
+    json stats = {{"ringbuf_drops", 0},
+                  {"ring_reserve_refused", 900},
+                  {"rate_limited", 100},
+                  {"drops_by_pid",
+                   {{{"pid", 42},
+                     {"root", 40},
+                     {"comm", "flood"},
+                     {"ring_full", 0},
+                     {"reserve", 900},
+                     {"rate_limited", 100}}}},
+                  {"drops_by_tree",
+                   {{{"root", 40}, {"ring_full", 0}, {"reserve", 900}, {"rate_limited", 100}}}}};
+    json end = {{"type", "session_end"}, {"ts", 5}, {"session_id", "s"}, {"stats", stats}};
+    b.add(event(derived_event{"session_end", 5, end}));
+    json r = b.build("t");
+    EXPECT_EQ(r["drops"]["by_pid"][0]["pid"], 42);
+    std::string text = render_report(r);
+    EXPECT_TRUE(has_line(text, "Drops (1000 kernel records lost)")) << text;
+    EXPECT_TRUE(
+        has_line(text, "  pid 42 (flood, tree 40): reserve 900, ring full 0, rate-limited 100"))
+        << text;
+}
+
+TEST(report, no_drops_no_drops_section) {
+    auto prices = load_pricing("");
+    ASSERT_TRUE(prices.ok());
+    report_builder b(prices.value());
+    EXPECT_FALSE(has_line(render_report(b.build("t")), "Drops"));
+}
+
+}  // namespace
+}  // namespace agentsight::analyzers
