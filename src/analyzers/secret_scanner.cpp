@@ -189,6 +189,25 @@ bool json_member_at(std::string_view text, size_t i, secret_span& span) {
     return end > b || end == text.size();
 }
 
+// "--flag value" or "--flag=value" where the flag names a credential: a command line
+// joined into text (an alert message, a tool call's command).
+bool flag_at(std::string_view text, size_t i, secret_span& span) {
+    if (text.compare(i, 2, "--") != 0) return false;
+    size_t e = i + 2;
+    while (e < text.size() && e - i < 64 && key_name_char(text[e])) ++e;
+    if (e == i + 2 || e + 1 >= text.size() || (text[e] != ' ' && text[e] != '\t' && text[e] != '='))
+        return false;
+    std::string_view name = text.substr(i + 2, e - i - 2);
+    if (!is_secret_key(name) && !contains_ci(name, "auth") && !contains_ci(name, "cookie"))
+        return false;
+    size_t b = e + 1, end = b;
+    if (text[b] == '-') return false;  // the next flag, not a value
+    while (end < text.size() && !query_end(text[end])) ++end;
+    if (end == b) return false;
+    span = {b, end, end == text.size() ? secret_tail::query_value : secret_tail::none};
+    return true;
+}
+
 // A Bearer/Basic credential outside a header: long enough and not an English word.
 bool credential_shaped(std::string_view v) {
     if (v.size() < 8) return false;
@@ -372,7 +391,7 @@ void find_secrets(std::string_view text, bool streaming, std::vector<secret_span
             continue;
         }
         if (c == '-') {
-            if (pem_at(text, i, span)) {
+            if (pem_at(text, i, span) || flag_at(text, i, span)) {
                 take();
             } else {
                 ++i;

@@ -177,6 +177,24 @@ TEST(redact_http2, block_split_across_records_is_masked_whole) {
     expect_no_secret(decode_again(out, exchanges), "decoded");
 }
 
+// Probes attached after the connection began: no preface, frames from the first record on.
+TEST(redact_http2, connection_seen_without_its_preface_is_followed) {
+    for (size_t missed : {1u, 2u, 3u}) {
+        auto records = h2_connection();
+        records.erase(records.begin(), records.begin() + static_cast<std::ptrdiff_t>(missed));
+        auto out = redacted(records);
+        std::string raw, headers;
+        for (const auto& r : out) raw += r.data;
+        expect_no_secret(raw, "raw bytes, " + std::to_string(missed) + " records missed");
+        std::string sides[2];
+        for (const auto& r : out) sides[r.direction == tls_direction::write ? 0 : 1] += r.data;
+        for (const auto& side : sides)
+            for (const auto& h : agentsight::test::decode_h2_headers(side).headers)
+                headers += h.name + ": " + h.value + "\n";
+        expect_no_secret(headers, "decoded, " + std::to_string(missed) + " records missed");
+    }
+}
+
 TEST(redact_http2, every_record_split_keeps_secrets_out_of_decoded_headers) {
     auto original = h2_connection();
     for (size_t index = 0; index < original.size(); ++index) {

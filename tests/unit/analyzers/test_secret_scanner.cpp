@@ -80,6 +80,10 @@ TEST(secret_scanner, every_rule_opens_in_its_contexts) {
         {"x-bearer abcdefgh1", "x-bearer <abcdefgh1>"},
         {"xbearer abcdefgh1", "xbearer abcdefgh1"},
         {"Basic information", "Basic information"},
+        // a command line joined into text: the value after a flag naming a credential
+        {"exec /bin/true --api-key v1 --verbose", "exec /bin/true --api-key <v1> --verbose"},
+        {"curl --user-token=v2", "curl --user-token=<v2>"},
+        {"run --auth-file --quiet", "run --auth-file --quiet"},
         // environment-style names after a non-token byte
         {"env GITHUB_TOKEN=v rest", "env GITHUB_TOKEN=<v> rest"},
         {"a_MY_SECRET=v", "a_MY_SECRET=<v>"},  // a form key naming a secret
