@@ -297,16 +297,22 @@ bool aws_secret_after(std::string_view text, size_t from, bool streaming, secret
 // skipped with two table lookups per byte.
 constexpr uint8_t k_opens_anywhere = 1;
 constexpr uint8_t k_opens_always = 4;
+constexpr uint8_t k_opens_json_key = 8;   // after '{', ',' or white space (not a value's quote)
+constexpr uint8_t k_opens_not_json = 16;  // after anything but '"' (not a JSON member's colon)
 constexpr std::array<uint8_t, 256> k_opens = [] {
     std::array<uint8_t, 256> t{};
-    for (char c : std::string_view("ABbgsxhre\"-")) t[uint8_t(c)] = k_opens_anywhere;
-    t[uint8_t(':')] = k_opens_always;
+    for (char c : std::string_view("ABbgsxhre-")) t[uint8_t(c)] = k_opens_anywhere;
+    t[uint8_t('"')] = k_opens_json_key;
+    t[uint8_t(':')] = k_opens_not_json;
     t[uint8_t('=')] = k_opens_always;
     return t;
 }();
 constexpr std::array<uint8_t, 256> k_allows_next = [] {
     std::array<uint8_t, 256> t{};
-    for (int c = 0; c < 256; ++c) t[c] = (alnum(char(c)) ? 0 : k_opens_anywhere) | k_opens_always;
+    for (int c = 0; c < 256; ++c)
+        t[c] = (alnum(char(c)) ? 0 : k_opens_anywhere) | k_opens_always |
+               (c == '"' ? 0 : k_opens_not_json);
+    for (char c : std::string_view("{, \n\t")) t[uint8_t(c)] |= k_opens_json_key;
     return t;
 }();
 
@@ -369,8 +375,8 @@ bool scheme_credential_at(std::string_view text, size_t i, bool streaming, secre
 bool is_secret_key(std::string_view name) {
     using namespace std::string_view_literals;
     if (name.empty() || name.size() > 64) return false;
-    // Most names are rejected on their last three letters and a scan for 'w', 'v' and 'c'
-    // (every "contains" word below has one of them).
+    // Most names are rejected on their last three letters and a scan for 'w' ("passw") and
+    // 'c' with 'd' ("credential"); "private_key" ends like a key.
     if (name.size() >= 3) {
         const auto code = [](char a, char b, char c) {
             return uint32_t(uint8_t(a)) << 16 | uint32_t(uint8_t(b)) << 8 | uint8_t(c);
@@ -384,11 +390,14 @@ bool is_secret_key(std::string_view name) {
         bool maybe = false;
         for (uint32_t t : k_tails) maybe = maybe || t == tail;
         if (!maybe) {
+            bool w = false, c = false, d = false;
             for (char ch : name) {
                 const char l = lower(ch);
-                maybe = maybe || l == 'w' || l == 'v' || l == 'c';
+                w = w || l == 'w';
+                c = c || l == 'c';
+                d = d || l == 'd';
             }
-            if (!maybe) return false;
+            if (!w && !(c && d)) return false;  // no "passw", no "credential"
         }
     }
     char buf[64];
