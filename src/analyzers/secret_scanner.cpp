@@ -343,12 +343,12 @@ bool token_at(std::string_view text, size_t i, bool streaming, secret_span& span
         size_t b = i + rule.prefix.size();
         size_t e = run(text, b, rule.chars);
         bool open = e == text.size();
-        if (rule.max_len && e - b > rule.max_len) return false;
+        if (rule.max_len && e - b > rule.max_len) continue;
         if (e - b >= rule.min_len || (streaming && open && e > b)) {
             span = {b, e, open ? secret_tail::token : secret_tail::none, true};
             return true;
         }
-        return false;
+        // Too short for this prefix: a shorter one may still match ("sk-ant-" → "sk-").
     }
     return false;
 }

@@ -66,8 +66,9 @@ TEST(secret_scanner, every_rule_opens_in_its_contexts) {
         {":ghp_0123456789abcdefghij", ":ghp_<~0123456789abcdefghij>"},
         {" github_pat_0123456789abcdefghij", " github_pat_<~0123456789abcdefghij>"},
         {"=xoxb-0123456789", "=xoxb-<~0123456789>"},
-        {"a-sk-0123456789abcdefghij", "a-sk-0123456789abcdefghij"},  // inside a token
-        {"ask-0123456789abcdefghij", "ask-0123456789abcdefghij"},    // inside a word
+        {"k sk-ant-test-0123456789", "k sk-<~ant-test-0123456789>"},  // short for "sk-ant-"
+        {"a-sk-0123456789abcdefghij", "a-sk-0123456789abcdefghij"},   // inside a token
+        {"ask-0123456789abcdefghij", "ask-0123456789abcdefghij"},     // inside a word
         {"id AKIAIOSFODNN7EXAMPLE secret wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY.",
          "id AKIA<~IOSFODNN7EXAMPLE> secret <wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY>."},
         {"t=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl x",
