@@ -53,10 +53,12 @@ void redact_stage::on_event(event& e, const emit_fn&) {
 }
 
 void redact_stage::forget_process(int32_t pid) {
-    // Drop the state of the exited process's connections ("<pid>:..." names).
+    // Drop the stream tails of the exited process's connections ("<pid>:..." names). The
+    // HTTP/2 state stays (bounded by k_max_http2): an `exit` has been seen for a process whose
+    // connection went on, and a connection followed again from the middle has lost its HPACK
+    // table, so its header blocks would all be masked whole.
     std::string prefix = std::to_string(pid) + ":";
     std::erase_if(streams_, [&](const auto& kv) { return kv.first.starts_with(prefix); });
-    std::erase_if(http2_, [&](const auto& kv) { return kv.first.starts_with(prefix); });
 }
 
 void redact_stage::mask(std::string& data, size_t begin, size_t end) {
@@ -131,7 +133,7 @@ void redact_stage::follow_http2(tls_event& t, stream_state& st) {
         // with HTTP/2 frames is followed from here. Blocks that index entries we never saw do
         // not decode, and are then masked whole.
         st.preface_possible = false;
-        if (http2_.size() >= k_max_streams) http2_.clear();
+        if (http2_.size() >= k_max_http2) http2_.clear();
         auto state = std::make_unique<http2_state>();
         state->client = t.direction;
         state->redactor.preface_seen(k_http2_preface.size());
@@ -145,7 +147,7 @@ void redact_stage::follow_http2(tls_event& t, stream_state& st) {
             st.preface_possible = false;
         } else if ((st.preface_matched += n) == k_http2_preface.size()) {
             st.preface_possible = false;
-            if (http2_.size() >= k_max_streams) http2_.clear();
+            if (http2_.size() >= k_max_http2) http2_.clear();
             auto state = std::make_unique<http2_state>();
             state->client = t.direction;
             state->redactor.preface_seen(before);
