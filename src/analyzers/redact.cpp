@@ -18,6 +18,26 @@ bool secret_flag(std::string_view arg) {
     return false;
 }
 
+// Whether `data` is a run of plausible HTTP/2 frames from its first byte: known types,
+// stream 0 exactly for the connection-level ones, lengths within the default maximum.
+bool http2_frames(std::string_view data) {
+    size_t at = 0, frames = 0;
+    while (at + 9 <= data.size()) {
+        const auto u8 = [&](size_t i) { return static_cast<uint8_t>(data[at + i]); };
+        const size_t len = (size_t{u8(0)} << 16) | (size_t{u8(1)} << 8) | u8(2);
+        const uint8_t type = u8(3);
+        const uint32_t stream =
+            (uint32_t{u8(5)} << 24 | uint32_t{u8(6)} << 16 | uint32_t{u8(7)} << 8 | u8(8));
+        if (type > 9 || len > 16384 || (stream & 0x80000000u)) return false;
+        const bool connection_level = type == 4 || type == 6 || type == 7;
+        if (connection_level != (stream == 0) && type != 8) return false;
+        if (type == 4 && len % 6 != 0) return false;
+        at += 9 + len;
+        ++frames;
+    }
+    return frames > 0;
+}
+
 }  // namespace
 
 void redact_stage::on_event(event& e, const emit_fn&) {
@@ -33,10 +53,12 @@ void redact_stage::on_event(event& e, const emit_fn&) {
 }
 
 void redact_stage::forget_process(int32_t pid) {
-    // Drop the state of the exited process's connections ("<pid>:..." names).
+    // Drop the stream tails of the exited process's connections ("<pid>:..." names). The
+    // HTTP/2 state stays (bounded by k_max_http2): an `exit` has been seen for a process whose
+    // connection went on, and a connection followed again from the middle has lost its HPACK
+    // table, so its header blocks would all be masked whole.
     std::string prefix = std::to_string(pid) + ":";
     std::erase_if(streams_, [&](const auto& kv) { return kv.first.starts_with(prefix); });
-    std::erase_if(http2_, [&](const auto& kv) { return kv.first.starts_with(prefix); });
 }
 
 void redact_stage::mask(std::string& data, size_t begin, size_t end) {
@@ -105,6 +127,18 @@ void redact_stage::redact_tls(tls_event& t) {
 
 void redact_stage::follow_http2(tls_event& t, stream_state& st) {
     auto h2 = http2_.find(t.conn);
+    if (h2 == http2_.end() && st.preface_possible && st.preface_matched == 0 &&
+        http2_frames(t.data)) {
+        // The capture began after the preface (probes attached late): a stream that opens
+        // with HTTP/2 frames is followed from here. Blocks that index entries we never saw do
+        // not decode, and are then masked whole.
+        st.preface_possible = false;
+        if (http2_.size() >= k_max_http2) http2_.clear();
+        auto state = std::make_unique<http2_state>();
+        state->client = t.direction;
+        state->redactor.preface_seen(k_http2_preface.size());
+        h2 = http2_.emplace(t.conn, std::move(state)).first;
+    }
     if (h2 == http2_.end() && st.preface_possible) {
         // The client preface, possibly cut across the stream's first records.
         const size_t before = st.preface_matched;
@@ -113,7 +147,7 @@ void redact_stage::follow_http2(tls_event& t, stream_state& st) {
             st.preface_possible = false;
         } else if ((st.preface_matched += n) == k_http2_preface.size()) {
             st.preface_possible = false;
-            if (http2_.size() >= k_max_streams) http2_.clear();
+            if (http2_.size() >= k_max_http2) http2_.clear();
             auto state = std::make_unique<http2_state>();
             state->client = t.direction;
             state->redactor.preface_seen(before);

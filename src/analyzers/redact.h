@@ -40,6 +40,7 @@ class redact_stage final : public stage {
   public:
     static constexpr size_t k_tail = 64;
     static constexpr size_t k_max_streams = 65536;
+    static constexpr size_t k_max_http2 = 1024;  // connections with HPACK state (~10 KB each)
 
     explicit redact_stage(redact_options opts = {}) : opts_(opts) {}
 

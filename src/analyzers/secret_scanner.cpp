@@ -10,6 +10,8 @@
 namespace agentsight::analyzers {
 namespace {
 
+using namespace std::string_view_literals;
+
 constexpr bool alnum(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
@@ -50,6 +52,14 @@ bool contains_ci(std::string_view s, std::string_view word) {
     for (size_t i = 0; i + word.size() <= s.size(); ++i)
         if (iequals(s.substr(i, word.size()), word)) return true;
     return false;
+}
+
+// text[at..] starts with `lit` (no call: these tests run on most candidates and fail).
+bool at_literal(std::string_view text, size_t at, std::string_view lit) {
+    if (at + lit.size() > text.size()) return false;
+    for (size_t k = 0; k < lit.size(); ++k)
+        if (text[at + k] != lit[k]) return false;
+    return true;
 }
 
 size_t run(std::string_view text, size_t from, bool (*chars)(char)) {
@@ -101,8 +111,9 @@ bool ends_with_word(std::string_view name, std::string_view word) {
     if (before == '_' || before == '-' || before == '.') return true;
     if (upper(name[at]) && !upper(before)) return true;
     std::string_view stem = name.substr(0, at);
-    for (auto w : {"api", "access", "auth", "refresh", "session", "secret", "private", "client",
-                   "app", "bot", "user", "id", "bearer", "master", "signing", "encryption"})
+    for (auto w : {"api"sv, "access"sv, "auth"sv, "refresh"sv, "session"sv, "secret"sv, "private"sv,
+                   "client"sv, "app"sv, "bot"sv, "user"sv, "id"sv, "bearer"sv, "master"sv,
+                   "signing"sv, "encryption"sv})
         if (ends_with_ci(stem, w)) return true;
     return false;
 }
@@ -117,53 +128,52 @@ bool known_public_key(std::string_view name) {
     return false;
 }
 
-// "Name: value" at a line start for a credential header; returns the value span (after a
-// "Bearer "/"Basic " scheme, which stays).
-bool header_at(std::string_view text, size_t i, secret_span& span) {
-    size_t j = i;
-    while (j < text.size() && j - i < 64 && key_name_char(text[j])) ++j;
-    if (j == i || j >= text.size() || text[j] != ':') return false;
-    std::string_view name = text.substr(i, j - i);
-    if (!is_secret_key(name)) return false;
-    ++j;
-    while (j < text.size() && (text[j] == ' ' || text[j] == '\t')) ++j;
-    for (auto scheme : {"bearer ", "basic ", "token ", "bot "})
-        if (starts_with_ci(text.substr(j), scheme)) j += std::string_view(scheme).size();
-    size_t end = j;
+// The name ending just before text[at] (a ':' or '='): letters, digits, '-', '_', '.'.
+size_t name_start(std::string_view text, size_t at) {
+    size_t j = at;
+    while (j > 0 && at - j < 64 && key_name_char(text[j - 1])) --j;
+    return j;
+}
+
+// "Name: value" for a credential header at a line start, found from its ':'; the span is the
+// value (after a "Bearer "/"Basic " scheme, which stays).
+bool header_at(std::string_view text, size_t colon, secret_span& span) {
+    const size_t j = name_start(text, colon);
+    if (j == colon || (j > 0 && text[j - 1] != '\n')) return false;
+    if (!is_secret_key(text.substr(j, colon - j))) return false;
+    size_t v = colon + 1;
+    while (v < text.size() && (text[v] == ' ' || text[v] == '\t')) ++v;
+    for (std::string_view scheme : {"bearer "sv, "basic "sv, "token "sv, "bot "sv})
+        if (starts_with_ci(text.substr(v), scheme)) v += scheme.size();
+    size_t end = v;
     while (end < text.size() && text[end] != '\r' && text[end] != '\n') ++end;
-    span = {j, end, end == text.size() ? secret_tail::header_value : secret_tail::none};
+    span = {v, end, end == text.size() ? secret_tail::header_value : secret_tail::none};
     return true;
 }
 
-bool env_name_char(char c) {
-    return upper_alnum(c) || c == '_';
+bool env_name(std::string_view name) {
+    for (char c : name)
+        if (!upper_alnum(c) && c != '_') return false;
+    for (auto word :
+         {"KEY"sv, "TOKEN"sv, "SECRET"sv, "PASSWORD"sv, "PASSWD"sv, "CREDENTIAL"sv, "AUTH"sv})
+        if (name.find(word) != std::string_view::npos) return true;
+    return false;
 }
 
-// NAME=value where NAME is an environment-style variable naming a credential
-// (GEMINI_API_KEY=..., GITHUB_TOKEN=...): command lines carry these.
-bool env_assignment_at(std::string_view text, size_t i, secret_span& span) {
-    size_t e = i;
-    while (e < text.size() && env_name_char(text[e])) ++e;
-    if (e == i || e >= text.size() || text[e] != '=') return false;
-    std::string_view name = text.substr(i, e - i);
-    bool secret = false;
-    for (auto word : {"KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL", "AUTH"})
-        secret = secret || name.find(word) != std::string_view::npos;
-    if (!secret) return false;
-    size_t b = e + 1, end = b;
-    while (end < text.size() && !query_end(text[end])) ++end;
-    span = {b, end, end == text.size() ? secret_tail::query_value : secret_tail::none};
-    return end > b || end == text.size();
-}
-
-// name=value in a query string or form body (after '?', '&', a line start, a space or a
-// '/' of a path).
-bool key_value_at(std::string_view text, size_t i, secret_span& span) {
-    size_t e = i;
-    while (e < text.size() && e - i < 64 && key_name_char(text[e])) ++e;
-    if (e == i || e >= text.size() || text[e] != '=') return false;
-    if (!is_secret_key(text.substr(i, e - i))) return false;
-    size_t b = e + 1, end = b;
+// name=value, found from its '=': an environment-style assignment naming a credential
+// (GEMINI_API_KEY=..., after any non-token byte), or a query, form or path parameter whose
+// name is a credential (after '?', '&', a line start, a space or '/').
+bool assignment_at(std::string_view text, size_t eq, secret_span& span) {
+    const size_t j = name_start(text, eq);
+    if (j == eq) return false;
+    const char before = j > 0 ? text[j - 1] : '\n';
+    const std::string_view name = text.substr(j, eq - j);
+    const bool env = !token_char(before) && env_name(name);
+    const bool param =
+        (before == '?' || before == '&' || before == '\n' || before == ' ' || before == '/') &&
+        is_secret_key(name);
+    if (!env && !param) return false;
+    size_t b = eq + 1, end = b;
     while (end < text.size() && !query_end(text[end])) ++end;
     if (end == b && end != text.size()) return false;
     span = {b, end, end == text.size() ? secret_tail::query_value : secret_tail::none};
@@ -189,6 +199,25 @@ bool json_member_at(std::string_view text, size_t i, secret_span& span) {
     return end > b || end == text.size();
 }
 
+// "--flag value" or "--flag=value" where the flag names a credential: a command line
+// joined into text (an alert message, a tool call's command).
+bool flag_at(std::string_view text, size_t i, secret_span& span) {
+    if (!at_literal(text, i, "--")) return false;
+    size_t e = i + 2;
+    while (e < text.size() && e - i < 64 && key_name_char(text[e])) ++e;
+    if (e == i + 2 || e + 1 >= text.size() || (text[e] != ' ' && text[e] != '\t' && text[e] != '='))
+        return false;
+    std::string_view name = text.substr(i + 2, e - i - 2);
+    if (!is_secret_key(name) && !contains_ci(name, "auth") && !contains_ci(name, "cookie"))
+        return false;
+    size_t b = e + 1, end = b;
+    if (text[b] == '-') return false;  // the next flag, not a value
+    while (end < text.size() && !query_end(text[end])) ++end;
+    if (end == b) return false;
+    span = {b, end, end == text.size() ? secret_tail::query_value : secret_tail::none};
+    return true;
+}
+
 // A Bearer/Basic credential outside a header: long enough and not an English word.
 bool credential_shaped(std::string_view v) {
     if (v.size() < 8) return false;
@@ -200,7 +229,7 @@ bool credential_shaped(std::string_view v) {
 // -----BEGIN ... PRIVATE KEY----- through the matching END line: the body is the span.
 bool pem_at(std::string_view text, size_t i, secret_span& span) {
     constexpr std::string_view begin = "-----BEGIN ";
-    if (text.compare(i, begin.size(), begin) != 0) return false;
+    if (!at_literal(text, i, begin)) return false;
     size_t head_end = text.find("-----", i + begin.size());
     if (head_end == std::string_view::npos || head_end - i > 80) return false;
     if (text.substr(i, head_end - i).find("PRIVATE KEY") == std::string_view::npos) return false;
@@ -213,7 +242,7 @@ bool pem_at(std::string_view text, size_t i, secret_span& span) {
 
 // header.payload.signature, base64url, header opening with "eyJ" ('{"').
 bool jwt_at(std::string_view text, size_t i, secret_span& span) {
-    if (text.compare(i, 3, "eyJ") != 0) return false;
+    if (!at_literal(text, i, "eyJ")) return false;
     size_t e = run(text, i, token_char);
     if (e - i < 10 || e >= text.size() || text[e] != '.') return false;
     size_t p = run(text, e + 1, token_char);
@@ -226,7 +255,7 @@ bool jwt_at(std::string_view text, size_t i, secret_span& span) {
 
 // scheme://user:password@host: the password is the span.
 bool userinfo_at(std::string_view text, size_t colon, secret_span& span) {
-    if (text.compare(colon, 3, "://") != 0) return false;
+    if (!at_literal(text, colon, "://")) return false;
     size_t u = colon + 3, pass = 0, at = u;
     for (; at < text.size() && at - u < 256; ++at) {
         char c = text[at];
@@ -261,58 +290,73 @@ bool aws_secret_after(std::string_view text, size_t from, bool streaming, secret
     return false;
 }
 
-// Which bytes can open a rule, and after which bytes. Capitals can open anywhere after a
-// non-alphanumeric (env names, "AIza", "AKIA", header names), as can the first letter of a
-// token prefix, '"' (a JSON key) and '-' (a PEM block); any letter after a line start, '?',
-// '&', a space or '/' (a header, query or form key); ':' even after a letter ("https://").
+// Which bytes can open a rule, and after which bytes. The first letter of a token prefix
+// ("sk-", "AKIA", "Bearer", "eyJ", ...), '"' (a JSON key) and '-' (a PEM block, a --flag)
+// open after a byte that is not a letter or digit; ':' (a header, URL userinfo) and '='
+// (a parameter or assignment, whose name is read backwards) open anywhere. Prose is mostly
+// skipped with two table lookups per byte.
 constexpr uint8_t k_opens_anywhere = 1;
-constexpr uint8_t k_opens_after_break = 2;  // line start, '?', '&', ' '
 constexpr uint8_t k_opens_always = 4;
+constexpr uint8_t k_opens_json_key = 8;   // after '{', ',' or white space (not a value's quote)
+constexpr uint8_t k_opens_not_json = 16;  // after anything but '"' (not a JSON member's colon)
 constexpr std::array<uint8_t, 256> k_opens = [] {
     std::array<uint8_t, 256> t{};
-    for (int c = 'a'; c <= 'z'; ++c) t[c] = k_opens_after_break;
-    for (int c = 'A'; c <= 'Z'; ++c) t[c] = k_opens_anywhere | k_opens_after_break;
-    for (char c : std::string_view("bgsxhre\"-")) t[uint8_t(c)] |= k_opens_anywhere;
-    t[uint8_t(':')] = k_opens_always;
+    for (char c : std::string_view("ABbgsxhre-")) t[uint8_t(c)] = k_opens_anywhere;
+    t[uint8_t('"')] = k_opens_json_key;
+    t[uint8_t(':')] = k_opens_not_json;
+    t[uint8_t('=')] = k_opens_always;
     return t;
 }();
 constexpr std::array<uint8_t, 256> k_allows_next = [] {
     std::array<uint8_t, 256> t{};
-    for (int c = 0; c < 256; ++c) t[c] = (alnum(char(c)) ? 0 : k_opens_anywhere) | k_opens_always;
-    for (char c : std::string_view("\n?& /")) t[uint8_t(c)] |= k_opens_after_break;
+    for (int c = 0; c < 256; ++c)
+        t[c] = (alnum(char(c)) ? 0 : k_opens_anywhere) | k_opens_always |
+               (c == '"' ? 0 : k_opens_not_json);
+    for (char c : std::string_view("{, \n\t")) t[uint8_t(c)] |= k_opens_json_key;
     return t;
 }();
 
 // The first position at or after `i` where a rule can match, with two table lookups per
-// byte: most of the text is skipped without the rules' own tests.
+// byte that depend on the bytes only (not on the previous step), so they pipeline: most of
+// the text is skipped without the rules' own tests.
 size_t next_candidate(std::string_view text, size_t i) {
-    uint8_t allowed = i > 0 ? k_allows_next[uint8_t(text[i - 1])] : uint8_t(0xff);
-    for (; i < text.size(); ++i) {
-        const uint8_t c = uint8_t(text[i]);
-        if (k_opens[c] & allowed) return i;
-        allowed = k_allows_next[c];
+    const auto* p = reinterpret_cast<const uint8_t*>(text.data());
+    const size_t n = text.size();
+    if (i == 0) {
+        if (n > 0 && k_opens[p[0]]) return 0;
+        i = 1;
     }
-    return i;
+    for (; i < n; ++i)
+        if (k_opens[p[i]] & k_allows_next[p[i - 1]]) return i;
+    return std::max(i, n);
 }
+
+constexpr std::array<bool, 256> k_token_first = [] {
+    std::array<bool, 256> t{};
+    for (const auto& rule : k_tokens) t[uint8_t(rule.prefix[0])] = true;
+    return t;
+}();
 
 bool token_at(std::string_view text, size_t i, bool streaming, secret_span& span) {
     for (const auto& rule : k_tokens) {
-        if (text.compare(i, rule.prefix.size(), rule.prefix) != 0) continue;
+        if (!at_literal(text, i, rule.prefix)) continue;
         size_t b = i + rule.prefix.size();
         size_t e = run(text, b, rule.chars);
         bool open = e == text.size();
-        if (rule.max_len && e - b > rule.max_len) return false;
+        if (rule.max_len && e - b > rule.max_len) continue;
         if (e - b >= rule.min_len || (streaming && open && e > b)) {
             span = {b, e, open ? secret_tail::token : secret_tail::none, true};
             return true;
         }
-        return false;
+        // Too short for this prefix: a shorter one may still match ("sk-ant-" → "sk-").
     }
     return false;
 }
 
 bool scheme_credential_at(std::string_view text, size_t i, bool streaming, secret_span& span) {
-    for (std::string_view scheme : {"bearer ", "basic "}) {
+    if (i + 1 >= text.size() || (lower(text[i + 1]) != 'e' && lower(text[i + 1]) != 'a'))
+        return false;
+    for (std::string_view scheme : {"bearer "sv, "basic "sv}) {
         if (!starts_with_ci(text.substr(i), scheme)) continue;
         size_t b = i + scheme.size();
         while (b < text.size() && text[b] == ' ') ++b;
@@ -329,16 +373,56 @@ bool scheme_credential_at(std::string_view text, size_t i, bool streaming, secre
 }  // namespace
 
 bool is_secret_key(std::string_view name) {
+    using namespace std::string_view_literals;
     if (name.empty() || name.size() > 64) return false;
-    for (auto h :
-         {"authorization", "proxy-authorization", "cookie", "set-cookie", "passwd", "pwd", "auth"})
-        if (iequals(name, h)) return true;
-    if (contains_ci(name, "password") || contains_ci(name, "passwd") ||
-        contains_ci(name, "credential") || contains_ci(name, "private_key") ||
-        contains_ci(name, "client_secret"))
+    // Most names are rejected on their last three letters and a scan for 'w' ("passw") and
+    // 'c' with 'd' ("credential"); "private_key" ends like a key.
+    if (name.size() >= 3) {
+        const auto code = [](char a, char b, char c) {
+            return uint32_t(uint8_t(a)) << 16 | uint32_t(uint8_t(b)) << 8 | uint8_t(c);
+        };
+        const uint32_t tail = code(lower(name[name.size() - 3]), lower(name[name.size() - 2]),
+                                   lower(name[name.size() - 1]));
+        static constexpr uint32_t k_tails[] = {
+            code('k', 'e', 'y'), code('k', 'e', 'n'), code('r', 'e', 't'),
+            code('a', 's', 'e'), code('i', 'o', 'n'), code('k', 'i', 'e'),
+            code('s', 'w', 'd'), code('p', 'w', 'd'), code('u', 't', 'h')};
+        bool maybe = false;
+        for (uint32_t t : k_tails) maybe = maybe || t == tail;
+        if (!maybe) {
+            bool w = false, c = false, d = false;
+            for (char ch : name) {
+                const char l = lower(ch);
+                w = w || l == 'w';
+                c = c || l == 'c';
+                d = d || l == 'd';
+            }
+            if (!w && !(c && d)) return false;  // no "passw", no "credential"
+        }
+    }
+    char buf[64];
+    bool w_or_v = false, c = false;  // letters every "contains" word below needs
+    for (size_t i = 0; i < name.size(); ++i) {
+        buf[i] = lower(name[i]);
+        w_or_v = w_or_v || buf[i] == 'w' || buf[i] == 'v';
+        c = c || buf[i] == 'c';
+    }
+    const std::string_view n(buf, name.size());
+    const char last = n.back();
+    if (last == 'n' && (n == "authorization"sv || n == "proxy-authorization"sv)) return true;
+    if (last == 'e' && (n == "cookie"sv || n == "set-cookie"sv)) return true;
+    if ((last == 'd' || last == 'h') && (n == "passwd"sv || n == "pwd"sv || n == "auth"sv))
         return true;
-    if (known_public_key(name)) return false;
-    for (auto w : {"key", "token", "secret", "passphrase"})
+    if (w_or_v && (n.find("passw") != std::string_view::npos ||
+                   n.find("private_key") != std::string_view::npos))
+        return true;
+    if (c && n.find("credential") != std::string_view::npos) return true;
+    if (last != 'y' && last != 'n' && last != 't' && last != 'e') return false;
+    if (!n.ends_with("key") && !n.ends_with("token") && !n.ends_with("secret") &&
+        !n.ends_with("passphrase"))
+        return false;
+    if (known_public_key(n)) return false;
+    for (auto w : {"key"sv, "token"sv, "secret"sv, "passphrase"sv})
         if (ends_with_word(name, w)) return true;
     return false;
 }
@@ -356,7 +440,23 @@ void find_secrets(std::string_view text, bool streaming, std::vector<secret_span
             i = std::max(span.end, i + 1);
         };
         if (c == ':') {
-            if (userinfo_at(text, i, span)) {
+            if (prev == '"') {  // a JSON member's colon: neither a header nor "://"
+                ++i;
+                continue;
+            }
+            if (header_at(text, i, span)) {
+                if (span.end > span.begin || span.continues != secret_tail::none)
+                    out.push_back(span);
+                i = std::max(span.end, i + 1);
+            } else if (userinfo_at(text, i, span)) {
+                take();
+            } else {
+                ++i;
+            }
+            continue;
+        }
+        if (c == '=') {
+            if (assignment_at(text, i, span)) {
                 take();
             } else {
                 ++i;
@@ -364,7 +464,10 @@ void find_secrets(std::string_view text, bool streaming, std::vector<secret_span
             continue;
         }
         if (c == '"') {
-            if (json_member_at(text, i, span)) {
+            // A member name opens after '{', ',' or white space; a value after ':'.
+            const bool key_position =
+                prev == '{' || prev == ',' || prev == ' ' || prev == '\n' || prev == '\t';
+            if (key_position && json_member_at(text, i, span)) {
                 take();
             } else {
                 ++i;
@@ -372,30 +475,16 @@ void find_secrets(std::string_view text, bool streaming, std::vector<secret_span
             continue;
         }
         if (c == '-') {
-            if (pem_at(text, i, span)) {
+            if (pem_at(text, i, span) || flag_at(text, i, span)) {
                 take();
             } else {
                 ++i;
             }
             continue;
         }
-        if ((prev == '\n' || i == 0) && header_at(text, i, span)) {
-            if (span.end > span.begin || span.continues != secret_tail::none) out.push_back(span);
-            i = std::max(span.end, i + 1);
-            continue;
-        }
-        if (upper(c) && !token_char(prev) && env_assignment_at(text, i, span)) {
-            take();
-            continue;
-        }
-        if ((prev == '?' || prev == '&' || prev == '\n' || prev == ' ' || prev == '/' || i == 0) &&
-            key_value_at(text, i, span)) {
-            take();
-            continue;
-        }
         const bool aws_id =
-            c == 'A' && (text.compare(i, 4, "AKIA") == 0 || text.compare(i, 4, "ASIA") == 0);
-        if (!token_char(prev) && token_at(text, i, streaming, span)) {
+            c == 'A' && (at_literal(text, i, "AKIA") || at_literal(text, i, "ASIA"));
+        if (!token_char(prev) && k_token_first[uint8_t(c)] && token_at(text, i, streaming, span)) {
             take();
             secret_span aws;
             // The secret may lie beyond other secrets (a key id list): scanning goes on from

@@ -10,7 +10,8 @@ target_compile_options(e2e_tests PRIVATE ${AGENTSIGHT_WARNINGS})
 target_compile_definitions(e2e_tests PRIVATE AGENTSIGHT_BIN="$<TARGET_FILE:agentsight>"
                                              AGENTSIGHT_SOURCE_DIR="${CMAKE_SOURCE_DIR}"
                                              AGENTSIGHT_BUILD_DIR="${CMAKE_BINARY_DIR}")
-target_link_libraries(e2e_tests PRIVATE agentsight_pipeline OpenSSL::Crypto GTest::gtest_main)
+target_link_libraries(e2e_tests PRIVATE agentsight_pipeline agentsight_analyzers OpenSSL::Crypto
+                                        GTest::gtest_main)
 add_dependencies(e2e_tests agentsight)
 gtest_discover_tests(e2e_tests PROPERTIES LABELS e2e RUN_SERIAL TRUE TIMEOUT 600
                      DISCOVERY_TIMEOUT 60)

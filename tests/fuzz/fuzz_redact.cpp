@@ -1,10 +1,13 @@
 // The redaction stage on attacker bytes: TLS records of two interleaved streams (secrets
-// may straddle records), argv and paths of a process, and a derived event's JSON body.
-// Redaction must keep every record's length (replayed HTTP/1.1 framing depends on it).
+// may straddle records), an HTTP/2 connection (the input after the client preface as both
+// sides' frames: header blocks are decoded and rewritten in place), argv and paths of a
+// process, and a derived event's JSON body. Redaction must keep every record's length
+// (replayed HTTP/1.1 framing and HTTP/2 frames depend on it).
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 
+#include "analyzers/http2_session.h"
 #include "analyzers/redact.h"
 #include "fuzz_input.h"
 
@@ -29,6 +32,33 @@ void redact_records(redact_stage& stage, std::string_view in, uint8_t shape) {
         stage.on_event(e, ignore);
         if (std::get<tls_event>(e).data.size() != record.size()) std::abort();
     });
+}
+
+// The input as an HTTP/2 connection: the client side opens with the preface; the sides
+// alternate record by record, cut where the shape says.
+void redact_http2(redact_stage& stage, std::string_view in, uint8_t shape) {
+    auto parts = fuzz::split_parts(in, 2);
+    std::string client = std::string(k_http2_preface) + std::string(parts[0]);
+    std::string_view sides[2] = {client, parts.size() > 1 ? parts[1] : std::string_view{}};
+    fuzz::chunker cut[2] = {fuzz::chunker(shape), fuzz::chunker(uint8_t(shape ^ 0x5a))};
+    const size_t min[2] = {fuzz::min_record(sides[0].size()), fuzz::min_record(sides[1].size())};
+    while (!sides[0].empty() || !sides[1].empty()) {
+        for (int side = 0; side < 2; ++side) {
+            if (sides[side].empty()) continue;
+            size_t n = std::min(sides[side].size(), cut[side].next(min[side]));
+            tls_event t;
+            t.pid = 2;
+            t.tid = 2;
+            t.conn = "2:h2";
+            t.direction = side == 0 ? tls_direction::write : tls_direction::read;
+            t.data.assign(sides[side].substr(0, n));
+            t.len = t.data.size();
+            sides[side].remove_prefix(n);
+            event e(std::move(t));
+            stage.on_event(e, [](event) {});
+            if (std::get<tls_event>(e).data.size() != n) std::abort();
+        }
+    }
 }
 
 void redact_process(redact_stage& stage, std::string_view in) {
@@ -56,6 +86,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     uint8_t shape = fuzz::take_shape(in);
     redact_stage stage;
     redact_records(stage, in, shape);
+    redact_http2(stage, in, shape);
     redact_process(stage, in);
     redact_body(stage, in);
     return 0;

@@ -12,7 +12,8 @@ out = sys.argv[1]
 spec = json.load(open(os.path.join(out, "requests.json")))
 url = urllib.parse.urlsplit(spec["base"])
 ctx = ssl._create_unverified_context()
-for r in spec["requests"]:
+warm_up = {"method": "GET", "path": "/warm-up", "headers": [], "body": ""}
+for r in [warm_up] + spec["requests"]:
     conn = http.client.HTTPSConnection(url.hostname, url.port, context=ctx, timeout=20)
     conn.putrequest(r["method"], r["path"], skip_accept_encoding=True)
     for k, v in r["headers"]:

@@ -6,8 +6,16 @@
 set -eu
 dir=$1
 here=$(dirname "$0")
+# One curl per protocol, four transfers on one connection after a warm-up request on a
+# connection of its own: the uprobes attach while curl starts, and a connection opened in its
+# first milliseconds could be missed (its HPACK state with it).
+base=$(sed -n 's/^url = "\(https:\/\/[^/]*\).*/\1/p' "$dir/curl0.cfg")
 for proto in --http1.1 --http2; do
-    for n in 0 1 2 3; do curl -sk "$proto" -o /dev/null -K "$dir/curl$n.cfg"; done
+    curl -sk --http1.1 -H "Connection: close" -o /dev/null "$base/warm-up" \
+        --next -sk "$proto" -o /dev/null -K "$dir/curl0.cfg" \
+        --next -sk "$proto" -o /dev/null -K "$dir/curl1.cfg" \
+        --next -sk "$proto" -o /dev/null -K "$dir/curl2.cfg" \
+        --next -sk "$proto" -o /dev/null -K "$dir/curl3.cfg"
 done
 python3 "$here/client.py" "$dir"
 node "$here/client.mjs" "$dir"

@@ -177,6 +177,49 @@ TEST(redact_http2, block_split_across_records_is_masked_whole) {
     expect_no_secret(decode_again(out, exchanges), "decoded");
 }
 
+// An `exit` reported for the process while its connection goes on (seen with node): the
+// HPACK state must survive it, or every later block would be masked whole.
+TEST(redact_http2, exit_event_mid_connection_keeps_the_hpack_state) {
+    auto original = h2_connection();
+    redact_stage stage;
+    std::vector<tls_event> out;
+    for (size_t i = 0; i < original.size(); ++i) {
+        if (i == 3) {
+            process_event p;
+            p.type = process_event_type::exit;
+            p.pid = 7;  // the connection is "7:h2"
+            event x(p);
+            stage.on_event(x, [](event) {});
+        }
+        event e(original[i]);
+        stage.on_event(e, [](event) {});
+        out.push_back(std::get<tls_event>(e));
+    }
+    size_t exchanges = 0, blocks = 0;
+    std::string decoded = decode_again(out, exchanges, &blocks);
+    EXPECT_EQ(blocks, 6u) << decoded;
+    EXPECT_EQ(exchanges, 3u);
+    expect_no_secret(decoded, "decoded");
+}
+
+// Probes attached after the connection began: no preface, frames from the first record on.
+TEST(redact_http2, connection_seen_without_its_preface_is_followed) {
+    for (size_t missed : {1u, 2u, 3u}) {
+        auto records = h2_connection();
+        records.erase(records.begin(), records.begin() + static_cast<std::ptrdiff_t>(missed));
+        auto out = redacted(records);
+        std::string raw, headers;
+        for (const auto& r : out) raw += r.data;
+        expect_no_secret(raw, "raw bytes, " + std::to_string(missed) + " records missed");
+        std::string sides[2];
+        for (const auto& r : out) sides[r.direction == tls_direction::write ? 0 : 1] += r.data;
+        for (const auto& side : sides)
+            for (const auto& h : agentsight::test::decode_h2_headers(side).headers)
+                headers += h.name + ": " + h.value + "\n";
+        expect_no_secret(headers, "decoded, " + std::to_string(missed) + " records missed");
+    }
+}
+
 TEST(redact_http2, every_record_split_keeps_secrets_out_of_decoded_headers) {
     auto original = h2_connection();
     for (size_t index = 0; index < original.size(); ++index) {

@@ -66,8 +66,9 @@ TEST(secret_scanner, every_rule_opens_in_its_contexts) {
         {":ghp_0123456789abcdefghij", ":ghp_<~0123456789abcdefghij>"},
         {" github_pat_0123456789abcdefghij", " github_pat_<~0123456789abcdefghij>"},
         {"=xoxb-0123456789", "=xoxb-<~0123456789>"},
-        {"a-sk-0123456789abcdefghij", "a-sk-0123456789abcdefghij"},  // inside a token
-        {"ask-0123456789abcdefghij", "ask-0123456789abcdefghij"},    // inside a word
+        {"k sk-ant-test-0123456789", "k sk-<~ant-test-0123456789>"},  // short for "sk-ant-"
+        {"a-sk-0123456789abcdefghij", "a-sk-0123456789abcdefghij"},   // inside a token
+        {"ask-0123456789abcdefghij", "ask-0123456789abcdefghij"},     // inside a word
         {"id AKIAIOSFODNN7EXAMPLE secret wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY.",
          "id AKIA<~IOSFODNN7EXAMPLE> secret <wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY>."},
         {"t=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl x",
@@ -80,6 +81,10 @@ TEST(secret_scanner, every_rule_opens_in_its_contexts) {
         {"x-bearer abcdefgh1", "x-bearer <abcdefgh1>"},
         {"xbearer abcdefgh1", "xbearer abcdefgh1"},
         {"Basic information", "Basic information"},
+        // a command line joined into text: the value after a flag naming a credential
+        {"exec /bin/true --api-key v1 --verbose", "exec /bin/true --api-key <v1> --verbose"},
+        {"curl --user-token=v2", "curl --user-token=<v2>"},
+        {"run --auth-file --quiet", "run --auth-file --quiet"},
         // environment-style names after a non-token byte
         {"env GITHUB_TOKEN=v rest", "env GITHUB_TOKEN=<v> rest"},
         {"a_MY_SECRET=v", "a_MY_SECRET=<v>"},  // a form key naming a secret
