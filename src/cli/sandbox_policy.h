@@ -26,8 +26,10 @@ struct sandbox_policy {
 };
 
 // The seccomp program: an allowlist (see sandbox_seccomp.cpp). `self` is the
-// process's tgid, the only one it may signal.
-status install_seccomp_allowlist(const sandbox_policy& policy, pid_t self);
+// process's tgid, the only one it may signal. `every_thread`: on the threads
+// that already exist too (serve), not only on the caller and its future threads.
+status install_seccomp_allowlist(const sandbox_policy& policy, pid_t self,
+                                 bool every_thread = false);
 
 // Landlock: no filesystem access beyond the policy, TCP only to the policy's
 // ports, no signals or abstract sockets outside the sandbox. `note` gets one
