@@ -53,7 +53,10 @@ for rate in $RATES; do
         received=$(grep -F "\"path\":\"$PREFIX" "$out" | grep -F '"type":"file_open"' |
                    grep -o '"count":[0-9]*' | awk -F: '{ s += $2 } END { print s + 0 }')
         drops=$(grep -o 'drops: .*' "$TMP/err" | head -n1)
-        rb=$(echo "$drops" | sed -n 's/.*ringbuf \([0-9]*\).*/\1/p'); rb=${rb:-?}
+        # A record refused to keep the ring's reserve is a ring drop too.
+        rb=$(echo "$drops" | sed -n 's/.*ringbuf \([0-9]*\).*/\1/p')
+        rv=$(echo "$drops" | sed -n 's/.*ring reserve \([0-9]*\).*/\1/p')
+        rb=$(( ${rb:-0} + ${rv:-0} ))
         q=$(echo "$drops" | sed -n 's/.*queue \([0-9]*\).*/\1/p'); q=${q:-?}
         rl=$(echo "$drops" | sed -n 's/.*rate-limited \([0-9]*\).*/\1/p'); rl=${rl:-?}
         read -r u s <"$TMP/time"

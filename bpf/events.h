@@ -31,7 +31,7 @@ enum as_record_type {
     AS_REC_NET = 5,
     AS_REC_SUPPRESSED = 6,
     AS_REC_BPF_CALL = 7,
-    AS_REC_TOUCH_RECORDER = 9, /* the traced tree ptraced or signalled the recorder */
+    AS_REC_TOUCH_RECORDER = 9, /* the traced tree ptraced or signalled an agentsight process */
     AS_REC_TLS_DATA = 16,
     AS_REC_TLS_HANDSHAKE = 17,
 };
@@ -45,7 +45,27 @@ enum as_drop_kind {
     AS_DROP_RATE_LIMIT = 1, /* records suppressed by the per-process rate limit */
     AS_DROP_TLS_BYTES = 2,  /* plaintext bytes lost to ringbuf failures */
     AS_DROP_TRACKED_FULL = 3, /* tracked-pid map full: a child could not be tracked */
-    AS_DROP_KINDS = 4,
+    AS_DROP_RESERVE = 4, /* low-priority records refused to keep ring room for the rest */
+    AS_DROP_KINDS = 5,
+};
+
+/* How a traced process reached an agentsight process (as_touch_recorder.syscall_kind). */
+enum as_touch_kind {
+    AS_TOUCH_PTRACE = 1,
+    AS_TOUCH_KILL = 2,
+    AS_TOUCH_TKILL = 3,
+    AS_TOUCH_TGKILL = 4,
+    AS_TOUCH_PIDFD_SEND_SIGNAL = 5,
+    AS_TOUCH_RT_SIGQUEUEINFO = 6,
+    AS_TOUCH_RT_TGSIGQUEUEINFO = 7,
+    AS_TOUCH_SIGNAL = 8, /* a signal the kernel raised on the sender's behalf (F_SETOWN, ...) */
+};
+
+/* Which agentsight process was reached (as_touch_recorder.target). */
+enum as_touch_target {
+    AS_TARGET_UNRESOLVED = 0, /* a pidfd BPF could not resolve: maybe ours */
+    AS_TARGET_CAPTURE = 1,
+    AS_TARGET_ANALYSIS = 2,
 };
 
 enum as_tls_lib { AS_TLS_OPENSSL = 0, AS_TLS_GNUTLS = 1, AS_TLS_NSS = 2, AS_TLS_BORINGSSL = 3 };
@@ -133,8 +153,14 @@ struct as_bpf_call {
 
 struct as_touch_recorder {
     struct as_header h;
-    __u32 syscall_kind; /* 1 = ptrace, 2 = kill/tkill/tgkill */
-    __s32 arg;          /* ptrace request, or signal number */
+    __u8 syscall_kind; /* as_touch_kind */
+    __u8 target;       /* as_touch_target */
+    __u8 delivered;    /* the kernel sent the signal, or the ptrace request succeeded */
+    __u8 pad;
+    __s32 arg;        /* ptrace request, or signal number (0: a liveness probe) */
+    __u32 target_pid; /* tgid reached (0 for an unresolved pidfd) */
+    __s32 fd;         /* pidfd_send_signal's pidfd, else -1 */
+    __s64 ret;        /* the syscall's result; 0 when the kernel reported the signal itself */
 };
 
 struct as_tls_data {
@@ -165,6 +191,18 @@ struct as_tracked {
     __u64 tokens_ts_ns; /* rate limiter: last refill */
     __u32 tokens;
     __u32 suppressed; /* dropped since the last `suppressed` record */
+    __u32 root;       /* tgid of the tree this process belongs to (a seed, or itself) */
+    __u32 pad;
+};
+
+/* Records lost per process (the pid_drops map), so a flood is pinned on whoever made it. */
+struct as_pid_drops {
+    __u32 root; /* as_tracked.root when the first drop was counted */
+    __u32 pad;
+    __u64 ring_full;    /* AS_DROP_RINGBUF */
+    __u64 reserve;      /* AS_DROP_RESERVE */
+    __u64 rate_limited; /* AS_DROP_RATE_LIMIT */
+    char comm[AS_COMM_LEN];
 };
 
 #ifdef __cplusplus
@@ -180,9 +218,10 @@ AS_ASSERT_SIZE(as_file, 48 + 24 + 2 * AS_PATH_MAX);
 AS_ASSERT_SIZE(as_net, 48 + 32);
 AS_ASSERT_SIZE(as_suppressed, 56);
 AS_ASSERT_SIZE(as_bpf_call, 56);
-AS_ASSERT_SIZE(as_touch_recorder, 56);
+AS_ASSERT_SIZE(as_touch_recorder, 72);
 AS_ASSERT_SIZE(as_tls_data, 48 + 40 + AS_TLS_CHUNK);
 AS_ASSERT_SIZE(as_tls_handshake, 72);
-AS_ASSERT_SIZE(as_tracked, 16);
+AS_ASSERT_SIZE(as_tracked, 24);
+AS_ASSERT_SIZE(as_pid_drops, 48);
 
 #endif

@@ -7,7 +7,8 @@ char LICENSE[] SEC("license") = "GPL";
 
 /* --comm NAME: start tracking any process whose new image has this comm. */
 const volatile char targ_comm[AS_COMM_LEN] = {};
-/* Per-process budget for file/network records; exec/fork/exit are never limited. */
+/* Per-process budget for file/network records, in every mode; exec/fork/exit are never
+ * limited (they are few, and the ring keeps room for them: send_low). */
 const volatile __u32 cfg_rate_per_sec = 5000;
 const volatile __u32 cfg_rate_burst = 20000;
 
@@ -54,12 +55,109 @@ static __always_inline __u32 current_tgid(void)
     return bpf_get_current_pid_tgid() >> 32;
 }
 
+/* Records lost per process, read by user space for session_end and the report: a flood is
+ * pinned on the pid and tree that made it. LRU, so a storm of short-lived pids cannot fill it. */
+struct {
+    __uint(type, BPF_MAP_TYPE_LRU_HASH);
+    __uint(max_entries, 4096);
+    __type(key, __u32);
+    __type(value, struct as_pid_drops);
+} pid_drops SEC(".maps");
+
+static __always_inline void pin_drop(__u32 kind)
+{
+    __u32 tgid = current_tgid();
+    struct as_pid_drops *d = bpf_map_lookup_elem(&pid_drops, &tgid);
+    if (!d) {
+        struct as_pid_drops fresh = {};
+        struct as_tracked *t = bpf_map_lookup_elem(&tracked, &tgid);
+        fresh.root = t && t->root ? t->root : tgid;
+        bpf_get_current_comm(fresh.comm, sizeof(fresh.comm));
+        bpf_map_update_elem(&pid_drops, &tgid, &fresh, BPF_NOEXIST);
+        d = bpf_map_lookup_elem(&pid_drops, &tgid);
+        if (!d)
+            return;
+    }
+    if (kind == AS_DROP_RINGBUF)
+        __sync_fetch_and_add(&d->ring_full, 1);
+    else if (kind == AS_DROP_RESERVE)
+        __sync_fetch_and_add(&d->reserve, 1);
+    else
+        __sync_fetch_and_add(&d->rate_limited, 1);
+}
+
+/* A record that matters most: exec/fork/exit (TLS attachment and the process tree hang on
+ * them), connect, TLS-library opens, tamper evidence. */
+static __always_inline void send(void *rec, __u64 size, bool urgent)
+{
+    if (!submit_flags(&events, rec, size, urgent))
+        pin_drop(AS_DROP_RINGBUF);
+}
+
+/* Everything else (file records, bind/listen/accept, `suppressed`) stands back once the ring is
+ * three-quarters full. The last quarter is kept for send()'s records, so that one process's
+ * file flood cannot drop another process's exec or connect, nor the TLS-library open that
+ * TLS capture of its LLM traffic waits for. */
+static __always_inline void send_low(void *rec, __u64 size)
+{
+    __u64 used = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+    __u64 ring = bpf_ringbuf_query(&events, BPF_RB_RING_SIZE);
+    if (used + size > ring - ring / 4) {
+        count_drop(AS_DROP_RESERVE, 1);
+        pin_drop(AS_DROP_RESERVE);
+        return;
+    }
+    send(rec, size, false);
+}
+
 static __always_inline void emit_suppressed(__u32 count)
 {
     struct as_suppressed rec = {};
     fill_header(&rec.h, AS_REC_SUPPRESSED, sizeof(rec));
     rec.count = count;
-    submit(&events, &rec, sizeof(rec));
+    send_low(&rec, sizeof(rec));
+}
+
+/* The rate-limit state of a traced process. In trace-all mode a process enters `tracked` on
+ * first use, so that each has its own budget rather than none at all. */
+static __always_inline struct as_tracked *state_of(__u32 tgid)
+{
+    struct as_tracked *t = tracked_self(tgid);
+    if (!t || !targ_all)
+        return t;
+    struct as_tracked *own = bpf_map_lookup_elem(&tracked, &tgid);
+    if (own)
+        return own;
+    struct as_tracked fresh = {.root = tgid};
+    bpf_map_update_elem(&tracked, &tgid, &fresh, BPF_NOEXIST);
+    own = bpf_map_lookup_elem(&tracked, &tgid);
+    return own ? own : t; /* map full: the shared placeholder */
+}
+
+static __always_inline void refill(struct as_tracked *t, __u64 now)
+{
+    if (t->tokens_ts_ns == 0) {
+        t->tokens = cfg_rate_burst;
+        t->tokens_ts_ns = now;
+    } else if (now - t->tokens_ts_ns >= 1000000) {
+        __u64 add = (now - t->tokens_ts_ns) * cfg_rate_per_sec / 1000000000ULL;
+        __u64 tokens = t->tokens + add;
+        t->tokens = tokens > cfg_rate_burst ? cfg_rate_burst : tokens;
+        t->tokens_ts_ns = now;
+    }
+}
+
+/* A child takes half of its parent's tokens instead of a fresh burst: forking cannot mint
+ * budget, so a flood spread over many children is limited like one from a single process. */
+static __always_inline void inherit_budget(struct as_tracked *parent, struct as_tracked *child)
+{
+    if (!cfg_rate_per_sec)
+        return;
+    __u64 now = bpf_ktime_get_ns();
+    refill(parent, now);
+    child->tokens = parent->tokens / 2;
+    parent->tokens -= child->tokens;
+    child->tokens_ts_ns = now;
 }
 
 /* Token bucket per process. Reports what it dropped, as an explicit
@@ -68,20 +166,11 @@ static __always_inline bool rate_allow(struct as_tracked *t)
 {
     if (!cfg_rate_per_sec)
         return true;
-    __u64 now = bpf_ktime_get_ns();
-    __u64 elapsed = now - t->tokens_ts_ns;
-    if (t->tokens_ts_ns == 0) {
-        t->tokens = cfg_rate_burst;
-        t->tokens_ts_ns = now;
-    } else if (elapsed >= 1000000) {
-        __u64 add = elapsed * cfg_rate_per_sec / 1000000000ULL;
-        __u64 tokens = t->tokens + add;
-        t->tokens = tokens > cfg_rate_burst ? cfg_rate_burst : tokens;
-        t->tokens_ts_ns = now;
-    }
+    refill(t, bpf_ktime_get_ns());
     if (t->tokens == 0) {
         __sync_fetch_and_add(&t->suppressed, 1);
         count_drop(AS_DROP_RATE_LIMIT, 1);
+        pin_drop(AS_DROP_RATE_LIMIT);
         return false;
     }
     t->tokens--;
@@ -116,18 +205,18 @@ int handle_fork(struct bpf_raw_tracepoint_args *ctx)
     if (child_pid != (__u32)BPF_CORE_READ(child, tgid))
         return 0; /* a new thread, not a new process */
     __u32 ptgid = BPF_CORE_READ(parent, tgid);
-    if (!tracked_self(ptgid))
+    struct as_tracked *pt = state_of(ptgid);
+    if (!pt)
         return 0;
-    if (!targ_all) {
-        struct as_tracked fresh = {};
-        if (bpf_map_update_elem(&tracked, &child_pid, &fresh, BPF_NOEXIST) != 0 &&
-            !bpf_map_lookup_elem(&tracked, &child_pid))
-            count_drop(AS_DROP_TRACKED_FULL, 1);
-    }
+    struct as_tracked child_state = {.root = pt->root ? pt->root : ptgid};
+    inherit_budget(pt, &child_state);
+    if (bpf_map_update_elem(&tracked, &child_pid, &child_state, BPF_NOEXIST) != 0 &&
+        !bpf_map_lookup_elem(&tracked, &child_pid) && !targ_all)
+        count_drop(AS_DROP_TRACKED_FULL, 1);
     struct as_fork rec = {};
     fill_header(&rec.h, AS_REC_FORK, sizeof(rec));
     rec.child_pid = child_pid;
-    submit(&events, &rec, sizeof(rec));
+    send(&rec, sizeof(rec), false);
     return 0;
 }
 
@@ -142,7 +231,7 @@ int handle_exec(struct bpf_raw_tracepoint_args *ctx)
         bpf_get_current_comm(comm, sizeof(comm));
         if (!comm_matches(comm))
             return 0;
-        struct as_tracked fresh = {};
+        struct as_tracked fresh = {.root = tgid};
         if (bpf_map_update_elem(&tracked, &tgid, &fresh, BPF_ANY) != 0) {
             count_drop(AS_DROP_TRACKED_FULL, 1);
             return 0;
@@ -176,7 +265,7 @@ int handle_exec(struct bpf_raw_tracepoint_args *ctx)
     if (size > sizeof(*rec))
         return 0;
     rec->h.size = size;
-    submit_flags(&events, rec, size, cfg_wake_on_exec);
+    send(rec, size, cfg_wake_on_exec);
     return 0;
 }
 
@@ -198,9 +287,8 @@ int handle_exit(struct bpf_raw_tracepoint_args *ctx)
     rec.signal = code & 0x7f;
     rec.duration_ns = bpf_ktime_get_ns() - BPF_CORE_READ(task, start_time);
     rec.suppressed = t->suppressed;
-    submit(&events, &rec, sizeof(rec));
-    if (!targ_all)
-        bpf_map_delete_elem(&tracked, &tgid);
+    send(&rec, sizeof(rec), false);
+    bpf_map_delete_elem(&tracked, &tgid); /* trace-all mode adds processes too: state_of */
     return 0;
 }
 
@@ -281,7 +369,10 @@ static __always_inline int emit_file(struct pending_call *call, __s64 ret)
      * (Claude Code's `ps` reads every /proc/PID/stat). */
     bool urgent = cfg_wake_on_exec && call->kind == AS_FILE_OPEN && ret >= 0 &&
                   (call->flags & 3) == 0 /* O_RDONLY */ && is_tls_library(rec->payload, plen);
-    submit_flags(&events, rec, size, urgent);
+    if (urgent)
+        send(rec, size, true);
+    else
+        send_low(rec, size);
     return 0;
 }
 
@@ -315,7 +406,10 @@ static __always_inline int emit_net(struct pending_call *call, __s64 ret)
         else if (sa.family != 1 /* AF_UNIX */)
             return 0; /* netlink, packet, ...: not an agent's network activity */
     }
-    submit(&events, &rec, sizeof(rec));
+    if (rec.op == AS_NET_CONNECT)
+        send(&rec, sizeof(rec), false);
+    else
+        send_low(&rec, sizeof(rec));
     return 0;
 }
 
@@ -327,10 +421,8 @@ static __always_inline int finish(__s64 ret)
         return 0;
     struct pending_call copy = *call;
     bpf_map_delete_elem(&pending, &tid);
-    struct as_tracked *t = tracked_self(current_tgid());
-    if (!t)
-        return 0;
-    if (!targ_all && !rate_allow(t))
+    struct as_tracked *t = state_of(current_tgid());
+    if (!t || !rate_allow(t))
         return 0;
     if (copy.kind >= NET_KIND)
         return emit_net(&copy, ret);
@@ -390,38 +482,175 @@ int enter_bpf(struct syscall_enter_ctx *ctx)
     struct as_bpf_call rec = {};
     fill_header(&rec.h, AS_REC_BPF_CALL, sizeof(rec));
     rec.cmd = (__s32)ctx->args[0];
-    submit(&events, &rec, sizeof(rec));
+    send(&rec, sizeof(rec), false);
     return 0;
 }
 
-/* Tamper evidence: the traced tree ptraces or signals the recorder itself. */
-static __always_inline int touch_recorder(__u64 target, __u32 kind, __s32 arg)
+/* ---- tamper evidence: the traced tree ptraces or signals an agentsight process ----
+ * Both processes are watched: the capture process (self_tgid) and the analysis process
+ * (analysis_tgid). A signal the kernel generates for one of them is reported by
+ * signal_generate, whatever the syscall (kill, tkill, tgkill, pidfd_send_signal,
+ * rt_(tg)sigqueueinfo, a process-group or broadcast kill, F_SETOWN). What generates no signal
+ * (signal 0, a refused attempt, ptrace) is reported from the syscall's exit with its result.
+ * Not in trace-all mode: there every process, the user's shell included, is "traced". */
+
+/* A signal or ptrace syscall in flight, per thread. */
+struct pending_touch {
+    __u8 kind;      /* as_touch_kind */
+    __u8 target;    /* as_touch_target; AS_TARGET_UNRESOLVED with watch = 1: an unknown pidfd */
+    __u8 watch;     /* the target is (maybe) ours: report the attempt at exit */
+    __u8 generated; /* signal_generate already reported it */
+    __s32 arg;
+    __u32 target_pid;
+    __s32 fd;
+};
+
+struct {
+    __uint(type, BPF_MAP_TYPE_LRU_HASH);
+    __uint(max_entries, 4096);
+    __type(key, __u32);
+    __type(value, struct pending_touch);
+} pending_touch SEC(".maps");
+
+static __always_inline __u8 recorder_role(__u32 tgid)
 {
-    if ((__u32)target != self_tgid || !self_tgid || !tracked_self(current_tgid()) || targ_all)
-        return 0;
+    if (tgid && tgid == self_tgid)
+        return AS_TARGET_CAPTURE;
+    if (tgid && tgid == analysis_tgid)
+        return AS_TARGET_ANALYSIS;
+    return 0;
+}
+
+static __always_inline void emit_touch(struct pending_touch *p, __u8 delivered, __s64 ret)
+{
     struct as_touch_recorder rec = {};
     fill_header(&rec.h, AS_REC_TOUCH_RECORDER, sizeof(rec));
-    rec.syscall_kind = kind;
-    rec.arg = arg;
-    submit(&events, &rec, sizeof(rec));
+    rec.syscall_kind = p->kind;
+    rec.target = p->target;
+    rec.delivered = delivered;
+    rec.arg = p->arg;
+    rec.target_pid = p->target_pid;
+    rec.fd = p->fd;
+    rec.ret = ret;
+    /* At once: the capture process may be about to report its analysis process stopped. */
+    send(&rec, sizeof(rec), true);
+}
+
+static __always_inline int touch_enter(__u8 kind, __u32 target_pid, __s32 arg, __s32 fd,
+                                       bool unresolved)
+{
+    if (targ_all || !tracked_self(current_tgid()))
+        return 0;
+    struct pending_touch p = {.kind = kind, .arg = arg, .target_pid = target_pid, .fd = fd};
+    p.target = recorder_role(target_pid);
+    p.watch = p.target != 0 || unresolved;
+    __u32 tid = (__u32)bpf_get_current_pid_tgid();
+    bpf_map_update_elem(&pending_touch, &tid, &p, BPF_ANY);
     return 0;
 }
 
-SEC("tp/syscalls/sys_enter_ptrace")
-int enter_ptrace(struct syscall_enter_ctx *ctx)
+static __always_inline int touch_exit(__s64 ret)
 {
-    return touch_recorder(ctx->args[1], 1, (__s32)ctx->args[0]);
+    __u32 tid = (__u32)bpf_get_current_pid_tgid();
+    struct pending_touch *found = bpf_map_lookup_elem(&pending_touch, &tid);
+    if (!found)
+        return 0;
+    struct pending_touch p = *found;
+    bpf_map_delete_elem(&pending_touch, &tid);
+    if (!p.watch || p.generated)
+        return 0;
+    if (p.target == AS_TARGET_UNRESOLVED &&
+        (ret == -9 /* EBADF: not a pidfd */ || (ret == 0 && p.arg != 0 /* went elsewhere */)))
+        return 0;
+    emit_touch(&p, p.kind == AS_TOUCH_PTRACE && ret == 0, ret);
+    return 0;
 }
 
-SEC("tp/syscalls/sys_enter_kill")
-int enter_kill(struct syscall_enter_ctx *ctx)
+/* The pid a pidfd refers to, or 0. A wrong guess (the fd is some other file) is harmless: the
+ * syscall then fails with EBADF, and touch_exit ignores it. */
+static __always_inline __u32 pidfd_target(__s32 fd)
 {
-    return touch_recorder(ctx->args[0], 2, (__s32)ctx->args[1]);
+    struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+    struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+    if (!fdt || fd < 0 || (__u32)fd >= BPF_CORE_READ(fdt, max_fds))
+        return 0;
+    struct file **fds = BPF_CORE_READ(fdt, fd);
+    struct file *f = 0;
+    if (bpf_probe_read_kernel(&f, sizeof(f), fds + fd) != 0 || !f)
+        return 0;
+    struct pid *pid = BPF_CORE_READ(f, f_inode, i_private);
+    if (!pid)
+        pid = BPF_CORE_READ(f, private_data);
+    if (!pid)
+        return 0;
+    return BPF_CORE_READ(pid, numbers[0].nr);
 }
 
-SEC("tp/syscalls/sys_enter_tgkill")
-int enter_tgkill(struct syscall_enter_ctx *ctx)
-{
-    return touch_recorder(ctx->args[0], 2, (__s32)ctx->args[2]);
-}
+#define TOUCH_EXIT(name)                                                                           \
+    SEC("tp/syscalls/sys_exit_" #name) int exit_##name(struct syscall_exit_ctx *ctx)               \
+    {                                                                                              \
+        return touch_exit(ctx->ret);                                                               \
+    }
 
+ENTER(ptrace) { return touch_enter(AS_TOUCH_PTRACE, ctx->args[1], (__s32)ctx->args[0], -1, false); }
+TOUCH_EXIT(ptrace)
+ENTER(kill) { return touch_enter(AS_TOUCH_KILL, ctx->args[0], (__s32)ctx->args[1], -1, false); }
+TOUCH_EXIT(kill)
+/* tkill names a thread: only the main threads (tid == tgid) are recognized here; a signal to
+ * any thread of ours is still reported by signal_generate. */
+ENTER(tkill) { return touch_enter(AS_TOUCH_TKILL, ctx->args[0], (__s32)ctx->args[1], -1, false); }
+TOUCH_EXIT(tkill)
+ENTER(tgkill) { return touch_enter(AS_TOUCH_TGKILL, ctx->args[0], (__s32)ctx->args[2], -1, false); }
+TOUCH_EXIT(tgkill)
+ENTER(rt_sigqueueinfo)
+{
+    return touch_enter(AS_TOUCH_RT_SIGQUEUEINFO, ctx->args[0], (__s32)ctx->args[1], -1, false);
+}
+TOUCH_EXIT(rt_sigqueueinfo)
+ENTER(rt_tgsigqueueinfo)
+{
+    return touch_enter(AS_TOUCH_RT_TGSIGQUEUEINFO, ctx->args[0], (__s32)ctx->args[2], -1, false);
+}
+TOUCH_EXIT(rt_tgsigqueueinfo)
+ENTER(pidfd_send_signal)
+{
+    if (targ_all || !tracked_self(current_tgid()))
+        return 0;
+    __s32 fd = (__s32)ctx->args[0];
+    __u32 pid = pidfd_target(fd);
+    return touch_enter(AS_TOUCH_PIDFD_SEND_SIGNAL, pid, (__s32)ctx->args[1], fd, pid == 0);
+}
+TOUCH_EXIT(pidfd_send_signal)
+
+/* Every signal the kernel generates: (sig, info, task, group, result). */
+SEC("raw_tp/signal_generate")
+int handle_signal(struct bpf_raw_tracepoint_args *ctx)
+{
+    if (targ_all)
+        return 0;
+    int sig = (int)ctx->args[0];
+    if (sig == 17 /* SIGCHLD: our `-- CMD` exiting or stopping, not an attack */)
+        return 0;
+    struct task_struct *task = (struct task_struct *)ctx->args[2];
+    __u32 tgid = BPF_CORE_READ(task, tgid);
+    __u8 role = recorder_role(tgid);
+    if (!role || !tracked_self(current_tgid()))
+        return 0;
+    int result = (int)ctx->args[4];
+    __u32 tid = (__u32)bpf_get_current_pid_tgid();
+    struct pending_touch p = {.kind = AS_TOUCH_SIGNAL, .fd = -1};
+    struct pending_touch *syscall = bpf_map_lookup_elem(&pending_touch, &tid);
+    if (syscall) {
+        syscall->generated = 1;
+        p.kind = syscall->kind;
+        p.fd = syscall->fd;
+    }
+    p.target = role;
+    p.target_pid = tgid;
+    p.arg = sig;
+    /* Sent: it passed the permission checks. Even one the target "ignores" (result 1) may have
+     * acted, as SIGCONT resumes a stopped process before it is dropped; only a full real-time
+     * queue (TRACE_SIGNAL_OVERFLOW_FAIL, 3) sends nothing. */
+    emit_touch(&p, result != 3, 0);
+    return 0;
+}

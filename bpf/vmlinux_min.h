@@ -41,6 +41,34 @@ struct mm_struct {
     unsigned long arg_end;
 };
 
+/* pidfd -> struct pid: current->files->fdt->fd[n], then the pid a pidfd holds
+ * (inode->i_private since pidfs, 6.9; file->private_data before). */
+struct upid {
+    int nr;
+};
+
+struct pid {
+    struct upid numbers[1];
+};
+
+struct inode {
+    void *i_private;
+};
+
+struct file {
+    struct inode *f_inode;
+    void *private_data;
+};
+
+struct fdtable {
+    unsigned int max_fds;
+    struct file **fd;
+};
+
+struct files_struct {
+    struct fdtable *fdt;
+};
+
 struct task_struct {
     int pid;
     int tgid;
@@ -50,6 +78,7 @@ struct task_struct {
     struct task_struct *real_parent;
     struct task_struct *group_leader;
     struct mm_struct *mm;
+    struct files_struct *files;
     char comm[16];
 };
 

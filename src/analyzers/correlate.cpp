@@ -223,7 +223,8 @@ void correlator::emit_tool(pending_tool& t, const emit_fn& emit) {
     // A TLS-only capture says nothing about activity: "no_activity" would be a false claim.
     if (!saw_process_) return;
     const bool linked = !t.pids.empty() || !t.files.empty() || !t.connections.empty();
-    uint64_t start = linked && t.first_ts ? t.first_ts : t.llm_end_ts;
+    // Helper shells before the root are context: the tool starts with its root.
+    uint64_t start = t.root_exact ? t.root_ts : linked && t.first_ts ? t.first_ts : t.llm_end_ts;
     uint64_t end = std::max(start, t.last_ts);
     json exit_code = nullptr;
     if (const proc_info* p = procs_.find(t.top_pid); p && p->exited) {

@@ -46,6 +46,8 @@ class correlator : public stage {
         std::string conn;
         int32_t agent_pid = 0;
         int32_t top_pid = 0;
+        bool root_exact = false;  // top_pid's argv carries the command; else a guess
+        uint64_t root_ts = 0;     // the exact root's exec
         std::vector<int32_t> pids;
         json processes = json::array(), files = json::array(), connections = json::array();
         std::set<std::string> file_keys, conn_keys;
@@ -82,6 +84,8 @@ class correlator : public stage {
     void note_time(pending_tool& t, uint64_t ts);
     void note_file(pending_tool& t, const process_event& e);
     void attach_process(pending_tool& t, int32_t pid);
+    void make_root(pending_tool& t, const process_event& exec);
+    bool context_shell(const pending_tool& t, const process_event& e) const;
     bool file_matches(const pending_tool& t, const process_event& e) const;
 
     // correlate_checks.cpp: the alert rules

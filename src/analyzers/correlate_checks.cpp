@@ -80,13 +80,38 @@ void correlator::raise(alert a, const emit_fn& emit) {
     emit(event(to_event(a)));
 }
 
+namespace {
+
+// A signal or ptrace that reached agentsight is the rule's severity (critical by default): the
+// agent can stop or kill its recorder. An attempt that reached nothing (refused, not sent, or a
+// signal-0 probe) is info: it shows intent, and is reported once per sender, syscall and signal.
+std::string touch_story(const process_event& e) {
+    std::string whom =
+        e.target == "unresolved_pidfd"
+            ? "a process behind pidfd " + std::to_string(e.fd) + " (maybe agentsight)"
+            : "the agentsight " + e.target + " process (pid " + std::to_string(e.target_pid) + ")";
+    std::string what =
+        e.path == "ptrace" ? "ptrace" : e.path + " signal " + std::to_string(e.signal);
+    std::string outcome = e.delivered          ? ""
+                          : e.ret < 0          ? " (refused: " + std::to_string(e.ret) + ")"
+                          : e.path == "ptrace" ? ""
+                          : e.signal == 0      ? " (a probe: signal 0 delivers nothing)"
+                                               : " (not sent)";
+    return what + " to " + whom + " by " + who(e) + outcome;
+}
+
+}  // namespace
+
 void correlator::check_tamper(const process_event& e, const emit_fn& emit) {
     if (e.type == process_event_type::touch_recorder && rules_.tamper.enabled) {
+        const std::string key = "tamper|touch|" + std::to_string(e.pid) + "|" + e.path + "|" +
+                                std::to_string(e.signal) + "|" + e.target + "|" +
+                                (e.delivered ? "1" : "0");
+        if (!e.delivered && !alerted_.insert(key).second) return;
         raise({e.ts_ns,
                "tamper",
-               rules_.tamper.severity,
-               e.path + " of the agentsight recorder by " + who(e) +
-                   (e.signal ? " (signal " + std::to_string(e.signal) + ")" : ""),
+               e.delivered ? rules_.tamper.severity : "info",
+               touch_story(e),
                {e.pid},
                {ref_of(e)}},
               emit);
@@ -268,8 +293,9 @@ void correlator::judge_connects(uint64_t now_ns, bool final, const emit_fn& emit
         const uint64_t ts = r.ev.ts_ns;
         if (!r.opaque_decided && (final || now_ns >= ts + rules_.opaque_wait_ns)) {
             r.opaque_decided = true;
-            const bool skip = !rules_.opaque_connection.enabled || r.tls_seen ||
-                              talks_http_.count(r.ev.pid) ||
+            const std::string reason = net_.opaque_reason(r);
+            const bool skip = !rules_.opaque_connection.enabled || reason.empty() ||
+                              (talks_http_.count(r.ev.pid) && !r.began_mid_stream) ||
                               has_port(rules_.opaque_ignore_ports, r.ev.port) ||
                               (!in_agent_tree(r.ev.pid) && !agents_.empty());
             const std::string peer = r.ev.addr + ":" + std::to_string(r.ev.port);
@@ -280,7 +306,8 @@ void correlator::judge_connects(uint64_t now_ns, bool final, const emit_fn& emit
                        "opaque_connection",
                        rules_.opaque_connection.severity,
                        "connection to " + peer + " by " + who(r.ev) + " [" + binary +
-                           "]: no TLS plaintext or HTTP exchange was captured for it",
+                           "]: no TLS plaintext or HTTP exchange was captured for it (" + reason +
+                           ")",
                        {r.ev.pid},
                        {ref_of(r.ev)}},
                       emit);

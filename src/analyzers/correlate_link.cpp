@@ -46,6 +46,34 @@ void correlator::attach_process(pending_tool& t, int32_t pid) {
     t.processes.push_back(std::move(entry));
 }
 
+void correlator::make_root(pending_tool& t, const process_event& exec) {
+    // The process whose argv carries the command is the tool's root whatever came first:
+    // pids[0], exit_code and duration_ms are its own.
+    t.top_pid = exec.pid;
+    t.root_exact = true;
+    t.root_ts = exec.ts_ns;
+    auto at = std::find(t.pids.begin(), t.pids.end(), exec.pid);
+    if (at == t.pids.end()) return;
+    const auto i = at - t.pids.begin();
+    std::rotate(t.pids.begin(), at, at + 1);
+    std::rotate(t.processes.begin(), t.processes.begin() + i, t.processes.begin() + i + 1);
+}
+
+bool correlator::context_shell(const pending_tool& t, const process_event& e) const {
+    // Agents start helper shells around a shell tool call (Claude Code: an env probe, the
+    // shell snapshot `bash -c -l SNAPSHOT_FILE=...`). While exactly one shell call waits for
+    // its command, a shell the agent starts is that call's context (or its root, when the
+    // command's quoting could not be undone), not an unexplained action.
+    if (t.target.kind != tool_kind::shell || t.root_exact || e.ts_ns < t.llm_ts) return false;
+    if (!is_agent(procs_.parent(e.pid))) return false;
+    if (!is_shell_binary(e.filename) && !is_shell_binary(e.comm)) return false;
+    for (const auto& [id, other] : tools_)
+        if (&other != &t && other.target.kind == tool_kind::shell && !other.root_exact &&
+            e.ts_ns >= other.llm_ts)
+            return false;
+    return true;
+}
+
 void correlator::note_time(pending_tool& t, uint64_t ts) {
     t.first_ts = t.first_ts ? std::min(t.first_ts, ts) : ts;
     t.last_ts = std::max(t.last_ts, ts);
@@ -78,7 +106,14 @@ void correlator::attach(pending_tool& t, const process_event& e) {
 bool correlator::link_process_event(const process_event& e) {
     std::string owner = owner_of(e.pid);
     if (!owner.empty()) {
-        if (auto it = tools_.find(owner); it != tools_.end()) attach(it->second, e);
+        if (auto it = tools_.find(owner); it != tools_.end()) {
+            pending_tool& t = it->second;
+            attach(t, e);
+            // A helper shell may run the command itself in a child.
+            if (e.type == process_event_type::exec && t.target.kind == tool_kind::shell &&
+                !t.root_exact && argv_carries(e.argv, t.target.command))
+                make_root(t, e);
+        }
         if (e.type == process_event_type::fork) owner_[e.child_pid] = owner;
         return true;  // a finished tool's late activity is still explained
     }
@@ -90,26 +125,22 @@ bool correlator::link_process_event(const process_event& e) {
 }
 
 bool correlator::try_link_exec(const process_event& e) {
-    pending_tool* fallback = nullptr;
-    int open_shells = 0;
     for (const auto& id : tool_order_) {
         pending_tool& t = tools_[id];
         if (t.target.kind != tool_kind::shell || e.ts_ns < t.llm_ts) continue;
         if (t.agent_pid && !procs_.descends_from(e.pid, t.agent_pid)) continue;
-        if (argv_carries(e.argv, t.target.command)) {
+        if (!t.root_exact && argv_carries(e.argv, t.target.command)) {
+            attach(t, e);
+            make_root(t, e);
+            return true;
+        }
+    }
+    for (const auto& id : tool_order_) {
+        pending_tool& t = tools_[id];
+        if (context_shell(t, e)) {
             attach(t, e);
             return true;
         }
-        if (!t.top_pid) {
-            ++open_shells;
-            fallback = &t;
-        }
-    }
-    // Quoting we could not undo: one waiting shell call, and the agent just started a shell.
-    if (open_shells == 1 && is_agent(procs_.parent(e.pid)) &&
-        (is_shell_binary(e.filename) || is_shell_binary(e.comm))) {
-        attach(*fallback, e);
-        return true;
     }
     return false;
 }
@@ -185,9 +216,14 @@ void correlator::relink_recent(pending_tool& t) {
             continue;
         }
         if (e.type == process_event_type::exec) {
-            if (t.target.kind == tool_kind::shell && argv_carries(e.argv, t.target.command) &&
-                (!t.agent_pid || procs_.descends_from(e.pid, t.agent_pid)))
+            if (t.target.kind == tool_kind::shell && !t.root_exact &&
+                argv_carries(e.argv, t.target.command) &&
+                (!t.agent_pid || procs_.descends_from(e.pid, t.agent_pid))) {
                 attach(t, e);
+                make_root(t, e);
+            } else if (context_shell(t, e)) {
+                attach(t, e);
+            }
         } else if (file_matches(t, e)) {
             note_time(t, e.ts_ns);
             note_file(t, e);

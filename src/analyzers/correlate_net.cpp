@@ -22,20 +22,32 @@ void connect_tracker::on_connect(const process_event& e) {
 }
 
 void connect_tracker::on_tls(const tls_event& t) {
+    if (tls_pids_.size() < k_max_conns) tls_pids_.insert(t.pid);
     for (auto& [id, r] : records_) {
         if (r.ev.pid != t.pid || r.ev.ts_ns > t.ts_ns) continue;
         if (t.ts_ns - r.ev.ts_ns <= wait_ns_) r.tls_seen = true;
     }
-    if (!seen_conns_.insert(t.conn).second) return;
-    if (seen_conns_.size() > k_max_conns) seen_conns_.clear();
-    // The latest unpaired connect of this pid before the session's first record.
-    for (auto it = records_.rbegin(); it != records_.rend(); ++it) {
-        tracked_connect& r = it->second;
-        if (r.ev.pid != t.pid || r.ev.ts_ns > t.ts_ns || !r.conn.empty()) continue;
-        r.conn = t.conn;
-        by_conn_[t.conn] = it->first;
-        return;
+    if (seen_conns_.insert(t.conn).second) {
+        if (seen_conns_.size() > k_max_conns) seen_conns_.clear();
+        // The latest unpaired connect of this pid before the session's first record.
+        for (auto it = records_.rbegin(); it != records_.rend(); ++it) {
+            tracked_connect& r = it->second;
+            if (r.ev.pid != t.pid || r.ev.ts_ns > t.ts_ns || !r.conn.empty()) continue;
+            r.conn = t.conn;
+            by_conn_[t.conn] = it->first;
+            break;
+        }
     }
+    note_first_data(t);
+}
+
+void connect_tracker::note_first_data(const tls_event& t) {
+    if (t.direction == tls_direction::handshake || !data_conns_.insert(t.conn).second) return;
+    if (data_conns_.size() > k_max_conns) data_conns_.clear();
+    auto it = by_conn_.find(t.conn);
+    if (it == by_conn_.end()) return;
+    if (auto r = records_.find(it->second); r != records_.end())
+        r->second.began_mid_stream = t.direction == tls_direction::read;
 }
 
 tracked_connect* connect_tracker::on_host(const std::string& conn, const std::string& host) {
@@ -52,6 +64,18 @@ const tracked_connect* connect_tracker::by_conn(const std::string& conn) const {
     if (it == by_conn_.end()) return nullptr;
     auto r = records_.find(it->second);
     return r == records_.end() ? nullptr : &r->second;
+}
+
+std::string connect_tracker::opaque_reason(const tracked_connect& r) const {
+    if (r.began_mid_stream && r.host.empty())  // and no exchange on it was decoded
+        return "capture began mid-connection: its first TLS call ran before the probes were "
+               "attached";
+    if (r.tls_seen) return "";
+    if (!tls_pids_.count(r.ev.pid))
+        return "no TLS call of this process was seen: its TLS stack is not probed (statically "
+               "linked, e.g. rustls or Go) or the connection is not TLS; see: agentsight tls "
+               "--explain BINARY";
+    return "the process's other connections were captured, this one not";
 }
 
 void connect_tracker::drop_decided() {

@@ -19,6 +19,9 @@ struct tracked_connect {
     std::string conn;       // the TLS session paired with it, "" if none
     bool tls_seen = false;  // the pid used TLS within the wait after this connect
     std::string host;       // Host / :authority of an exchange on `conn`
+    // The paired session's first plaintext was a read: the request went out before the
+    // probes were in place, so what was captured cannot be decoded.
+    bool began_mid_stream = false;
     bool opaque_decided = false;
     bool host_decided = false;
 };
@@ -35,6 +38,8 @@ class connect_tracker {
     std::map<uint64_t, tracked_connect>& records() { return records_; }
     // Drops records whose verdicts are both made.
     void drop_decided();
+    // Why no plaintext was captured for `r` (its alert's reason), or "" when it was.
+    std::string opaque_reason(const tracked_connect& r) const;
 
   private:
     uint64_t wait_ns_;
@@ -42,6 +47,9 @@ class connect_tracker {
     std::map<uint64_t, tracked_connect> records_;
     std::unordered_map<std::string, uint64_t> by_conn_;
     std::unordered_set<std::string> seen_conns_;
+    std::unordered_set<int32_t> tls_pids_;        // pids with any TLS record
+    std::unordered_set<std::string> data_conns_;  // sessions with a plaintext record
+    void note_first_data(const tls_event& t);
 };
 
 // connect(2) results that mean "a connection was attempted and may carry data".

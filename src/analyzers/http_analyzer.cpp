@@ -30,6 +30,12 @@ void http_llm_analyzer::on_event(event& e, const emit_fn& emit) {
         // process and TLS ring buffers separately, so the last plaintext of a
         // response can arrive just after the exit that follows it.
         if (p->type == process_event_type::exit) exited_[p->pid] = p->ts_ns;
+        if (exe_comm_.size() < k_max_connections) {
+            if (p->type == process_event_type::exec) exe_comm_[p->pid] = p->comm;
+            if (p->type == process_event_type::fork)  // the child runs the parent's image
+                if (auto it = exe_comm_.find(p->pid); it != exe_comm_.end())
+                    exe_comm_[p->child_pid] = it->second;
+        }
     }
     drain(emit);
 }
@@ -48,8 +54,17 @@ void http_llm_analyzer::close_exited(uint64_t now_ns) {
                 ++it;
             }
         }
+        forget_.push_back(e->first);
         e = exited_.erase(e);
     }
+}
+
+std::string http_llm_analyzer::exe_comm_of(int32_t pid, int32_t tid,
+                                           const std::string& comm) const {
+    if (auto it = exe_comm_.find(pid); it != exe_comm_.end()) return it->second;
+    // No exec in the trace (--pid, or a process older than the recording): the main
+    // thread's name is the process's.
+    return tid == pid ? comm : std::string();
 }
 
 void http_llm_analyzer::on_tls(const tls_event& t) {
@@ -82,8 +97,19 @@ void http_llm_analyzer::on_tls(const tls_event& t) {
             size_t room = p.size() < k_probe_cap ? k_probe_cap - p.size() : 0;
             size_t take = std::min(room, t.data.size());
             p.append(t.data, 0, take);
-            c.probe_lost[write] += t.data.size() - take + t.truncated;
             detect(c, write, t.ts_ns, t.tid);
+            const std::string_view rest = std::string_view(t.data).substr(take);
+            if (c.proto == protocol::http1 || c.proto == protocol::http2) {
+                // Detection needs a few bytes: the rest of a large first write (Node sends
+                // head and body in one call) belongs to the stream, not to the probe.
+                if (!rest.empty()) feed(c, write, rest, t.ts_ns, t.tid);
+                if (t.truncated) lose(c, write, t.truncated);
+                break;
+            }
+            if (c.proto == protocol::unknown && (!rest.empty() || t.truncated)) {
+                c.probe_lost[write] += rest.size() + t.truncated;
+                detect(c, write, t.ts_ns, t.tid);  // an undecided side that lost bytes fails
+            }
             return;
         }
         case protocol::http1:
@@ -199,9 +225,13 @@ void http_llm_analyzer::drain(const emit_fn& emit) {
         else
             ++counters_.http_exchanges;
         if (ev.body.value("incomplete", false)) ++counters_.incomplete;
+        ev.body["exe_comm"] = exe_comm_of(ev.body.value("pid", 0), ev.body.value("tid", 0),
+                                          ev.body.value("comm", std::string()));
         emit(event(std::move(ev)));
     }
     out_.clear();
+    for (int32_t pid : forget_) exe_comm_.erase(pid);
+    forget_.clear();
 }
 
 }  // namespace agentsight::analyzers

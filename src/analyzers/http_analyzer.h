@@ -72,6 +72,11 @@ class http_llm_analyzer final : public stage {
     std::unordered_map<std::string, connection> conns_;
     static constexpr uint64_t k_exit_grace_ns = 1'000'000'000;
     std::unordered_map<int32_t, uint64_t> exited_;  // pid -> exit ts, until close_exited()
+    // pid -> the comm its last exec gave it ("claude"), for `exe_comm` beside the comm of
+    // the thread that made the call (Bun's "HTTP Client"). From events only: replay = live.
+    std::unordered_map<int32_t, std::string> exe_comm_;
+    std::vector<int32_t> forget_;  // exited pids whose exe_comm goes after the next drain
+    std::string exe_comm_of(int32_t pid, int32_t tid, const std::string& comm) const;
     void close_exited(uint64_t now_ns);
     std::vector<derived_event> out_;  // reused between events
     analyzer_counters counters_;

@@ -1,18 +1,19 @@
 #include "analyzers/redact.h"
 
+#include "analyzers/http2_session.h"
 #include "analyzers/http_types.h"
+#include "analyzers/redact_marker.h"
 
 namespace agentsight::analyzers {
 namespace {
-
-constexpr std::string_view k_mask = "[REDACTED]";
 
 // A flag naming a credential: the next argv element is its value.
 bool secret_flag(std::string_view arg) {
     if (arg.size() < 3 || arg[0] != '-') return false;
     std::string lower = to_lower(arg);
     if (lower.find('=') != std::string::npos) return false;
-    for (auto word : {"key", "token", "password", "secret", "auth"})
+    for (auto word :
+         {"key", "token", "password", "passwd", "secret", "auth", "credential", "cookie"})
         if (lower.find(word) != std::string::npos) return true;
     return false;
 }
@@ -25,19 +26,29 @@ void redact_stage::on_event(event& e, const emit_fn&) {
         redact_tls(*t);
     } else if (auto* p = std::get_if<process_event>(&e)) {
         redact_process(*p);
-        if (p->type == process_event_type::exit) {
-            // Drop the stream tails of the exited process ("<pid>:..." connections).
-            std::string prefix = std::to_string(p->pid) + ":";
-            std::erase_if(streams_, [&](const auto& kv) { return kv.first.starts_with(prefix); });
-        }
+        if (p->type == process_event_type::exit) forget_process(p->pid);
     } else {
         redact_json(std::get<derived_event>(e).body);
     }
 }
 
+void redact_stage::forget_process(int32_t pid) {
+    // Drop the state of the exited process's connections ("<pid>:..." names).
+    std::string prefix = std::to_string(pid) + ":";
+    std::erase_if(streams_, [&](const auto& kv) { return kv.first.starts_with(prefix); });
+    std::erase_if(http2_, [&](const auto& kv) { return kv.first.starts_with(prefix); });
+}
+
 void redact_stage::mask(std::string& data, size_t begin, size_t end) {
-    for (size_t i = begin; i < end; ++i)
-        data[i] = i - begin < k_mask.size() ? k_mask[i - begin] : '*';
+    // On HTTP/2 only DATA payload bytes are text; framing and HPACK bytes stay.
+    size_t b = begin;
+    while (b < end) {
+        while (b < end && !framing_.empty() && framing_[b]) ++b;
+        size_t e = b;
+        while (e < end && (framing_.empty() || !framing_[e])) ++e;
+        if (e > b) mask_in_place(data.data() + b, e - b);
+        b = e;
+    }
     ++counters_.redactions;
 }
 
@@ -54,6 +65,10 @@ void redact_stage::redact_tls(tls_event& t) {
     }
     stream_state& st = it->second;
     std::string& data = t.data;
+
+    // 0. HTTP/2: header blocks first (on the original bytes), then only DATA is text.
+    framing_.clear();
+    follow_http2(t, st);
 
     // 1. The previous record ended inside a secret: its rest opens this one.
     if (st.open != secret_tail::none) {
@@ -77,6 +92,7 @@ void redact_stage::redact_tls(tls_event& t) {
         }
         if (s.continues != secret_tail::none) st.open = s.continues;
     }
+    framing_.clear();
     // 3. Bytes lost after this record break the stream: start fresh.
     if (t.truncated > 0) {
         st.tail.clear();
@@ -85,6 +101,29 @@ void redact_stage::redact_tls(tls_event& t) {
     }
     size_t keep = std::min(k_tail, scratch_.size());
     st.tail.assign(scratch_, scratch_.size() - keep, keep);
+}
+
+void redact_stage::follow_http2(tls_event& t, stream_state& st) {
+    auto h2 = http2_.find(t.conn);
+    if (h2 == http2_.end() && st.preface_possible) {
+        // The client preface, possibly cut across the stream's first records.
+        const size_t before = st.preface_matched;
+        const size_t n = std::min(k_http2_preface.size() - before, t.data.size());
+        if (t.data.compare(0, n, k_http2_preface.substr(before, n)) != 0) {
+            st.preface_possible = false;
+        } else if ((st.preface_matched += n) == k_http2_preface.size()) {
+            st.preface_possible = false;
+            if (http2_.size() >= k_max_streams) http2_.clear();
+            auto state = std::make_unique<http2_state>();
+            state->client = t.direction;
+            state->redactor.preface_seen(before);
+            h2 = http2_.emplace(t.conn, std::move(state)).first;
+        }
+    }
+    if (h2 == http2_.end()) return;
+    bool client = t.direction == h2->second->client;
+    h2->second->redactor.feed(client, t.data, framing_);
+    if (t.truncated > 0) h2->second->redactor.lost(client);
 }
 
 bool redact_stage::redact_string(std::string& s) {
@@ -102,16 +141,29 @@ void redact_stage::redact_process(process_event& p) {
     bool value_next = false;
     for (auto& arg : p.argv) {
         if (value_next && !arg.empty() && arg[0] != '-') {
-            arg = k_mask;
+            arg = redaction_marker(arg, false);
             ++counters_.redactions;
         } else if (size_t eq = arg.find('='); eq != std::string::npos && arg[0] == '-' &&
                                               secret_flag(std::string_view(arg).substr(0, eq))) {
-            arg.replace(eq + 1, std::string::npos, k_mask);  // --api-key=VALUE
-            ++counters_.redactions;
+            arg.replace(eq + 1, std::string::npos, redaction_marker(arg.substr(eq + 1), false));
+            ++counters_.redactions;  // --api-key=VALUE
         } else {
             redact_string(arg);
         }
         value_next = secret_flag(arg);
+    }
+}
+
+// Everything under a credential-named key: strings become markers, numbers and booleans
+// stay (usage counts such as "input_tokens" are numbers).
+void redact_stage::redact_secret_value(json& v) {
+    if (v.is_string()) {
+        const auto& s = v.get_ref<const std::string&>();
+        if (s.empty()) return;
+        v = redaction_marker(s, false);
+        ++counters_.redactions;
+    } else if (v.is_structured()) {
+        for (auto& x : v) redact_secret_value(x);
     }
 }
 
@@ -122,12 +174,10 @@ void redact_stage::redact_json(json& j) {
         for (auto& v : j) redact_json(v);
     } else if (j.is_object()) {
         for (auto& [k, v] : j.items()) {
-            if (v.is_string() && is_secret_key(k)) {
-                v = k_mask;
-                ++counters_.redactions;
-            } else {
+            if (is_secret_key(k))
+                redact_secret_value(v);
+            else
                 redact_json(v);
-            }
         }
     }
 }

@@ -73,6 +73,13 @@ void report_builder::add(const event& e) {
         session_ = {{"session_id", str(b, "session_id")},
                     {"command", b.contains("command") ? b["command"] : json("")},
                     {"hostname", str(b, "hostname")}};
+    } else if (d->type == "session_end") {
+        const json stats = json_get(b, "stats", json::object());
+        drops_ = {{"ring_full", json_get(stats, "ringbuf_drops", uint64_t{0})},
+                  {"reserve", json_get(stats, "ring_reserve_refused", uint64_t{0})},
+                  {"rate_limited", json_get(stats, "rate_limited", uint64_t{0})},
+                  {"by_pid", json_get(stats, "drops_by_pid", json::array())},
+                  {"by_tree", json_get(stats, "drops_by_tree", json::array())}};
     } else if (d->type == "http_exchange") {
         std::string host = str(b, "host");
         if (!host.empty()) network_[host + " (https)"]++;
@@ -81,7 +88,26 @@ void report_builder::add(const event& e) {
 
 void report_builder::add_process(const process_event& e) {
     using t = process_event_type;
-    if (e.type == t::exec && processes_.size() < k_max_rows) {
+    if (e.type == t::exec) {
+        if (auto it = process_index_.find(e.pid);
+            it != process_index_.end() && processes_[it->second]["exit_code"].is_null()) {
+            // An exec chain (bash -> env -> ls) is one process with a history: one row
+            // showing the last image, the earlier ones under `history`.
+            json& row = processes_[it->second];
+            json& history = row["history"];
+            if (!history.is_array()) history = json::array();
+            if (history.size() < k_max_rows)
+                history.push_back({{"ts", row["exec_ts"]},
+                                   {"comm", row["comm"]},
+                                   {"filename", row["filename"]},
+                                   {"argv", row["argv"]}});
+            row["exec_ts"] = e.ts_ns;
+            row["comm"] = e.comm;
+            row["filename"] = e.filename;
+            row["argv"] = e.argv;
+            return;
+        }
+        if (processes_.size() >= k_max_rows) return;
         process_index_[e.pid] = processes_.size();
         processes_.push_back({{"ts", e.ts_ns},
                               {"pid", e.pid},
@@ -89,6 +115,7 @@ void report_builder::add_process(const process_event& e) {
                               {"comm", e.comm},
                               {"filename", e.filename},
                               {"argv", e.argv},
+                              {"exec_ts", e.ts_ns},
                               {"exit_code", nullptr}});
     } else if (e.type == t::exit) {
         if (auto it = process_index_.find(e.pid); it != process_index_.end())
@@ -204,7 +231,38 @@ json report_builder::build(const std::string& source) const {
             {"processes", processes_},
             {"files", {{"read", counted(files_read_)}, {"written", counted(files_written_)}}},
             {"network", network},
-            {"alerts", alerts_}};
+            {"alerts", alerts_},
+            {"drops", drops_}};
+}
+
+namespace {
+
+std::string drop_counts(const json& d) {
+    return std::to_string(json_get(d, "reserve", uint64_t{0})) + " refused for ring reserve, " +
+           std::to_string(json_get(d, "ring_full", uint64_t{0})) + " ring full, " +
+           std::to_string(json_get(d, "rate_limited", uint64_t{0})) + " rate-limited";
+}
+
+}  // namespace
+
+std::vector<std::string> drop_lines(const json& report) {
+    const json drops = json_get(report, "drops", json::object());
+    const json by_pid = json_get(drops, "by_pid", json::array());
+    const json by_tree = json_get(drops, "by_tree", json::array());
+    const uint64_t total = json_get(drops, "ring_full", uint64_t{0}) +
+                           json_get(drops, "reserve", uint64_t{0}) +
+                           json_get(drops, "rate_limited", uint64_t{0});
+    if (total == 0 && by_pid.empty()) return {};
+    std::vector<std::string> out{"", "Drops (" + std::to_string(total) + " kernel records lost)"};
+    out.push_back("  all: " + drop_counts(drops));
+    for (const auto& p : by_pid)
+        out.push_back("  pid " + std::to_string(json_get(p, "pid", 0)) + " (" + str(p, "comm") +
+                      ", tree " + std::to_string(json_get(p, "root", 0)) + "): " + drop_counts(p));
+    if (by_tree.size() > 1 || by_pid.size() > 1)
+        for (const auto& t : by_tree)
+            out.push_back("  tree " + std::to_string(json_get(t, "root", 0)) + ": " +
+                          drop_counts(t));
+    return out;
 }
 
 }  // namespace agentsight::analyzers

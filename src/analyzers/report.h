@@ -45,7 +45,12 @@ class report_builder {
     std::map<std::string, uint64_t> network_;
     json alerts_ = json::array();
     std::set<int32_t> agent_pids_;
+    json drops_ = json::object();  // from session_end: what the kernel side lost, and whose
 };
+
+// The report's "Drops" lines (a heading, then one per process and per tree), or none when
+// nothing was lost.
+std::vector<std::string> drop_lines(const json& report);
 
 // Percentile by nearest rank over `values` (copied, then sorted): p in [0, 100].
 double percentile(std::vector<double> values, double p);

@@ -1,10 +1,15 @@
 // The terminal form of the report: sections of short lines, each clipped to the width.
+// Nearly every string here was chosen by the traced agent (argv, comm, paths, hosts,
+// prompts, model output): each goes through one_line() before it is measured or padded,
+// and every finished line through it again, so none reaches the terminal as a control
+// sequence (util/terminal_text.h).
 #include <cstdio>
 #include <ctime>
 
 #include "analyzers/alert.h"
 #include "analyzers/report.h"
 #include "util/json_get.h"
+#include "util/terminal_text.h"
 
 namespace agentsight::analyzers {
 
@@ -12,15 +17,20 @@ namespace {
 
 constexpr size_t k_rows_per_section = 15;
 
+// One line of terminal text: line breaks and tabs as spaces (a prompt reads as one
+// line), every other control spelled out.
+std::string one_line(std::string_view s) {
+    std::string flat(s);
+    for (char& c : flat)
+        if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+    return printable(flat);
+}
+
 struct writer {
     size_t width;
     std::string out;
 
-    void line(const std::string& s = "") {
-        std::string flat;
-        for (char c : s) flat += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
-        out += clip(flat, width) + "\n";
-    }
+    void line(const std::string& s = "") { out += clip(one_line(s), width) + "\n"; }
     // Long text continues on indented lines (at most `max_lines`), broken at spaces.
     void wrap(std::string s, const std::string& indent, int max_lines) {
         for (int n = 1; !s.empty(); ++n) {
@@ -60,7 +70,8 @@ std::string ms(const json& v) {
 
 std::string str(const json& b, const char* key) {
     auto it = b.find(key);
-    return it != b.end() && it->is_string() ? it->get<std::string>() : std::string();
+    return it != b.end() && it->is_string() ? one_line(it->get_ref<const std::string&>())
+                                            : std::string();
 }
 
 std::string utc(uint64_t ts) {
@@ -84,7 +95,8 @@ std::string lpad(const std::string& s, size_t n) {
 std::string joined(const json& list, size_t max_chars = 120) {
     std::vector<std::string> parts;
     if (list.is_array())
-        for (const auto& v : list) parts.push_back(v.is_string() ? v.get<std::string>() : v.dump());
+        for (const auto& v : list)
+            parts.push_back(one_line(v.is_string() ? v.get<std::string>() : v.dump()));
     return describe_argv(parts, max_chars);
 }
 
@@ -105,7 +117,8 @@ void turns_section(writer& w, const json& turns) {
     for (const auto& t : turns) {
         if (shown++ == k_rows_per_section) break;
         w.line("  > " + str(t, "prompt"));
-        w.line("  < " + (t["answer"].is_string() ? t["answer"].get<std::string>() : "(no answer)"));
+        w.line("  < " +
+               (t["answer"].is_string() ? one_line(t["answer"].get<std::string>()) : "(no answer)"));
     }
     w.more(std::min(shown, k_rows_per_section), turns.size());
 }
@@ -138,8 +151,8 @@ std::string tool_target(const json& t) {
     const json input = json_get(t, "input", json());
     for (const char* k : {"command", "cmd", "file_path", "path", "url", "query", "pattern"})
         if (input.is_object() && input.contains(k))
-            return input[k].is_string() ? input[k].get<std::string>() : input[k].dump();
-    return input.is_null() ? "" : input.dump();
+            return one_line(input[k].is_string() ? input[k].get<std::string>() : input[k].dump());
+    return input.is_null() ? "" : one_line(input.dump());
 }
 
 void tools_section(writer& w, const json& tools) {
@@ -160,7 +173,7 @@ void tools_section(writer& w, const json& tools) {
         for (bool writes : {true, false})
             for (const auto& f : json_get(t, "files", json::array())) {
                 if (f.is_string()) {
-                    if (!writes) files.push_back(f.get<std::string>());
+                    if (!writes) files.push_back(one_line(f.get<std::string>()));
                 } else if ((str(f, "op") != "read") == writes) {
                     files.push_back(str(f, "op") + " " + str(f, "path"));
                 }
@@ -188,6 +201,10 @@ void processes_section(writer& w, const json& procs) {
         std::string exit = p["exit_code"].is_number() ? "exit " + num(p["exit_code"]) : "running";
         w.line("  " + lpad(num(p["pid"]), 7) + " " + pad(str(p, "comm"), 15) + " " + pad(exit, 8) +
                " " + joined(p["argv"]));
+        if (const auto h = p.find("history"); h != p.end() && h->is_array())
+            for (const auto& before : *h)
+                w.line("          exec'd from " + str(before, "comm") + ": " +
+                       joined(before["argv"], 50));
     }
     w.more(std::min(shown, k_rows_per_section), procs.size());
 }
@@ -228,6 +245,7 @@ std::string render_report(const json& r, size_t width) {
     list_section(w, "Files written", r["files"]["written"], "path");
     list_section(w, "Network destinations", r["network"], "peer");
     alerts_section(w, r["alerts"]);
+    for (const auto& l : drop_lines(r)) w.line(l);
     return w.out;
 }
 

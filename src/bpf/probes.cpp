@@ -129,6 +129,7 @@ status process_probe::attach() {
 
 status process_probe::track(uint32_t tgid) {
     as_tracked fresh{};
+    fresh.root = tgid;  // a seed is the root of its own tree
     if (bpf_map__update_elem(skel_->maps.tracked, &tgid, sizeof tgid, &fresh, sizeof fresh,
                              BPF_NOEXIST) != 0 &&
         !is_tracked(tgid))
@@ -149,6 +150,25 @@ int process_probe::tracked_fd() const {
 }
 drop_counts process_probe::drops() const {
     return read_drops(skel_->maps.drops);
+}
+
+std::vector<pid_drop_entry> process_probe::pid_drops() const {
+    std::vector<pid_drop_entry> out;
+    const int fd = bpf_map__fd(skel_->maps.pid_drops);
+    std::vector<uint32_t> keys(bpf_map__max_entries(skel_->maps.pid_drops));
+    std::vector<as_pid_drops> values(keys.size());
+    uint32_t batch = 0;
+    bool first = true;
+    for (;;) {
+        uint32_t n = keys.size();
+        LIBBPF_OPTS(bpf_map_batch_opts, opts);
+        int err = bpf_map_lookup_batch(fd, first ? nullptr : &batch, &batch, keys.data(),
+                                       values.data(), &n, &opts);
+        first = false;
+        for (uint32_t i = 0; i < n; ++i) out.push_back({keys[i], values[i]});
+        if (err || n == 0) break;  // ENOENT: the last batch was the end
+    }
+    return out;
 }
 
 result<std::unique_ptr<tls_probe>> tls_probe::load(const probe_config& cfg, int tracked_fd) {

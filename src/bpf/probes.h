@@ -19,6 +19,12 @@ namespace agentsight::bpf {
 
 using drop_counts = std::array<uint64_t, AS_DROP_KINDS>;
 
+// One process's lost records (bpf/events.h as_pid_drops), keyed by its tgid.
+struct pid_drop_entry {
+    uint32_t pid = 0;
+    as_pid_drops drops{};
+};
+
 struct probe_config {
     bool trace_all = false;
     std::string comm;            // --comm NAME
@@ -46,6 +52,8 @@ class process_probe {
     int ring_fd() const;
     int tracked_fd() const;
     drop_counts drops() const;
+    // Every process that lost records, as the kernel counted them (one batched read).
+    std::vector<pid_drop_entry> pid_drops() const;
 
   private:
     process_probe() = default;

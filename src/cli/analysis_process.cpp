@@ -21,6 +21,7 @@
 #include "pipeline/frame_channel.h"
 #include "sinks/http_client.h"
 #include "sinks/trace_format.h"
+#include "util/terminal_text.h"
 
 namespace agentsight::cli {
 namespace {
@@ -29,8 +30,12 @@ bool wanted(output_kinds kinds, const event& e) {
     switch (kinds) {
         case output_kinds::process_only:
             return std::holds_alternative<process_event>(e);
-        case output_kinds::tls_only:
-            return std::holds_alternative<tls_event>(e);
+        case output_kinds::tls_only: {
+            // A file kept from the TLS search is part of what `tls` reports.
+            const auto* p = std::get_if<process_event>(&e);
+            return std::holds_alternative<tls_event>(e) ||
+                   (p && p->type == process_event_type::tls_skipped);
+        }
         case output_kinds::everything:
             return true;
     }
@@ -205,7 +210,8 @@ int run_analysis_process(capture_run_options& o, const analysis_process_args& a)
                 stats->set(payload);
             } else if (kind == frame_kind::note && !o.quiet) {
                 status.clear();
-                fprintf(stderr, "agentsight: %s\n", payload.c_str());
+                // Notes quote what the agent opened (library paths): terminal-safe first.
+                fprintf(stderr, "agentsight: %s\n", printable(payload).c_str());
             }
         }
         if (!analysis.failure().empty()) break;
@@ -223,11 +229,12 @@ int run_analysis_process(capture_run_options& o, const analysis_process_args& a)
         std::string after = o.capture.target.command.empty()
                                 ? ""
                                 : "; " + o.capture.target.command[0] + " keeps running";
-        fprintf(stderr, "agentsight: %s; recording stopped%s\n", failed.c_str(), after.c_str());
+        fprintf(stderr, "agentsight: %s; recording stopped%s\n", printable(failed).c_str(),
+                printable(after).c_str());
         return 1;
     }
     if (!channel_error.empty()) {
-        fprintf(stderr, "agentsight: %s\n", channel_error.c_str());
+        fprintf(stderr, "agentsight: %s\n", printable(channel_error).c_str());
         return 1;
     }
     // No counters means capture never started: its error is the capture process's to print.

@@ -5,13 +5,27 @@
 #include "analyzers/redact.h"
 #include "cli/fail.h"
 #include "cli/output.h"
+#include "cli/read_redaction.h"
 #include "server/live_sink.h"
 #include "server/ui_server.h"
 #include "sinks/sink_factory.h"
 
 namespace agentsight::cli {
 
+void warn_no_redact() {
+    fprintf(stderr,
+            "agentsight: warning: --no-redact: API keys, tokens, passwords and auth headers "
+            "are written out as captured\n");
+}
+
+void redact_read_events(std::vector<event>& events, bool redact) {
+    if (!redact) return warn_no_redact();
+    analyzers::redact_stage stage;
+    for (auto& e : events) stage.on_event(e, [](event) {});
+}
+
 void add_analysis_stages(pipeline& p, const analysis_flags& f) {
+    if (!f.redact) warn_no_redact();
     if (f.analyze) {
         auto correlate = must(analyzers::make_correlator({f.rules, f.workdir}));
         for (auto& s : analyzers::make_analysis_stages({.redact = f.redact}, std::move(correlate)))

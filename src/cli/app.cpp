@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/fail.h"
+#include "util/terminal_text.h"
 
 namespace agentsight::cli {
 
@@ -42,13 +43,15 @@ int run(int argc, char** argv) {
         return false;
     };
     if (argc > 1 && argv[1][0] != '-' && !known(argv[1])) {
-        fprintf(stderr, "agentsight: unknown command '%s' (see 'agentsight --help')\n", argv[1]);
+        fprintf(stderr, "agentsight: unknown command '%s' (see 'agentsight --help')\n",
+                printable(argv[1]).c_str());
         return 2;
     }
     // Without this, CLI11 reports a flag it does not know, placed before any command, as
     // "A subcommand is required", which hides the typo.
     if (argc > 1 && argv[1][0] == '-' && app.get_option_no_throw(argv[1]) == nullptr) {
-        fprintf(stderr, "agentsight: unknown flag '%s' (see 'agentsight --help')\n", argv[1]);
+        fprintf(stderr, "agentsight: unknown flag '%s' (see 'agentsight --help')\n",
+                printable(argv[1]).c_str());
         return 2;
     }
     try {
@@ -64,11 +67,13 @@ int run(int argc, char** argv) {
         std::string help = argc > 1 && known(argv[1])
                                ? std::string("agentsight ") + argv[1] + " --help"
                                : "agentsight --help";
-        fprintf(stderr, "agentsight: %s (see '%s')\n", e.what(), help.c_str());
+        fprintf(stderr, "agentsight: %s (see '%s')\n", printable(e.what()).c_str(),
+                printable(help).c_str());
         return 2;
     } catch (const std::exception& e) {
         // A flag's own conversion threw (e.g. std::stoul on "abc"): still one line, exit 2.
-        fprintf(stderr, "agentsight: bad command line: %s (see 'agentsight --help')\n", e.what());
+        fprintf(stderr, "agentsight: bad command line: %s (see 'agentsight --help')\n",
+                printable(e.what()).c_str());
         return 2;
     }
     for (auto& [sub, fn] : commands)
@@ -81,7 +86,7 @@ int run(int argc, char** argv) {
                 return f.exit_code;
             } catch (const std::exception& e) {
                 // A bug or an unexpected library error: still one line, never "terminate called".
-                fprintf(stderr, "agentsight: internal error: %s\n", e.what());
+                fprintf(stderr, "agentsight: internal error: %s\n", printable(e.what()).c_str());
                 return 1;
             }
         }

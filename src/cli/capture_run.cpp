@@ -6,12 +6,14 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <thread>
 
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli/analysis_process.h"
+#include "cli/analysis_watch.h"
 #include "cli/event_forwarder.h"
 #include "cli/fail.h"
 #include "cli/output.h"
@@ -19,8 +21,9 @@
 #include "cli/sandbox.h"
 #include "pipeline/analysis_loop.h"
 #include "sinks/session_events.h"
-#include "sinks/sqlite_db.h"
+#include "sinks/sqlite_files.h"
 #include "sinks/trace_format.h"
+#include "util/terminal_text.h"
 
 namespace agentsight::cli {
 namespace {
@@ -40,18 +43,14 @@ void install_signal_handlers() {
     signal(SIGPIPE, SIG_IGN);  // a closed stdout is reported by the sink, not fatal
 }
 
-// The analysis process wrote the SQLite trace as --user, which may not unlink
-// in the trace's directory, so its WAL and shared-memory files outlive it.
-// Opening and closing the trace here, as the last connection, folds and
-// removes them the way SQLite always does.
-void release_sqlite_sidecars(const std::string& path, const std::string& format) {
+// The analysis process finished the SQLite trace itself (checkpointed, WAL
+// emptied) but, as --user, may not unlink in the trace's directory, so the
+// emptied WAL and its shared-memory index outlive it. They are removed here
+// by name, looked at with lstat only: the privileged process never opens,
+// let alone parses, what the sandboxed writer produced.
+void remove_sqlite_sidecars(const std::string& path, const std::string& format) {
     auto fmt = format_for_output_path(path, format);
-    if (!fmt || *fmt != output_format::sqlite) return;
-    std::error_code ec;
-    if (!std::filesystem::exists(path + "-wal", ec) && !std::filesystem::exists(path + "-shm", ec))
-        return;
-    if (auto db = sqlite_open(path, SQLITE_OPEN_READWRITE))
-        sqlite_exec(db->get(), "PRAGMA wal_checkpoint(TRUNCATE)");
+    if (fmt && *fmt == output_format::sqlite) remove_empty_sqlite_sidecars(path);
 }
 
 std::string command_line(const targeting& t) {
@@ -156,25 +155,39 @@ int run_capture(capture_run_options& o) {
     // Started after the capture dropped its extra capabilities, so it holds none of them.
     event_forwarder forward(queue, child.events_fd);
     for (const auto& n : notes)
-        if (!o.quiet) fprintf(stderr, "agentsight: %s\n", n.c_str());
+        if (!o.quiet) fprintf(stderr, "agentsight: %s\n", printable(n).c_str());
 
     int exit_status = 0;
     bool target_ended = false;
+    analysis_watch watch(child.pid);
+    std::optional<std::string> tampered;
     while (!g_signal && !forward.reader_gone()) {
         if ((*cap)->target_done(exit_status)) {
             target_ended = true;
             break;
         }
+        if ((tampered = watch.check(**cap))) break;
         forward.publish((*cap)->stats(), (*cap)->take_notes());
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    if (!tampered && forward.reader_gone()) tampered = watch.check(**cap);
+    if (tampered) {
+        fprintf(stderr, "agentsight: %s\n", tampered->c_str());
+        watch.start_resuming();  // so that it writes what it was sent, the alert included
     }
     (*cap)->stop();
     capture_stats stats = (*cap)->stats();
     pid_t command = target_ended ? 0 : (*cap)->command_pid();
     cap->reset();  // detach every probe before the (possibly slow) final flush
     forward.finish(stats);
+    if (tampered && !watch.await_exit(std::chrono::seconds(10))) {
+        fprintf(stderr, "agentsight: the analysis process did not finish its trace\n");
+        return 1;  // not reaped: waiting on a process the agent keeps stopped would hang
+    }
+    watch.stop_resuming();
     int analysis_status = child.wait();
-    if (o.output != "-") release_sqlite_sidecars(o.output, o.format);
+    if (tampered) return analysis_status ? analysis_status : 1;
+    if (o.output != "-") remove_sqlite_sidecars(o.output, o.format);
     if (analysis_status != 0) {
         // The recording failed, not the agent: it keeps the terminal until it is done.
         if (command && !g_signal) {

@@ -1,17 +1,25 @@
 // `agentsight demo`: a built-in, offline agent session recorded end to end.
 // A local HTTPS mock LLM answers a small agent (linked to the system libssl)
 // with a bash tool call; the agent runs it and asks again; we record it all.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
 
 #include "cli/capture_run.h"
 #include "cli/commands.h"
 #include "cli/fail.h"
 #include "cli/output.h"
+#include "cli/sandbox.h"
 #include "demo/demo_agent.h"
 #include "demo/mock_llm_server.h"
 #include "sinks/trace_reader.h"
 #include "util/json_get.h"
+#include "util/safe_file.h"
+#include "util/terminal_text.h"
 
 namespace agentsight::cli {
 namespace {
@@ -29,27 +37,70 @@ std::string clip(std::string s, size_t n) {
     return s.size() > n ? s.substr(0, n) + "..." : s;
 }
 
-// The story of the recording, from the trace itself.
-void print_story(const std::string& path) {
-    auto reader = must(open_trace(path));
+// The story of the recording, from the trace itself (`from` "-" is stdin).
+void print_story(const std::string& from, const std::string& path) {
+    auto reader = must(open_trace(from));
     event e;
-    printf("\nWhat the agent said and did (from %s):\n", path.c_str());
+    // Recorded text, printed through printable() like every report (util/terminal_text.h).
+    printf("\nWhat the agent said and did (from %s):\n", printable(path).c_str());
     while (reader->next(e)) {
         if (auto* p = std::get_if<process_event>(&e); p && p->type == process_event_type::exec) {
             std::string argv;
             for (const auto& a : p->argv) argv += (argv.empty() ? "" : " ") + a;
-            printf("  exec  pid %-6d %s\n", p->pid, clip(argv, 60).c_str());
+            printf("  exec  pid %-6d %s\n", p->pid, clip(printable(argv), 60).c_str());
         } else if (auto* d = std::get_if<derived_event>(&e); d && d->type == "llm_call") {
             const json& b = d->body;
-            printf("  llm   %s %s: \"%s\"\n", json_get(b, "provider", "").c_str(),
-                   json_get(b, "model", "").c_str(),
-                   clip(json_get(b, "user_prompt", ""), 50).c_str());
+            printf("  llm   %s %s: \"%s\"\n", printable(json_get(b, "provider", "")).c_str(),
+                   printable(json_get(b, "model", "")).c_str(),
+                   clip(printable(json_get(b, "user_prompt", "")), 50).c_str());
             for (const auto& t : b["response"]["tool_calls"])
-                printf("        -> tool_use %s %s\n", json_get(t, "name", "").c_str(),
-                       clip(t["input"].dump(), 60).c_str());
+                printf("        -> tool_use %s %s\n", printable(json_get(t, "name", "")).c_str(),
+                       clip(printable(t["input"].dump()), 60).c_str());
             if (auto text = json_get(b["response"], "text", ""); !text.empty())
-                printf("        -> \"%s\"\n", clip(text, 70).c_str());
+                printf("        -> \"%s\"\n", clip(printable(text), 70).c_str());
         }
+    }
+}
+
+// The sandboxed analysis process wrote the trace; this process is still root
+// and parses none of it. A child tells the story under the same sandbox: as
+// --user, reading a JSON Lines trace on stdin that is opened here without
+// following a link, or, for a SQLite trace (which SQLite opens by name), as
+// the user the trace belongs to.
+void print_story_sandboxed(const std::string& path, const std::string& user) {
+    auto fmt = format_for_output_path(path);
+    const bool jsonl = fmt && *fmt == output_format::jsonl;
+    int trace = -1;
+    if (jsonl) {
+        trace = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+        struct stat st {};
+        if (trace < 0 || ::fstat(trace, &st) != 0 || !S_ISREG(st.st_mode)) {
+            fprintf(stderr, "agentsight: %s: cannot read the trace back\n", path.c_str());
+            if (trace >= 0) ::close(trace);
+            return;
+        }
+    }
+    fflush(nullptr);  // or buffered output would be written twice
+    pid_t pid = ::fork();
+    if (pid == 0) {
+        try {
+            sandbox_user as{"", invoking_owner().uid, invoking_owner().gid};
+            if (jsonl) {
+                ::dup2(trace, STDIN_FILENO);
+                ::fcntl(STDIN_FILENO, F_SETFL, 0);
+                as = must(lookup_user(user));
+            }
+            if (auto st = enter_sandbox(as); !st) throw failure(st.message());
+            print_story(jsonl ? "-" : path, path);
+        } catch (const failure& f) {
+            fprintf(stderr, "agentsight: %s\n", f.what());
+        }
+        fflush(nullptr);
+        _exit(0);
+    }
+    if (trace >= 0) ::close(trace);
+    int st;
+    while (pid > 0 && ::waitpid(pid, &st, 0) < 0 && errno == EINTR) {
     }
 }
 
@@ -75,7 +126,7 @@ command_fn add_demo_command(CLI::App& app) {
                 server.base_url().c_str(), output->c_str());
         int rc = run_capture(o);
         server.stop();
-        print_story(*output);
+        print_story_sandboxed(*output, o.user);
         return rc;
     };
 }

@@ -2,9 +2,12 @@
 // benchmarks that drive real agents (Claude Code, Gemini CLI) against it.
 // Prints "mock-llm: https://127.0.0.1:PORT" once listening; on SIGTERM/SIGINT
 // writes every request it received to --requests-out as JSON Lines.
+#include <unistd.h>
+
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
-#include <fstream>
+#include <cstring>
 
 #include <openssl/sha.h>
 
@@ -12,6 +15,7 @@
 #include "cli/fail.h"
 #include "demo/mock_llm_server.h"
 #include "pipeline/event.h"
+#include "util/safe_file.h"
 
 namespace agentsight::cli {
 namespace {
@@ -76,15 +80,22 @@ command_fn add_mock_llm_command(CLI::App& app) {
         sigwait(&set, &sig);
         server.stop();
         if (!o->requests_out.empty()) {
-            std::ofstream out(o->requests_out);
+            std::string lines;
             for (const auto& r : server.requests())
-                out << json{{"method", r.method},
-                            {"path", r.path},
-                            {"body_len", r.body.size()},
-                            {"body_sha256", sha256_hex(r.body)},
-                            {"body", r.body}}
-                           .dump(-1, ' ', false, json::error_handler_t::replace)
-                    << "\n";
+                lines += json{{"method", r.method},
+                              {"path", r.path},
+                              {"body_len", r.body.size()},
+                              {"body_sha256", sha256_hex(r.body)},
+                              {"body", r.body}}
+                             .dump(-1, ' ', false, json::error_handler_t::replace) +
+                         "\n";
+            // Prompts, as the agent sent them: private, and never through a symlink.
+            auto fd = must(open_output_file(o->requests_out, if_exists::truncate));
+            for (size_t at = 0; at < lines.size();) {
+                ssize_t n = ::write(fd.get(), lines.data() + at, lines.size() - at);
+                if (n <= 0) throw failure(o->requests_out + ": " + std::strerror(errno));
+                at += size_t(n);
+            }
         }
         return 0;
     };

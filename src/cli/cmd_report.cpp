@@ -7,6 +7,7 @@
 #include "analyzers/report.h"
 #include "cli/commands.h"
 #include "cli/fail.h"
+#include "cli/read_redaction.h"
 #include "sinks/trace_reader.h"
 
 namespace agentsight::cli {
@@ -16,6 +17,7 @@ namespace {
 struct report_opts {
     std::string trace, pricing, rules, working_dir;
     bool json = false;
+    bool redact = true;
 };
 
 struct loaded_trace {
@@ -69,7 +71,7 @@ std::vector<event> correlated(loaded_trace t, const report_opts& o) {
     std::vector<std::unique_ptr<stage>> stages;
     std::vector<event> input;
     if (!t.has_llm && t.has_tls) {
-        // A raw capture: derive the LLM calls too (no redaction: nothing is written).
+        // A raw capture: derive the LLM calls too (redacted below, like every trace read).
         stages.push_back(std::make_unique<analyzers::http_llm_analyzer>(60'000'000'000ULL));
     }
     stages.push_back(must(analyzers::make_correlator({o.rules, o.working_dir})));
@@ -96,13 +98,21 @@ command_fn add_report_command(CLI::App& app) {
                     "Alert rules merged over the built-in data/rules.json; re-correlates");
     cmd->add_option("--workdir", o->working_dir,
                     "The agent's working directory, for write_outside_workdir");
+    cmd->add_flag(
+        "--no-redact", [o](int64_t) { o->redact = false; },
+        "Print secrets as the trace holds them (a trace recorded with --no-redact, or by an "
+        "older build, is redacted here by default)");
     return [o]() -> int {
         auto prices = must(analyzers::load_pricing(o->pricing));
         auto events = correlated(load(o->trace), *o);
+        redact_read_events(events, o->redact);
         analyzers::report_builder builder(std::move(prices));
         for (const auto& e : events) builder.add(e);
         json report = builder.build(o->trace);
-        std::string text = o->json ? report.dump(2) + "\n" : analyzers::render_report(report, 80);
+        // ensure_ascii: JSON already escapes C0 controls; this also spells out DEL, the
+        // UTF-8-encoded C1 controls and bidi overrides, so the JSON is safe on a terminal too.
+        std::string text =
+            o->json ? report.dump(2, ' ', true) + "\n" : analyzers::render_report(report, 80);
         fwrite(text.data(), 1, text.size(), stdout);
         return 0;
     };

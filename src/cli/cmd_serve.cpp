@@ -9,8 +9,10 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include "analyzers/redact.h"
 #include "cli/commands.h"
 #include "cli/fail.h"
+#include "cli/read_redaction.h"
 #include "cli/sandbox_policy.h"
 #include "server/trace_loader.h"
 #include "server/ui_server.h"
@@ -52,6 +54,7 @@ command_fn add_serve_command(CLI::App& app) {
         std::string trace;
         std::string bind = "127.0.0.1";
         uint16_t port = 7395;
+        bool redact = true;
     };
     auto o = std::make_shared<opts>();
     auto* cmd = app.add_subcommand("serve", "Serve the web UI on a recorded trace (.db or .jsonl)");
@@ -59,10 +62,19 @@ command_fn add_serve_command(CLI::App& app) {
     cmd->add_option("--port", o->port, "Port (0 = any free port)")->default_val(7395);
     cmd->add_option("--bind", o->bind, "Bind address; beyond loopback only with care")
         ->default_val("127.0.0.1");
+    cmd->add_flag(
+        "--no-redact", [o](int64_t) { o->redact = false; },
+        "Serve secrets as the trace holds them (redacted again by default)");
     return [o] {
         auto reader = must(open_trace(o->trace));
         auto store = std::make_shared<server::event_store>();
-        server::load_events(*store, [&](event& e) { return reader->next(e); });
+        analyzers::redact_stage redact({.enabled = o->redact});
+        if (!o->redact) warn_no_redact();
+        server::load_events(*store, [&](event& e) {
+            if (!reader->next(e)) return false;
+            redact.on_event(e, [](event) {});
+            return true;
+        });
         if (reader->failure()) throw failure(reader->failure()->message);
         // Block before the server's threads exist so only sigwait sees them.
         sigset_t set;

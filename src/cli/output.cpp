@@ -13,10 +13,10 @@ result<std::unique_ptr<sink>> open_output(const std::string& path, const std::st
     return make_file_sink(path, *fmt, file_sink_options{k_version, false, nullptr});
 }
 
+// Root-owned, never under $HOME: root reads its answers back (tls/discovery_cache.h
+// refuses any directory that is not ours with mode 0700).
 std::string default_cache_dir() {
     if (const char* x = std::getenv("AGENTSIGHT_CACHE_DIR")) return x;
-    if (const char* x = std::getenv("XDG_CACHE_HOME")) return std::string(x) + "/agentsight";
-    if (const char* h = std::getenv("HOME")) return std::string(h) + "/.cache/agentsight";
     return "/var/cache/agentsight";
 }
 

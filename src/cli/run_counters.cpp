@@ -46,39 +46,49 @@ std::unique_ptr<sink> make_counting_sink(std::shared_ptr<run_counters> c) {
 }
 
 json stats_json(const capture_stats& s, const run_counters& c) {
-    return json{{"events", c.events.load()},
-                {"llm_calls", c.llm_calls.load()},
-                {"input_tokens", c.input_tokens.load()},
-                {"output_tokens", c.output_tokens.load()},
-                {"kernel_records", s.records},
-                {"ringbuf_drops", kernel_drops(s)},
-                {"rate_limited", s.process_drops[AS_DROP_RATE_LIMIT]},
-                {"tracked_map_full", s.process_drops[AS_DROP_TRACKED_FULL]},
-                {"tls_chunks", s.tls_chunks},
-                {"tls_gap_bytes", s.tls_gap_bytes},
-                {"tls_lost_bytes", s.tls_drops[AS_DROP_TLS_BYTES]},
-                {"queue_drops", s.queue_drops},
-                {"decode_errors", s.decode_errors},
-                {"opens_aggregated", s.opens_aggregated},
-                {"tls_probes_attached", s.attach.probes_attached},
-                {"tls_attach_failures", s.attach.attach_failures},
-                {"tls_attach_requests_dropped", s.attach.requests_dropped}};
+    json out{{"events", c.events.load()},
+             {"llm_calls", c.llm_calls.load()},
+             {"input_tokens", c.input_tokens.load()},
+             {"output_tokens", c.output_tokens.load()},
+             {"kernel_records", s.records},
+             {"ringbuf_drops", kernel_drops(s)},
+             {"rate_limited", s.process_drops[AS_DROP_RATE_LIMIT]},
+             {"tracked_map_full", s.process_drops[AS_DROP_TRACKED_FULL]},
+             {"tls_chunks", s.tls_chunks},
+             {"tls_gap_bytes", s.tls_gap_bytes},
+             {"tls_lost_bytes", s.tls_drops[AS_DROP_TLS_BYTES]},
+             {"queue_drops", s.queue_drops},
+             {"decode_errors", s.decode_errors},
+             {"opens_aggregated", s.opens_aggregated},
+             {"tls_probes_attached", s.attach.probes_attached},
+             {"tls_attach_failures", s.attach.attach_failures},
+             {"tls_attach_requests_dropped", s.attach.requests_dropped},
+             {"tls_files_skipped", s.attach.files_skipped},
+             {"ring_reserve_refused", s.process_drops[AS_DROP_RESERVE]}};
+    out.update(pid_drops_json(s));  // drops_by_pid, drops_by_tree
+    return out;
 }
 
 void print_summary(const capture_stats& s, const run_counters& c) {
-    fprintf(stderr,
-            "agentsight: %llu events (%llu process, %llu tls), %llu LLM calls, %llu+%llu tokens\n"
-            "agentsight: drops: ringbuf %llu, rate-limited %llu, queue %llu, tls bytes lost %llu, "
-            "decode errors %llu; TLS chunks %llu, probes attached %llu (failed %llu)\n",
-            (unsigned long long)c.events.load(), (unsigned long long)c.process_events.load(),
-            (unsigned long long)c.tls_events.load(), (unsigned long long)c.llm_calls.load(),
-            (unsigned long long)c.input_tokens.load(), (unsigned long long)c.output_tokens.load(),
-            (unsigned long long)kernel_drops(s),
-            (unsigned long long)s.process_drops[AS_DROP_RATE_LIMIT],
-            (unsigned long long)s.queue_drops, (unsigned long long)s.tls_drops[AS_DROP_TLS_BYTES],
-            (unsigned long long)s.decode_errors, (unsigned long long)s.tls_chunks,
-            (unsigned long long)s.attach.probes_attached,
-            (unsigned long long)s.attach.attach_failures);
+    fprintf(
+        stderr,
+        "agentsight: %llu events (%llu process, %llu tls), %llu LLM calls, %llu+%llu tokens\n"
+        "agentsight: drops: ringbuf %llu, ring reserve %llu, rate-limited %llu, queue %llu, tls "
+        "bytes lost %llu, "
+        "decode errors %llu; TLS chunks %llu, probes attached %llu (failed %llu)\n",
+        (unsigned long long)c.events.load(), (unsigned long long)c.process_events.load(),
+        (unsigned long long)c.tls_events.load(), (unsigned long long)c.llm_calls.load(),
+        (unsigned long long)c.input_tokens.load(), (unsigned long long)c.output_tokens.load(),
+        (unsigned long long)kernel_drops(s), (unsigned long long)s.process_drops[AS_DROP_RESERVE],
+        (unsigned long long)s.process_drops[AS_DROP_RATE_LIMIT], (unsigned long long)s.queue_drops,
+        (unsigned long long)s.tls_drops[AS_DROP_TLS_BYTES], (unsigned long long)s.decode_errors,
+        (unsigned long long)s.tls_chunks, (unsigned long long)s.attach.probes_attached,
+        (unsigned long long)s.attach.attach_failures);
+    if (std::string who = pid_drops_summary(s); !who.empty())
+        fprintf(stderr, "agentsight: drops by process: %s\n", who.c_str());
+    if (s.attach.files_skipped)
+        fprintf(stderr, "agentsight: TLS files skipped: %llu (see the tls_skipped events)\n",
+                (unsigned long long)s.attach.files_skipped);
 }
 
 void status_line::maybe_print(const capture_stats& s, const run_counters& c) {
@@ -90,6 +100,9 @@ void status_line::maybe_print(const capture_stats& s, const run_counters& c) {
             (unsigned long long)c.events.load(), (unsigned long long)c.llm_calls.load(),
             (unsigned long long)(c.input_tokens.load() + c.output_tokens.load()),
             (unsigned long long)(kernel_drops(s) + s.queue_drops));
+    // Only when it happens: a file kept from the TLS search is a blind spot.
+    if (s.attach.files_skipped)
+        fprintf(stderr, " | %llu TLS files skipped", (unsigned long long)s.attach.files_skipped);
     shown_ = true;
 }
 

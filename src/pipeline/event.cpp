@@ -32,6 +32,8 @@ const char* to_string(process_event_type t) {
             return "bpf_call";
         case process_event_type::touch_recorder:
             return "touch_recorder";
+        case process_event_type::tls_skipped:
+            return "tls_skipped";
     }
     return "unknown";
 }

@@ -27,7 +27,8 @@ enum class process_event_type : uint8_t {
     accept,
     suppressed,      // a per-process rate limit dropped `count` records of kind `suppressed_type`
     bpf_call,        // the tree called bpf(): tamper evidence
-    touch_recorder,  // the tree ptraced or signalled the recorder: tamper evidence
+    touch_recorder,  // the tree ptraced or signalled an agentsight process: tamper evidence
+    tls_skipped,     // a file the tree opened or mapped was not searched for TLS functions
 };
 
 const char* to_string(process_event_type t);
@@ -66,6 +67,13 @@ struct process_event {
     uint16_t port = 0;
     // suppressed
     std::string suppressed_type;
+    // tls_skipped (with `path`): "symlink", "not a regular file", "too large", "budget exceeded"
+    std::string reason;
+    // touch_recorder (also: path = the syscall, signal, ret)
+    std::string target;      // "capture", "analysis", or "unresolved_pidfd"
+    int32_t target_pid = 0;  // the agentsight process reached (0: unresolved)
+    bool delivered = false;  // the kernel sent it the signal, or the ptrace request succeeded
+    int32_t fd = -1;         // pidfd_send_signal's pidfd
 };
 
 enum class tls_lib : uint8_t { openssl, gnutls, nss, boringssl };

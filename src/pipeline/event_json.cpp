@@ -86,6 +86,15 @@ void append_process(const process_event& e, std::string& out) {
         case t::touch_recorder:
             w.field("syscall", e.path);
             w.field("signal", e.signal);
+            w.field("target", e.target);
+            w.field("target_pid", e.target_pid);
+            w.field_bool("delivered", e.delivered);
+            w.field("ret", e.ret);
+            if (e.fd >= 0) w.field("fd", e.fd);
+            break;
+        case t::tls_skipped:
+            w.bytes_field("path", e.path);
+            w.field("reason", e.reason);
             break;
     }
     if (e.path_truncated) w.field_bool("path_truncated", true);
@@ -145,7 +154,8 @@ constexpr std::array k_process_types = {
     process_event_type::mkdir,       process_event_type::connect,
     process_event_type::bind,        process_event_type::listen,
     process_event_type::accept,      process_event_type::suppressed,
-    process_event_type::bpf_call,    process_event_type::touch_recorder};
+    process_event_type::bpf_call,    process_event_type::touch_recorder,
+    process_event_type::tls_skipped};
 
 process_event parse_process(const json& j, process_event_type type) {
     process_event e;
@@ -179,7 +189,14 @@ process_event parse_process(const json& j, process_event_type type) {
     e.addr = str_or(j, "addr");
     e.port = num_or<uint16_t>(j, "port");
     e.suppressed_type = str_or(j, "suppressed_type");
-    if (type == process_event_type::touch_recorder) e.path = str_or(j, "syscall");
+    e.reason = str_or(j, "reason");
+    if (type == process_event_type::touch_recorder) {
+        e.path = str_or(j, "syscall");
+        e.target = str_or(j, "target");
+        e.target_pid = num_or<int32_t>(j, "target_pid");
+        e.delivered = json_get(j, "delivered", false);
+        e.fd = json_get(j, "fd", int32_t(-1));
+    }
     return e;
 }
 

@@ -68,7 +68,8 @@ requires std::is_same_v<std::remove_const_t<T>, process_event>
 void fields(IO& io, T& e) {
     io(e.type, e.ts_ns, e.pid, e.ppid, e.uid, e.comm, e.filename, e.argv_truncated, e.child_pid,
        e.exit_code, e.signal, e.duration_ns, e.path, e.new_path, e.path_truncated, e.flags, e.ret,
-       e.count, e.family, e.addr, e.port, e.suppressed_type);
+       e.count, e.family, e.addr, e.port, e.suppressed_type, e.reason, e.target, e.target_pid,
+       e.delivered, e.fd);
 }
 
 template <typename IO, typename T>
@@ -125,7 +126,7 @@ result<event> parse_event_wire(std::string_view bytes) {
     if (t == tag::process) {
         process_event p;
         fields(get, p);
-        if (p.type > process_event_type::touch_recorder)
+        if (p.type > process_event_type::tls_skipped)
             return error{"event wire: unknown process event type"};
         uint64_t n = 0;
         r.get(n);

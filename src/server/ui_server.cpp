@@ -1,14 +1,13 @@
 #include "server/ui_server.h"
 
-#include <httplib.h>
-
 #include <atomic>
 #include <charconv>
-#include <thread>
 
 #include "server/access_guard.h"
 #include "server/api_handlers.h"
 #include "server/sse_format.h"
+#include "server/ui_server_gate.h"
+#include "server/ui_server_http.h"
 #include "server/web_assets.h"
 
 namespace agentsight::server {
@@ -18,9 +17,6 @@ using httplib::Request;
 using httplib::Response;
 using handler_response = httplib::Server::HandlerResponse;
 
-// Every stream holds one worker thread while open, so the pool is sized for
-// a few browser tabs plus their API calls.
-constexpr size_t k_worker_threads = 16;
 constexpr size_t k_stream_batch = 2000;
 // How often a waiting stream checks for stop(); bounds shutdown latency.
 constexpr std::chrono::milliseconds k_stream_poll{200};
@@ -61,10 +57,9 @@ struct ui_server::impl {
     ui_options opts;
     std::shared_ptr<event_store> store;
     std::unique_ptr<access_guard> guard;
-    httplib::Server http;
-    std::thread thread;
+    gated_http_server http;
+    std::unique_ptr<connection_gate> gate;
     std::atomic<bool> stopping{false};
-    std::atomic<bool> listen_returned{false};
     bool started = false;
     uint16_t port = 0;
 
@@ -201,7 +196,6 @@ status ui_server::start() {
     } else if (auto ok = check_token_format(s.opts.token); !ok) {
         return ok;
     }
-    s.http.new_task_queue = [] { return new httplib::ThreadPool(k_worker_threads); };
     // httplib's default also sets SO_REUSEPORT, which would let a second
     // server of the same user share our port and take half the requests.
     s.http.set_socket_options([](socket_t sock) {
@@ -212,8 +206,11 @@ status ui_server::start() {
     // Headers and body go out as separate writes; with Nagle the body waits
     // for a delayed ACK (~40 ms per asset on loopback).
     s.http.set_tcp_nodelay(true);
-    s.http.set_read_timeout(10, 0);
-    s.http.set_write_timeout(10, 0);
+    // What the Keep-Alive response header announces; the gate enforces both.
+    const gate_limits limits;
+    s.http.set_keep_alive_timeout(
+        std::chrono::duration_cast<std::chrono::seconds>(limits.keep_alive_timeout).count());
+    s.http.set_keep_alive_max_count(s.http.max_requests_per_connection);
 
     int port = s.opts.port;
     if (s.opts.port == 0) {
@@ -228,11 +225,16 @@ status ui_server::start() {
     s.port = static_cast<uint16_t>(port);
     s.guard = std::make_unique<access_guard>(s.opts.bind, s.port, s.opts.token);
     s.add_routes();
+    // httplib parses and answers; the gate accepts and waits for requests, so
+    // idle and trickling connections hold no worker (ui_server_gate.h). Every
+    // open /api/stream holds one of its workers.
+    s.gate = std::make_unique<connection_gate>(
+        s.http.listen_socket(), limits, [&s](gate_connection& c) { return s.http.answer(c); });
+    if (auto st = s.gate->start(); !st) {
+        s.http.mark_stopped();
+        return st;
+    }
     s.started = true;
-    s.thread = std::thread([&s] {
-        s.http.listen_after_bind();
-        s.listen_returned = true;
-    });
     return ok_status();
 }
 
@@ -240,11 +242,8 @@ void ui_server::stop() {
     impl& s = *impl_;
     if (!s.started || s.stopping.exchange(true)) return;
     s.store->wake_all();
-    // stop() is a no-op until the listen loop runs; wait for it to start.
-    while (!s.http.is_running() && !s.listen_returned.load())
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    s.http.stop();
-    if (s.thread.joinable()) s.thread.join();
+    s.http.mark_stopped();
+    s.gate->stop();
 }
 
 uint16_t ui_server::port() const {

@@ -8,6 +8,8 @@
 
 #include "sinks/sqlite_sink.h"
 #include "sinks/trace_reader.h"
+#include "util/safe_file.h"
+#include "util/terminal_text.h"
 
 namespace agentsight {
 namespace {
@@ -23,9 +25,14 @@ status reader_status(const trace_reader& r) {
     return ok_status();
 }
 
-status to_jsonl(trace_reader& r, const std::string& out) {
-    FILE* f = out == "-" ? stdout : std::fopen(out.c_str(), "wb");
-    if (!f) return error{out + ": " + std::strerror(errno)};
+status to_jsonl(trace_reader& r, const std::string& out, bool overwrite) {
+    FILE* f = stdout;
+    if (out != "-") {
+        auto fd = open_output_file(out, overwrite ? if_exists::truncate : if_exists::refuse);
+        if (!fd) return error{fd.message()};
+        if (!(f = fdopen(fd->get(), "wb"))) return error{out + ": " + std::strerror(errno)};
+        fd->release();
+    }
     event e;
     bool write_failed = false;
     while (!write_failed && r.next(e)) {
@@ -67,11 +74,11 @@ status export_trace(const std::string& in, const std::string& out_or_dash, outpu
     trace_read_options ro;
     ro.strict = options.strict;
     ro.on_skip = [](const std::string& m) {
-        std::fprintf(stderr, "agentsight: skipped %s\n", m.c_str());
+        std::fprintf(stderr, "agentsight: skipped %s\n", printable(m).c_str());
     };
     auto reader = open_trace(in, ro);
     if (!reader) return error{reader.message()};
-    return fmt == output_format::jsonl ? to_jsonl(**reader, out_or_dash)
+    return fmt == output_format::jsonl ? to_jsonl(**reader, out_or_dash, options.overwrite)
                                        : to_sqlite(**reader, out_or_dash, options);
 }
 

@@ -4,14 +4,19 @@
 #include <cstring>
 
 #include "pipeline/event_json.h"
+#include "util/safe_file.h"
 
 namespace agentsight {
 
 result<std::unique_ptr<jsonl_sink>> jsonl_sink::open(const std::string& path) {
     if (path == "-" || path.empty())
         return std::unique_ptr<jsonl_sink>(new jsonl_sink(stdout, "-"));
-    FILE* f = fopen(path.c_str(), "w");
+    // Never through a planted symlink, into a FIFO, or into another user's file.
+    auto fd = open_output_file(path, if_exists::truncate);
+    if (!fd) return error{fd.message()};
+    FILE* f = fdopen(fd->get(), "w");
     if (!f) return error{path + ": " + strerror(errno)};
+    fd->release();
     return std::unique_ptr<jsonl_sink>(new jsonl_sink(f, path));
 }
 

@@ -11,7 +11,8 @@ namespace agentsight {
 
 class jsonl_sink : public sink {
   public:
-    // "-" is stdout. Fails with a message naming the path.
+    // "-" is stdout. A file is created 0600 for the invoking user, or replaces
+    // their own regular file (util/safe_file.h). Fails with a message naming the path.
     static result<std::unique_ptr<jsonl_sink>> open(const std::string& path);
     ~jsonl_sink() override;
     void write(const event& e) override;

@@ -1,4 +1,5 @@
 #include "sinks/otlp_sink.h"
+#include "util/terminal_text.h"
 
 #include <cstdio>
 #include <random>
@@ -141,7 +142,7 @@ void otlp_sink::report(const std::string& msg) {
     if (options_.log) {
         options_.log(msg);
     } else {
-        std::fprintf(stderr, "agentsight: %s\n", msg.c_str());
+        std::fprintf(stderr, "agentsight: %s\n", printable(msg).c_str());
     }
 }
 

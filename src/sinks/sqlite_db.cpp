@@ -2,13 +2,13 @@
 
 namespace agentsight {
 
-result<sqlite_handle> sqlite_open(const std::string& path, int flags) {
+result<sqlite_handle> sqlite_open(const std::string& path, int flags, const std::string& shown_as) {
     sqlite3* raw = nullptr;
     int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
     sqlite_handle db(raw);
     if (rc != SQLITE_OK) {
         std::string msg = raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc);
-        return error{path + ": " + msg};
+        return error{(shown_as.empty() ? path : shown_as) + ": " + msg};
     }
     // Readers and the writer share the file; wait briefly instead of failing
     // on a momentary lock (checkpoints, a second reader).

@@ -22,8 +22,10 @@ struct sqlite_finalizer {
 using sqlite_handle = std::unique_ptr<sqlite3, sqlite_closer>;
 using sqlite_stmt = std::unique_ptr<sqlite3_stmt, sqlite_finalizer>;
 
-// `flags` are SQLITE_OPEN_*; errors read "<path>: <sqlite message>".
-result<sqlite_handle> sqlite_open(const std::string& path, int flags);
+// `flags` are SQLITE_OPEN_*; errors read "<shown_as>: <sqlite message>"
+// (shown_as defaults to `path`: the name the user gave, when `path` is resolved).
+result<sqlite_handle> sqlite_open(const std::string& path, int flags,
+                                  const std::string& shown_as = {});
 status sqlite_exec(sqlite3* db, const char* sql);
 result<sqlite_stmt> sqlite_prepare(sqlite3* db, std::string_view sql);
 

@@ -1,5 +1,6 @@
 #include "sinks/sqlite_sink.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -7,8 +8,10 @@
 #include <cstring>
 
 #include "pipeline/event_json.h"
+#include "sinks/sqlite_files.h"
 #include "sinks/store_schema.h"
 #include "sinks/store_writer.h"
+#include "util/terminal_text.h"
 
 namespace agentsight {
 namespace {
@@ -17,7 +20,7 @@ namespace {
 // bounded chunks instead of one huge transaction.
 constexpr size_t k_wake_rows = 4096;
 
-status configure(sqlite3* db, const std::string& path, const sqlite_sink_options& o) {
+status use_wal(sqlite3* db, const std::string& path) {
     auto mode = sqlite_prepare(db, "PRAGMA journal_mode=WAL");
     if (!mode) return error{path + ": " + mode.message()};
     if (sqlite3_step(mode->get()) != SQLITE_ROW)
@@ -26,6 +29,15 @@ status configure(sqlite3* db, const std::string& path, const sqlite_sink_options
     if (!m || std::string(m) != "wal")
         return error{path + ": cannot use WAL journaling (" + (m ? m : "?") +
                      "); is it on a network file system?"};
+    return ok_status();
+}
+
+status configure(sqlite3* db, const std::string& path, const sqlite_sink_options& o) {
+    if (auto st = use_wal(db, path); !st) return st;
+    // Temporary tables and statement journals stay in memory: the sandboxed
+    // writer may create no file anywhere, /var/tmp included.
+    if (auto st = sqlite_exec(db, "PRAGMA temp_store=MEMORY"); !st)
+        return error{path + ": " + st.message()};
     // NORMAL in WAL mode survives a killed process (the OS has the pages); only
     // a power cut can lose the last commits. FULL would fsync every 100 ms.
     if (auto st = sqlite_exec(db, "PRAGMA synchronous=NORMAL"); !st)
@@ -43,20 +55,27 @@ status configure(sqlite3* db, const std::string& path, const sqlite_sink_options
 
 result<std::unique_ptr<sqlite_sink>> sqlite_sink::open(const std::string& path,
                                                        sqlite_sink_options options) {
-    if (options.overwrite)
-        for (auto suffix : {"", "-wal", "-shm"}) ::unlink((path + suffix).c_str());
-    auto db = sqlite_open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    auto files = prepare_sqlite_trace(path, options.overwrite);
+    if (!files) return error{files.message()};
+    auto db = sqlite_open(files->open_path,
+                          SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW, path);
     if (!db) return error{db.message()};
+    // A new trace goes to WAL before its first write, so no rollback journal
+    // (a name another user could plant a file at) is ever used.
+    struct stat st {};
+    if (::fstat(files->db.get(), &st) == 0 && st.st_size == 0)
+        if (auto st = use_wal(db->get(), path); !st) return error{st.message()};
     if (auto st = prepare_store_for_write(db->get(), path, options.agentsight_version); !st)
         return error{st.message()};
     if (auto st = configure(db->get(), path, options); !st) return error{st.message()};
     auto store = store_writer::create(db->get());
     if (!store) return error{path + ": " + store.message()};
     // An empty write transaction creates and opens the WAL and shared-memory
-    // files now: a recording drops privileges after open() and may then lack
-    // the right to create files next to the trace.
+    // files now: a recording drops privileges after open() and then holds only
+    // these descriptors, with no right to create or open files next to the trace.
     if (auto st = sqlite_exec(db->get(), "BEGIN IMMEDIATE; COMMIT"); !st)
         return error{path + ": " + st.message()};
+    if (auto st = check_sqlite_trace(*files, path); !st) return error{st.message()};
     return std::unique_ptr<sqlite_sink>(
         new sqlite_sink(path, std::move(options), std::move(*db), std::move(*store)));
 }
@@ -117,8 +136,15 @@ void sqlite_sink::close() {
     space_freed_.notify_all();
     if (writer_.joinable()) writer_.join();
     store_.reset();  // finalize statements before the connection closes
-    // Fold the WAL back so the finished trace is one self-contained file.
-    sqlite_exec(db_.get(), "PRAGMA wal_checkpoint(TRUNCATE)");
+    // Fold the WAL back and empty it, so the finished trace is one
+    // self-contained file. Done here, by the writer: the privileged process
+    // that may tidy the emptied sidecars away never opens the trace.
+    int rc =
+        sqlite3_wal_checkpoint_v2(db_.get(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+    // After a write failure (a full disk, say) that failure is the one line to say.
+    if (rc != SQLITE_OK && failure().empty())
+        report(path_ + ": the WAL could not be folded into the trace (" +
+               sqlite3_errmsg(db_.get()) + "); keep " + path_ + "-wal with it");
     db_.reset();
     auto s = stats();
     // After a write failure, failure() carries the count; drops alone are reported here.
@@ -136,7 +162,7 @@ void sqlite_sink::report(const std::string& msg) {
     if (options_.log) {
         options_.log(msg);
     } else {
-        std::fprintf(stderr, "agentsight: %s\n", msg.c_str());
+        std::fprintf(stderr, "agentsight: %s\n", printable(msg).c_str());
     }
 }
 

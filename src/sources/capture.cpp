@@ -1,8 +1,12 @@
 #include "sources/capture.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <ctime>
+#include <map>
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "bpf/features.h"
@@ -16,7 +20,89 @@ uint64_t now_epoch_ns() {
     return uint64_t(t.tv_sec) * 1000000000 + t.tv_nsec;
 }
 
+std::string comm_of(int32_t pid) {
+    char buf[64] = {};
+    int fd = ::open(("/proc/" + std::to_string(pid) + "/comm").c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return "";
+    ssize_t n = ::read(fd, buf, sizeof buf - 1);
+    ::close(fd);
+    std::string s(buf, n > 0 ? size_t(n) : 0);
+    if (!s.empty() && s.back() == '\n') s.pop_back();
+    return s;
+}
+
+// A file the TLS attacher refused to read, as an event in the trace.
+process_event tls_skipped_event(int32_t pid, const std::string& path, const std::string& reason) {
+    process_event e;
+    e.type = process_event_type::tls_skipped;
+    e.ts_ns = now_epoch_ns();
+    e.pid = pid;
+    e.comm = comm_of(pid);
+    e.path = path;
+    e.reason = reason;
+    return e;
+}
+
+// A comm is chosen by the process: no control bytes reach a terminal.
+std::string printable(std::string_view comm) {
+    std::string out(comm);
+    for (char& c : out)
+        if (uint8_t(c) < 0x20 || uint8_t(c) >= 0x7f) c = '?';
+    return out;
+}
+
+json drops_array(const pid_drop_stat* begin, const pid_drop_stat* end, const char* id) {
+    json out = json::array();
+    for (const pid_drop_stat* d = begin; d != end && d->pid; ++d) {
+        json o{{id, d->pid}};
+        if (std::string_view(id) == "pid") {
+            o["root"] = d->root;
+            o["comm"] = std::string(d->comm, strnlen(d->comm, sizeof d->comm));
+        }
+        o["ring_full"] = d->ring_full;
+        o["reserve"] = d->reserve;
+        o["rate_limited"] = d->rate_limited;
+        out.push_back(std::move(o));
+    }
+    return out;
+}
+
+template <size_t N>
+void keep_largest(std::vector<pid_drop_stat>& all, std::array<pid_drop_stat, N>& slots) {
+    std::sort(all.begin(), all.end(), [](const pid_drop_stat& a, const pid_drop_stat& b) {
+        return a.total() != b.total() ? a.total() > b.total() : a.pid < b.pid;
+    });
+    slots = {};
+    std::copy_n(all.begin(), std::min(N, all.size()), slots.begin());
+}
+
 }  // namespace
+
+json pid_drops_json(const capture_stats& s) {
+    return json{{"drops_by_pid",
+                 drops_array(s.pid_drops.data(), s.pid_drops.data() + s.pid_drops.size(), "pid")},
+                {"drops_by_tree", drops_array(s.tree_drops.data(),
+                                              s.tree_drops.data() + s.tree_drops.size(), "root")}};
+}
+
+std::string pid_drops_summary(const capture_stats& s) {
+    std::string out;
+    for (size_t i = 0; i < 3 && s.pid_drops[i].pid; ++i) {
+        const pid_drop_stat& d = s.pid_drops[i];
+        char line[256];
+        snprintf(line, sizeof line,
+                 "%spid %d (%s, tree %d): %llu refused for ring reserve, %llu ring full, %llu "
+                 "rate-limited",
+                 out.empty() ? "" : "; ", d.pid,
+                 printable({d.comm, strnlen(d.comm, sizeof d.comm)}).c_str(), d.root,
+                 (unsigned long long)d.reserve, (unsigned long long)d.ring_full,
+                 (unsigned long long)d.rate_limited);
+        out += line;
+    }
+    if (s.pids_with_drops > 3)
+        out += "; " + std::to_string(s.pids_with_drops - 3) + " more processes";
+    return out;
+}
 
 capture::capture(const capture_options& opts, bounded_queue<event>& out)
     : opts_(opts), out_(out), clock_(clock_offset::measure()) {}
@@ -79,7 +165,10 @@ result<std::unique_ptr<capture>> capture::start(const capture_options& opts,
 
     if (c->tls_) {
         c->attacher_ = std::make_unique<tls_attacher>(
-            *c->tls_, tls::discovery_options{opts.discovery_cache_dir}, !cfg.trace_all);
+            *c->tls_, tls::discovery_options{opts.discovery_cache_dir}, !cfg.trace_all,
+            [raw = c.get()](int32_t pid, const std::string& path, const std::string& reason) {
+                raw->push(tls_skipped_event(pid, path, reason));
+            });
         c->reassembler_ = std::make_unique<tls_reassembler>(
             [raw = c.get()](tls_event e) { raw->push(std::move(e)); });
     }
@@ -145,6 +234,11 @@ int capture::on_record(const void* data, size_t size) {
         [this](auto& r) {
             using T = std::decay_t<decltype(r)>;
             if constexpr (std::is_same_v<T, process_event>) {
+                if (r.type == process_event_type::touch_recorder && r.delivered &&
+                    r.target == "analysis") {
+                    std::lock_guard lock(signal_mu_);
+                    analysis_signal_ = recorder_signal{r.pid, printable(r.comm), r.signal, r.path};
+                }
                 if (attacher_) {
                     if (r.type == process_event_type::exec) attacher_->on_exec(r.pid);
                     if (r.type == process_event_type::fork) attacher_->on_fork(r.pid, r.child_pid);
@@ -201,7 +295,48 @@ capture_stats capture::stats() const {
     s.tls_chunks = tls_chunks_;
     s.opens_aggregated = opens_aggregated_;
     if (attacher_) s.attach = attacher_->stats();
+    if (process_) read_pid_drops(s);
     return s;
+}
+
+// Read at most once a second while recording (the map holds up to 4096 processes), and
+// afresh once stopped, for the final counters.
+void capture::read_pid_drops(capture_stats& s) const {
+    std::lock_guard lock(drops_mu_);
+    auto now = std::chrono::steady_clock::now();
+    if (stop_ || now - drops_read_ >= std::chrono::seconds(1)) {
+        drops_read_ = now;
+        std::vector<pid_drop_stat> pids;
+        std::map<int32_t, pid_drop_stat> trees;
+        for (const auto& e : process_->pid_drops()) {
+            pid_drop_stat d;
+            d.pid = int32_t(e.pid);
+            d.root = int32_t(e.drops.root);
+            d.ring_full = e.drops.ring_full;
+            d.reserve = e.drops.reserve;
+            d.rate_limited = e.drops.rate_limited;
+            std::memcpy(d.comm, e.drops.comm, sizeof d.comm);
+            pids.push_back(d);
+            pid_drop_stat& t = trees[d.root];
+            t.pid = d.root;
+            t.ring_full += d.ring_full;
+            t.reserve += d.reserve;
+            t.rate_limited += d.rate_limited;
+        }
+        drops_cache_.pids_with_drops = uint32_t(pids.size());
+        keep_largest(pids, drops_cache_.pid_drops);
+        std::vector<pid_drop_stat> tree_list;
+        for (auto& [root, t] : trees) tree_list.push_back(t);
+        keep_largest(tree_list, drops_cache_.tree_drops);
+    }
+    s.pid_drops = drops_cache_.pid_drops;
+    s.tree_drops = drops_cache_.tree_drops;
+    s.pids_with_drops = drops_cache_.pids_with_drops;
+}
+
+std::optional<recorder_signal> capture::last_signal_to_analysis() const {
+    std::lock_guard lock(signal_mu_);
+    return analysis_signal_;
 }
 
 std::vector<std::string> capture::take_notes() {

@@ -3,10 +3,13 @@
 // analysis side through a bounded queue (never blocking on it).
 #pragma once
 
+#include <array>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -33,6 +36,21 @@ struct capture_options {
     std::function<status()> restrict_privileges;
 };
 
+// Records one process lost in the kernel (bpf/events.h as_pid_drops); `pid` 0 = unused slot.
+struct pid_drop_stat {
+    int32_t pid = 0;
+    int32_t root = 0;  // the tree it belongs to: the seed (or --comm match) it descends from
+    uint64_t ring_full = 0;
+    uint64_t reserve = 0;  // refused to keep ring room for exec/connect/TLS-library opens
+    uint64_t rate_limited = 0;
+    char comm[16] = {};
+    uint64_t total() const { return ring_full + reserve + rate_limited; }
+};
+
+// The same, summed over a tree (`pid` = its root).
+constexpr size_t k_pid_drop_slots = 16;
+constexpr size_t k_tree_drop_slots = 8;
+
 struct capture_stats {
     uint64_t records = 0;
     uint64_t decode_errors = 0;
@@ -43,6 +61,24 @@ struct capture_stats {
     uint64_t tls_gap_bytes = 0;     // bytes missing from reassembled TLS calls (their `lost_bytes`)
     uint64_t opens_aggregated = 0;  // repeated opens folded into a later count
     tls_attacher_stats attach;
+    // The processes and trees that lost most records, most first (fixed arrays: these counters
+    // cross to the analysis process as raw bytes).
+    std::array<pid_drop_stat, k_pid_drop_slots> pid_drops{};
+    std::array<pid_drop_stat, k_tree_drop_slots> tree_drops{};
+    uint32_t pids_with_drops = 0;  // all of them, also those beyond the slots
+};
+
+// `drops_by_pid` and `drops_by_tree` for session_end; empty arrays when nothing was lost.
+json pid_drops_json(const capture_stats& s);
+// "pid 42 (flood, tree 40): 1000 ..." for the summary on stderr, or "" when nothing was lost.
+std::string pid_drops_summary(const capture_stats& s);
+
+// The last signal a traced process sent to an agentsight process that the kernel delivered.
+struct recorder_signal {
+    int32_t sender_pid = 0;
+    std::string sender_comm;
+    int32_t signal = 0;
+    std::string syscall;
 };
 
 class capture {
@@ -65,6 +101,8 @@ class capture {
     void stop();
     capture_stats stats() const;
     std::vector<std::string> take_notes();
+    // What the tamper watch saw last reaching the analysis process (see bpf/process.bpf.c).
+    std::optional<recorder_signal> last_signal_to_analysis() const;
 
   private:
     capture(const capture_options& opts, bounded_queue<event>& out);
@@ -82,6 +120,14 @@ class capture {
     std::optional<held_command> command_;
     std::unique_ptr<tls_reassembler> reassembler_;
     open_aggregator opens_;  // capture thread only
+
+    void read_pid_drops(capture_stats& s) const;
+
+    mutable std::mutex signal_mu_;
+    std::optional<recorder_signal> analysis_signal_;  // guarded by signal_mu_
+    mutable std::mutex drops_mu_;
+    mutable std::chrono::steady_clock::time_point drops_read_{};  // guarded by drops_mu_
+    mutable capture_stats drops_cache_{};                         // its pid/tree slots only
 
     std::atomic<bool> stop_{false};
     std::atomic<uint64_t> records_{0}, decode_errors_{0}, opens_aggregated_{0}, tls_chunks_{0};

@@ -144,6 +144,55 @@ result<decoded_record> decode_net(std::span<const uint8_t> b, const clock_offset
     return decoded_record(std::move(e));
 }
 
+const char* touch_syscall(uint8_t kind) {
+    switch (kind) {
+        case AS_TOUCH_PTRACE:
+            return "ptrace";
+        case AS_TOUCH_KILL:
+            return "kill";
+        case AS_TOUCH_TKILL:
+            return "tkill";
+        case AS_TOUCH_TGKILL:
+            return "tgkill";
+        case AS_TOUCH_PIDFD_SEND_SIGNAL:
+            return "pidfd_send_signal";
+        case AS_TOUCH_RT_SIGQUEUEINFO:
+            return "rt_sigqueueinfo";
+        case AS_TOUCH_RT_TGSIGQUEUEINFO:
+            return "rt_tgsigqueueinfo";
+        case AS_TOUCH_SIGNAL:
+            return "signal";
+    }
+    return nullptr;
+}
+
+const char* touch_target(uint8_t target) {
+    switch (target) {
+        case AS_TARGET_UNRESOLVED:
+            return "unresolved_pidfd";
+        case AS_TARGET_CAPTURE:
+            return "capture";
+        case AS_TARGET_ANALYSIS:
+            return "analysis";
+    }
+    return nullptr;
+}
+
+result<decoded_record> decode_touch(const as_touch_recorder& rec, const clock_offset& clock) {
+    const char* syscall = touch_syscall(rec.syscall_kind);
+    const char* target = touch_target(rec.target);
+    if (!syscall || !target) return error{"touch_recorder record: unknown kind or target"};
+    process_event e = base_event(rec.h, process_event_type::touch_recorder, clock);
+    e.path = syscall;
+    e.signal = rec.syscall_kind == AS_TOUCH_PTRACE ? 0 : rec.arg;
+    e.target = target;
+    e.target_pid = int32_t(rec.target_pid);
+    e.delivered = rec.delivered != 0;
+    e.fd = rec.fd;
+    e.ret = rec.ret;
+    return decoded_record(std::move(e));
+}
+
 result<decoded_record> decode_tls_data(std::span<const uint8_t> b, const clock_offset& clock) {
     constexpr size_t fixed = offsetof(as_tls_data, data);
     if (b.size() < fixed) return error{"tls record: bad size"};
@@ -234,10 +283,7 @@ result<decoded_record> decode_record(std::span<const uint8_t> bytes, const clock
         case AS_REC_TOUCH_RECORDER: {
             as_touch_recorder rec;
             if (!read_fixed(bytes, rec)) return error{"touch_recorder record: bad size"};
-            process_event e = base_event(rec.h, process_event_type::touch_recorder, clock);
-            e.path = rec.syscall_kind == 1 ? "ptrace" : "kill";
-            e.signal = rec.syscall_kind == 1 ? 0 : rec.arg;
-            return decoded_record(std::move(e));
+            return decode_touch(rec, clock);
         }
         case AS_REC_TLS_DATA:
             return decode_tls_data(bytes, clock);

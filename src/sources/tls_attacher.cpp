@@ -1,11 +1,10 @@
 #include "sources/tls_attacher.h"
 
 #include <cerrno>
-#include <filesystem>
-#include <fstream>
 #include <sstream>
 
-#include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "bpf/events.h"
 #include "sources/targeting.h"
@@ -33,10 +32,32 @@ uint8_t dir_code(tls_direction d) {
                                            : AS_TLS_READ;
 }
 
+// Opening or reading one traced process's file, and searching it: past these
+// the worker is abandoned and the file reported as "budget exceeded".
+constexpr auto k_open_budget = std::chrono::seconds(1);
+constexpr auto k_discovery_grace = std::chrono::seconds(1);  // beyond the search's own budget
+// /proc/PID/maps of a process with 65530 mappings (vm.max_map_count) is ~7 MB.
+constexpr size_t k_max_maps_bytes = 16u << 20;
+
+std::chrono::steady_clock::time_point in(std::chrono::steady_clock::duration d) {
+    return std::chrono::steady_clock::now() + d;
+}
+
 // Executable file mappings of a process: the paths in /proc/PID/maps.
 std::set<std::string> executable_files(int32_t pid) {
     std::set<std::string> files;
-    std::ifstream maps("/proc/" + std::to_string(pid) + "/maps");
+    std::string text;
+    int fd = ::open(("/proc/" + std::to_string(pid) + "/maps").c_str(),
+                    O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) return files;
+    char buf[65536];
+    for (ssize_t n; text.size() < k_max_maps_bytes && (n = ::read(fd, buf, sizeof buf)) != 0;) {
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) break;
+        text.append(buf, size_t(n));
+    }
+    ::close(fd);
+    std::istringstream maps(text);
     std::string line;
     while (std::getline(maps, line)) {
         std::istringstream in(line);
@@ -55,8 +76,13 @@ constexpr const char* k_tls_libs[] = AS_TLS_LIB_PREFIXES;
 
 }  // namespace
 
-tls_attacher::tls_attacher(bpf::tls_probe& probe, tls::discovery_options opts, bool pid_filter)
-    : probe_(probe), opts_(std::move(opts)), pid_filter_(pid_filter), thread_([this] { run(); }) {}
+tls_attacher::tls_attacher(bpf::tls_probe& probe, tls::discovery_options opts, bool pid_filter,
+                           tls_skipped_fn on_skipped)
+    : probe_(probe),
+      opts_(std::move(opts)),
+      pid_filter_(pid_filter),
+      on_skipped_(std::move(on_skipped)),
+      thread_([this] { run(); }) {}
 
 // Discovery saw BoringSSL's source-path strings yet found no functions: the
 // one miss a user must hear about (a stripped agent we cannot read).
@@ -82,6 +108,7 @@ tls_attacher::~tls_attacher() {
         stop_ = true;
     }
     queue_cv_.notify_all();
+    worker_.cancel();  // whatever a file is doing to the worker, we do not wait for it
     thread_.join();
     std::vector<attachment> all = std::move(global_attachments_);
     for (auto& [pid, attachments] : by_pid_)
@@ -139,7 +166,7 @@ void tls_attacher::handle(const request_t& r) {
             scan(r.pid);
             break;
         case kind::library:
-            attach_path(r.pid, r.path);
+            attach_path(r.pid, r.path, /*opened_by_name=*/true);
             break;
         case kind::exit: {
             std::vector<attachment> gone;
@@ -169,42 +196,98 @@ bool tls_attacher::attached(int32_t pid, const file_key& key) const {
     return false;
 }
 
-const tls::tls_discovery_result& tls_attacher::discover(const file_key& key,
+bool tls_attacher::stopping() const {
+    std::lock_guard lock(queue_mu_);
+    return stop_;
+}
+
+const tls::tls_discovery_result* tls_attacher::discover(const file_key& key,
+                                                        std::shared_ptr<tls::target_file> file,
                                                         const std::string& path) {
     {
         std::lock_guard lock(mu_);
-        if (auto it = discovered_.find(key); it != discovered_.end()) return it->second;
+        if (auto it = discovered_.find(key); it != discovered_.end()) return &it->second;
     }
-    auto found = tls::discover_tls_functions(path, opts_);
+    // Everything the job touches is its own: it may outlive this call.
+    auto found = std::make_shared<tls::tls_discovery_result>();
+    auto cancel = std::make_shared<std::atomic<bool>>(false);
+    tls::discovery_options opts = opts_;
+    opts.cancel = cancel.get();
+    bool done = worker_.run([found, cancel, file, path,
+                             opts] { *found = tls::discover_tls_functions(*file, path, opts); },
+                            in(opts_.time_budget + k_discovery_grace));
+    tls::tls_discovery_result result;
+    if (done) {
+        result = std::move(*found);
+    } else {
+        cancel->store(true);
+        if (stopping()) return nullptr;
+        result.path = path;
+        result.skipped = tls::skip::budget;
+        result.evidence.push_back(path + ": search abandoned after its deadline");
+    }
     std::lock_guard lock(mu_);
     stats_.files_scanned++;
-    if (!found.points.empty()) stats_.files_with_tls++;
-    if (found.points.empty() && has_unidentified_boringssl(found))
+    if (!result.points.empty()) stats_.files_with_tls++;
+    if (result.points.empty() && has_unidentified_boringssl(result))
         notes_.push_back(path + ": statically linked BoringSSL found but its functions were not " +
                          "identified, so this binary's TLS is not captured (" +
-                         found.evidence.back() + "); see: agentsight tls --explain " + path);
-    return discovered_.emplace(key, std::move(found)).first->second;
+                         result.evidence.back() + "); see: agentsight tls --explain " + path);
+    return &discovered_.emplace(key, std::move(result)).first->second;
+}
+
+void tls_attacher::skipped(int32_t pid, const std::string& file, const std::string& reason,
+                           std::optional<file_key> key) {
+    {
+        std::lock_guard lock(mu_);
+        if (key && !skipped_files_.insert(*key).second) return;
+        stats_.files_skipped++;
+    }
+    if (on_skipped_) on_skipped_(pid, file, reason);
 }
 
 void tls_attacher::scan(int32_t pid) {
-    for (const std::string& file : executable_files(pid)) attach_path(pid, file);
+    auto files = std::make_shared<std::set<std::string>>();
+    if (!worker_.run([files, pid] { *files = executable_files(pid); }, in(k_open_budget))) return;
+    for (const std::string& file : *files) attach_path(pid, file, /*opened_by_name=*/false);
 }
 
-void tls_attacher::attach_path(int32_t pid, const std::string& file) {
-    // Resolved through the process's root, so containers work too.
+void tls_attacher::attach_path(int32_t pid, const std::string& file, bool opened_by_name) {
+    if (stopping()) return;
+    // Resolved through the process's root, so containers work too. That root
+    // is a symlink we must follow; the file's own name is not (open_target).
     const std::string path = "/proc/" + std::to_string(pid) + "/root" + file;
-    struct stat st {};
-    if (stat(path.c_str(), &st) != 0) return;
+    auto opened = std::make_shared<tls::open_target_result>();
+    if (!worker_.run([opened, path] { *opened = tls::open_target(path); }, in(k_open_budget))) {
+        if (!stopping()) skipped(pid, file, tls::skip::budget, std::nullopt);
+        return;
+    }
+    const struct stat& st = opened->file.fd() >= 0 ? opened->file.stat() : opened->st;
     file_key key{uint64_t(st.st_dev), uint64_t(st.st_ino)};
+    if (!opened->skipped.empty()) {
+        skipped(pid, file, opened->skipped, key);
+        // A distribution's libssl.so.3 may be a symlink to the real file:
+        // that one shows in the maps, with its own name, once it is mapped.
+        if (opened_by_name && opened->skipped == tls::skip::symlink)
+            request({kind::scan, pid, 0, {}});
+        return;
+    }
+    if (opened->file.fd() < 0) return;  // gone, or not ours to read: nothing to attach
     {
         std::lock_guard lock(mu_);
         if (attached(pid, key)) return;
     }
-    const auto& found = discover(key, path);
-    if (!found.points.empty()) attach_file(pid, key, path, found);
+    auto target = std::make_shared<tls::target_file>(std::move(opened->file));
+    const tls::tls_discovery_result* found = discover(key, target, path);
+    if (found == nullptr) return;
+    if (!found->skipped.empty()) skipped(pid, file, found->skipped, key);
+    // The descriptor, not the name: the uprobe lands on the very file searched
+    // even if the process swapped the name meanwhile.
+    if (!found->points.empty()) attach_file(pid, key, target->fd_path(), path, *found);
 }
 
 void tls_attacher::attach_file(int32_t pid, const file_key& key, const std::string& path,
+                               const std::string& shown_path,
                                const tls::tls_discovery_result& found) {
     attachment a{key, {}, {}};
     const int target = pid_filter_ ? pid : -1;
@@ -215,7 +298,7 @@ void tls_attacher::attach_file(int32_t pid, const file_key& key, const std::stri
         std::lock_guard lock(mu_);
         if (err == ESRCH || (err == ENOENT && !process_exists(pid))) return true;
         stats_.attach_failures += n;
-        notes_.push_back(message);
+        notes_.push_back(shown_path + ": " + message);
         return false;
     };
     if (probe_.has_multi()) {

@@ -2,7 +2,9 @@
 // processes: on exec (new image), on the open of a TLS library (ld.so or dlopen), on fork
 // (inherited mappings), dropped on exit. Runs on its own thread because
 // discovery can be slow (a stripped 245 MB binary) and the ring-buffer
-// consumer must never wait for it.
+// consumer must never wait for it. The files are chosen by the traced
+// processes, so everything that touches them runs on an abandonable worker
+// under a deadline, and a file refused for safety is reported, not ignored.
 #pragma once
 
 #include <atomic>
@@ -10,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -17,7 +20,10 @@
 
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include "bpf/probes.h"
+#include "sources/tls_attacher_worker.h"
+#include "tls/target_file.h"
 #include "tls/tls_discovery.h"
 
 namespace agentsight {
@@ -28,12 +34,18 @@ struct tls_attacher_stats {
     uint64_t probes_attached = 0;
     uint64_t attach_failures = 0;
     uint64_t requests_dropped = 0;  // attach requests refused: the request queue was full
+    uint64_t files_skipped = 0;     // files refused for safety: each one a tls_skipped event
 };
+
+// A traced process's file not searched for TLS functions, and why (tls::skip).
+using tls_skipped_fn =
+    std::function<void(int32_t pid, const std::string& path, const std::string& reason)>;
 
 class tls_attacher {
   public:
     // pid_filter=false: attach once per file for every process (trace-all mode).
-    tls_attacher(bpf::tls_probe& probe, tls::discovery_options opts, bool pid_filter);
+    tls_attacher(bpf::tls_probe& probe, tls::discovery_options opts, bool pid_filter,
+                 tls_skipped_fn on_skipped);
     ~tls_attacher();
 
     void on_exec(int32_t pid) { request({kind::scan, pid, 0, {}}); }
@@ -75,16 +87,24 @@ class tls_attacher {
     void run();
     void handle(const request_t& r);
     void scan(int32_t pid);
-    void attach_path(int32_t pid, const std::string& file);
+    void attach_path(int32_t pid, const std::string& file, bool opened_by_name);
     static void detach(std::vector<attachment>& gone);
     bool attached(int32_t pid, const file_key& key) const;  // mu_ held
-    const tls::tls_discovery_result& discover(const file_key& key, const std::string& path);
-    void attach_file(int32_t pid, const file_key& key, const std::string& path,
-                     const tls::tls_discovery_result& found);
+    bool stopping() const;
+    // nullptr once the recording stops.
+    const tls::tls_discovery_result* discover(const file_key& key,
+                                              std::shared_ptr<tls::target_file> file,
+                                              const std::string& path);
+    void skipped(int32_t pid, const std::string& file, const std::string& reason,
+                 std::optional<file_key> key);
+    void attach_file(int32_t pid, const file_key& key, const std::string& attach_path,
+                     const std::string& shown_path, const tls::tls_discovery_result& found);
 
     bpf::tls_probe& probe_;
     tls::discovery_options opts_;
     const bool pid_filter_;
+    tls_skipped_fn on_skipped_;
+    tls_attacher_worker worker_;
     // Requests in two lanes: library opens first (they race the process's
     // first TLS call), then scans, forks and exits in arrival order.
     static constexpr size_t k_max_requests = 65536;
@@ -97,6 +117,7 @@ class tls_attacher {
 
     mutable std::mutex mu_;  // guards everything below
     std::map<file_key, tls::tls_discovery_result> discovered_;
+    std::set<file_key> skipped_files_;  // reported once each
     std::map<int32_t, std::vector<attachment>> by_pid_;
     std::set<file_key> global_;  // files attached for all processes (pid_filter_ == false)
     std::vector<attachment> global_attachments_;

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <map>
 #include <set>
+#include <unordered_set>
 
 #include "tls/arch_backend.h"
 #include "tls/boringssl_classifier.h"
@@ -24,6 +25,11 @@ constexpr uint32_t err_lib_ssl = 16;
 
 constexpr size_t chunk_bytes = 16u << 20;
 constexpr uint64_t max_function_bytes = 1u << 20;
+// Work caps against crafted files: real builds have 1-2 marker strings and a
+// few dozen references to them (Claude Code 2.1.197: 1 and 24).
+constexpr size_t max_marker_strings = 8;
+constexpr uint64_t max_marker_path = 512;
+constexpr size_t max_references = 1024;
 
 std::string hex(uint64_t v) {
     char buf[32];
@@ -46,44 +52,58 @@ bool for_each_chunk(const elf_file& elf, uint64_t offset, uint64_t size, size_t 
     return true;
 }
 
-// Every NUL-terminated string ending in marker_suffix, as vaddrs of their first byte.
-std::vector<std::pair<uint64_t, std::string>> find_marker_strings(const elf_file& elf) {
-    std::vector<std::pair<uint64_t, std::string>> found;
+}  // namespace
+
+// Linear in the file: each hit costs one short read and a set lookup, and the
+// search stops at the cap (a real build has one or two such strings).
+boringssl_markers find_boringssl_markers(const elf_file& elf) {
+    boringssl_markers out;
+    std::unordered_set<uint64_t> seen;
     std::string needle(marker_suffix);
     needle.push_back('\0');
     for (bool exec_pass : {false, true}) {
         for (const auto& seg : elf.segments()) {
-            if (seg.type != PT_LOAD || bool(seg.flags & PF_X) != exec_pass) continue;
+            if (seg.type != PT_LOAD || bool(seg.flags & PF_X) != exec_pass || out.too_many)
+                continue;
             for_each_chunk(
                 elf, seg.offset, seg.filesz, needle.size(),
                 [&](std::span<const uint8_t> bytes, uint64_t off) {
                     const uint8_t* p = bytes.data();
                     const uint8_t* end = p + bytes.size();
-                    while (p < end) {
+                    while (p < end && !out.too_many) {
                         auto* hit = static_cast<const uint8_t*>(
                             memmem(p, size_t(end - p), needle.data(), needle.size()));
                         if (hit == nullptr) break;
+                        p = hit + 1;
                         // Walk back to the string's first byte (bounded: paths are short).
                         uint64_t hit_off = off + uint64_t(hit - bytes.data());
-                        uint64_t start = hit_off;
-                        uint8_t b = 0;
-                        while (start > seg.offset && hit_off - start < 512 &&
-                               elf.read(start - 1, &b, 1) && b >= 0x20 && b < 0x7f)
-                            --start;
+                        uint64_t from = std::max(seg.offset, hit_off > max_marker_path
+                                                                 ? hit_off - max_marker_path
+                                                                 : uint64_t(0));
                         std::vector<uint8_t> text;
-                        elf.read(start, size_t(hit_off - start) + marker_suffix.size(), text);
-                        uint64_t vaddr = start - seg.offset + seg.vaddr;
-                        bool dup = std::any_of(found.begin(), found.end(),
-                                               [&](const auto& f) { return f.first == vaddr; });
-                        if (!dup) found.emplace_back(vaddr, std::string(text.begin(), text.end()));
-                        p = hit + 1;
+                        if (!elf.read(from, size_t(hit_off - from) + marker_suffix.size(), text))
+                            continue;
+                        size_t first = size_t(hit_off - from);
+                        while (first > 0 && text[first - 1] >= 0x20 && text[first - 1] < 0x7f)
+                            --first;
+                        uint64_t vaddr = from + first - seg.offset + seg.vaddr;
+                        if (!seen.insert(vaddr).second) continue;  // chunk overlap
+                        if (out.found.size() == max_marker_strings) {
+                            out.too_many = true;
+                            break;
+                        }
+                        out.found.emplace_back(vaddr,
+                                               std::string(text.begin() + long(first), text.end()));
                     }
                 });
         }
-        if (!found.empty()) break;  // read-only data first; executable segments only as a fallback
+        if (!out.found.empty())
+            break;  // read-only data first; executable segments only as a fallback
     }
-    return found;
+    return out;
 }
+
+namespace {
 
 // Bounds for a reference no FDE covers: the backend scans a window around it.
 std::optional<fde_range> guess_bounds(const elf_file& elf, const arch_backend& backend,
@@ -100,10 +120,18 @@ std::optional<fde_range> guess_bounds(const elf_file& elf, const arch_backend& b
 
 }  // namespace
 
-boringssl_scan find_stripped_boringssl(const elf_file& elf) {
+boringssl_scan find_stripped_boringssl(const elf_file& elf, const boringssl_markers& markers) {
     boringssl_scan res;
     auto& ev = res.evidence;
-    auto strings = find_marker_strings(elf);
+    const auto& strings = markers.found;
+    if (markers.too_many) {
+        res.marker_found = true;
+        res.over_budget = true;
+        ev.push_back("BoringSSL: more than " + std::to_string(max_marker_strings) +
+                     " strings ending in \"" + std::string(marker_suffix) +
+                     "\": not a real build, not analysed further (budget exceeded)");
+        return res;
+    }
     if (strings.empty()) {
         ev.push_back("BoringSSL: no string ending in \"" + std::string(marker_suffix) +
                      "\" in loaded segments: not a static BoringSSL build");
@@ -132,12 +160,20 @@ boringssl_scan find_stripped_boringssl(const elf_file& elf) {
             if (seg.type != PT_LOAD || !(seg.flags & PF_X)) continue;
             for_each_chunk(elf, seg.offset, seg.filesz, 8,
                            [&](std::span<const uint8_t> bytes, uint64_t off) {
+                               if (fields.size() > max_references) return;  // reported below
                                backend->find_address_refs(bytes, off - seg.offset + seg.vaddr,
                                                           target, pic, fields);
                            });
         }
         std::sort(fields.begin(), fields.end());
         fields.erase(std::unique(fields.begin(), fields.end()), fields.end());
+        if (fields.size() > max_references) {
+            res.over_budget = true;
+            ev.push_back(std::to_string(fields.size()) + " references to " + hex(target) +
+                         ": more than " + std::to_string(max_references) +
+                         ", not analysed (budget exceeded)");
+            return res;
+        }
         std::set<uint64_t> seen;
         for (uint64_t field : fields) {
             auto range = fdes.find(field);

@@ -1,5 +1,7 @@
 #include "tls/elf_file.h"
 
+#include "tls/target_file.h"
+
 #include <elf.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -20,8 +22,15 @@ constexpr size_t max_note_bytes = 1 << 20;
 }  // namespace
 
 result<elf_file> elf_file::open(const std::string& path) {
+    open_target_result t = open_target(path, /*follow_symlink=*/true);
+    if (!t.skipped.empty()) return error{path + ": " + t.skipped};
+    if (t.file.fd() < 0) return error{t.error};
+    return from_fd(::dup(t.file.fd()), path);
+}
+
+result<elf_file> elf_file::from_fd(int fd, const std::string& path) {
     elf_file f;
-    f.fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    f.fd_ = fd;
     if (f.fd_ < 0) return error{"open " + path + ": " + std::strerror(errno)};
     struct stat st {};
     if (::fstat(f.fd_, &st) != 0) return error{"stat " + path + ": " + std::strerror(errno)};
@@ -42,6 +51,8 @@ elf_file& elf_file::operator=(elf_file&& o) noexcept {
         if (fd_ >= 0) ::close(fd_);
         fd_ = o.fd_;
         o.fd_ = -1;
+        budget_ = o.budget_;
+        over_budget_ = o.over_budget_;
         size_ = o.size_;
         mtime_ns_ = o.mtime_ns_;
         type_ = o.type_;
@@ -56,8 +67,17 @@ elf_file::~elf_file() {
     if (fd_ >= 0) ::close(fd_);
 }
 
+bool elf_file::budget_left() const {
+    if (over_budget_) return false;
+    if ((budget_.cancel && budget_.cancel->load(std::memory_order_relaxed)) ||
+        (budget_.deadline != std::chrono::steady_clock::time_point::max() &&
+         std::chrono::steady_clock::now() > budget_.deadline))
+        over_budget_ = true;
+    return !over_budget_;
+}
+
 bool elf_file::read(uint64_t offset, void* dst, size_t len) const {
-    if (offset > size_ || len > size_ - offset) return false;
+    if (offset > size_ || len > size_ - offset || !budget_left()) return false;
     auto* p = static_cast<uint8_t*>(dst);
     while (len > 0) {
         ssize_t n = ::pread(fd_, p, len, static_cast<off_t>(offset));

@@ -4,6 +4,8 @@
 // us, and a SIGBUS would take the capture process down.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -35,9 +37,19 @@ struct elf_section {
     uint32_t link = 0;
 };
 
+// A stop on all reading: every loop over a hostile file reads, so a read that
+// refuses once the deadline passed (or `cancel` is set) ends the whole analysis.
+struct read_budget {
+    std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+    const std::atomic<bool>* cancel = nullptr;
+};
+
 class elf_file {
   public:
+    // A path the user named (symlinks followed); still only a regular file is read.
     static result<elf_file> open(const std::string& path);
+    // Takes ownership of `fd`, an already checked regular file; `name` is for messages.
+    static result<elf_file> from_fd(int fd, const std::string& name);
 
     elf_file(elf_file&& other) noexcept;
     elf_file& operator=(elf_file&& other) noexcept;
@@ -53,7 +65,12 @@ class elf_file {
     const std::vector<elf_section>& sections() const { return sections_; }
     const elf_section* section(std::string_view name) const;
 
-    // False when the range is outside the file or the read came up short.
+    void set_budget(const read_budget& b) { budget_ = b; }
+    // True once a read was refused because the budget ran out.
+    bool over_budget() const { return over_budget_; }
+
+    // False when the range is outside the file, the read came up short or the
+    // budget ran out.
     bool read(uint64_t offset, void* dst, size_t len) const;
     bool read(uint64_t offset, size_t len, std::vector<uint8_t>& out) const;
 
@@ -67,7 +84,11 @@ class elf_file {
     elf_file() = default;
     std::string load_headers();
 
+    bool budget_left() const;
+
     int fd_ = -1;
+    read_budget budget_;
+    mutable bool over_budget_ = false;
     uint64_t size_ = 0;
     int64_t mtime_ns_ = 0;
     uint16_t type_ = 0;

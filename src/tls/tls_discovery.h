@@ -3,6 +3,8 @@
 // properties that survive rebuilds. See docs/tls-discovery.md.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -25,15 +27,28 @@ struct tls_discovery_result {
     std::vector<tls_attach_point> points;  // empty = nothing to attach
     std::vector<std::string> evidence;     // human-readable lines for `agentsight tls --explain`
     std::string error;  // non-empty when the file could not be analysed (not ELF, unreadable, ...)
+    // Non-empty when the file was refused or its analysis stopped for safety:
+    // one of tls::skip (target_file.h), the `reason` of a tls_skipped event.
+    std::string skipped;
 };
 
 struct discovery_options {
     std::string cache_dir;  // "" = no cache; only the (slow) stripped-BoringSSL search is cached
+    // Wall-clock budget per file (Claude Code's 245 MB: 0.1-0.5 s). Past it the
+    // answer is empty and `skipped` says "budget exceeded".
+    std::chrono::milliseconds time_budget{5000};
+    const std::atomic<bool>* cancel = nullptr;  // set from another thread: give up now
 };
 
+class target_file;
+
 // Symbols first (.dynsym then .symtab), then, if the file has no TLS symbols,
-// stripped BoringSSL detection. Never throws; safe on hostile input.
+// stripped BoringSSL detection. Never throws; safe on hostile input, bounded
+// in time and work. This overload opens a path the user named (symlinks followed).
 tls_discovery_result discover_tls_functions(const std::string& path,
+                                            const discovery_options& opts = {});
+// The same on a file opened with open_target(); `name` is for the evidence.
+tls_discovery_result discover_tls_functions(const target_file& file, const std::string& name,
                                             const discovery_options& opts = {});
 
 }  // namespace agentsight::tls

@@ -181,9 +181,11 @@ TEST(tls_discovery_cache, second_run_uses_the_cache) {
     for (const auto& f : fs::directory_iterator(cache_dir)) files.push_back(f.path().string());
     ASSERT_EQ(files.size(), 1u) << "the first run stores one discovery result in " << cache_dir;
     const std::string entry = files[0];
-    EXPECT_NE(entry.find("boringssl-v1-"), std::string::npos) << entry;
-    // docs/tls-discovery.md: keyed by the GNU build-id of claude.exe 2.1.197
-    EXPECT_NE(entry.find("2ba9a4dca997a53147167d7f967fdc840325054c"), std::string::npos) << entry;
+    EXPECT_NE(entry.find("boringssl-v2-"), std::string::npos) << entry;
+    // docs/tls-discovery.md: keyed by the SHA-256 of claude.exe 2.1.197
+    EXPECT_NE(entry.find("f54e69cbc89b2da61a415700af7ff52a147e862517d4f1b0eecf768448cf7f83"),
+              std::string::npos)
+        << entry;
 
     // Age the entry. A miss always re-stores (a new file renamed into place),
     // so an unchanged mtime after the second run means it was read, not redone.

@@ -197,9 +197,12 @@ class anthropic_messages final : public provider {
         if (const json& ms = member(body, "messages"); ms.is_array())
             for (const auto& m : ms) {
                 json msg = message_of(m, out);
-                if (msg["role"] == "user" && !msg.contains("tool_results")) {
+                if (msg["role"] == "user") {
+                    // A follow-up typed after a tool call shares the message with the tool
+                    // results ([tool_result, text]): its text still counts.
                     std::string typed = typed_text(m);
-                    if (typed.empty()) typed = msg["content"].get<std::string>();
+                    if (typed.empty() && !msg.contains("tool_results"))
+                        typed = msg["content"].get<std::string>();
                     if (!typed.empty()) out.user_prompt = std::move(typed);
                 }
                 messages.push_back(std::move(msg));

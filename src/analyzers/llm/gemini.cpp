@@ -28,7 +28,10 @@ json message_of(const json& content, llm_request& req) {
         for (const auto& part : parts) {
             if (member(part, "thought").is_boolean() && member(part, "thought").get<bool>())
                 continue;
-            text += str(part, "text");
+            if (std::string t = str(part, "text"); !t.empty()) {
+                if (!text.empty()) text += "\n";  // parts are separate paragraphs
+                text += t;
+            }
             if (const json& fc = either(part, "functionCall", "function_call"); fc.is_object()) {
                 std::string id = str(fc, "id");
                 calls.push_back({{"id", id.empty() ? str(fc, "name") : id},
@@ -134,8 +137,8 @@ class gemini final : public provider {
         if (const json& cs = member(body, "contents"); cs.is_array())
             for (const auto& c : cs) {
                 json msg = message_of(c, out);
-                if (msg["role"] == "user" && !msg.contains("tool_results") &&
-                    !msg["content"].get<std::string>().empty())
+                // A user turn may carry function responses and a typed follow-up together.
+                if (msg["role"] == "user" && !msg["content"].get<std::string>().empty())
                     out.user_prompt = msg["content"].get<std::string>();
                 messages.push_back(std::move(msg));
             }

@@ -313,6 +313,27 @@ def main():
         ("r", response_head(200, "OK", ["content-type: application/json; charset=UTF-8",
                                         "transfer-encoding: chunked"]) + b"".join(chunked([reply])) + b"0\r\n\r\n")])
 
+    # Qwen Code (node, OpenAI chat) with a large project context file: node writes the head
+    # and the ~100 KB body in one SSL_write, the first bytes of a new connection.
+    context = "".join(f"- rule {i:05d}: keep functions short and name them after the domain.\n"
+                      for i in range(1600))
+    obody = json.dumps({
+        "model": "qwen3-coder-plus", "stream": True, "stream_options": {"include_usage": True},
+        "messages": [
+            {"role": "system", "content": "You are Qwen Code.\n# QWEN.md\n" + context},
+            {"role": "user", "content": "Summarize the rules."}]}).encode()
+    ev = [chunk({"role": "assistant", "content": ""}), chunk({"content": "Keep functions short."}),
+          chunk({}, "stop"),
+          chunk(None, usage={"prompt_tokens": 25000, "completion_tokens": 5,
+                             "total_tokens": 25005}, choices=False),
+          b"data: [DONE]\n\n"]
+    c = chunked(ev)
+    write("openai_chat_large", [
+        ("w", request("POST", "/compatible-mode/v1/chat/completions", "127.0.0.1:9000",
+                      [f"Authorization: Bearer {CANARY_OAI}", "Content-Type: application/json"], obody)),
+        ("r", response_head(200, "OK", ["Content-Type: text/event-stream", "Transfer-Encoding: chunked"])
+              + b"".join(c) + b"0\r\n\r\n")])
+
 
 if __name__ == "__main__":
     main()

@@ -243,6 +243,36 @@ TEST(alerts, tamper_on_bpf_calls_and_tracing_writes) {
     EXPECT_NE(a[0]["message"].get<std::string>().find("command 5"), std::string::npos);
 }
 
+process_event touch(uint64_t ts, std::string syscall, int32_t sig, bool delivered, int64_t ret) {
+    auto e = proc(process_event_type::touch_recorder, ts, agent, 7000, "claude");
+    e.path = std::move(syscall);
+    e.signal = sig;
+    e.target = "analysis";
+    e.target_pid = 4242;
+    e.delivered = delivered;
+    e.ret = ret;
+    return e;
+}
+
+TEST(alerts, tamper_signal_to_agentsight_is_critical_when_delivered_info_when_not) {
+    run r;
+    r.push(touch(T + 1 * ms, "tkill", 19, true, 0));
+    r.push(touch(T + 2 * ms, "pidfd_send_signal", 0, false, 0));  // a liveness probe
+    r.push(touch(T + 3 * ms, "pidfd_send_signal", 0, false, 0));  // the same again: once
+    r.push(touch(T + 4 * ms, "kill", 15, false, -1));             // refused: EPERM
+    auto a = r.alerts("tamper");
+    ASSERT_EQ(a.size(), 3u);
+    EXPECT_EQ(a[0]["severity"], "critical");
+    EXPECT_NE(a[0]["message"].get<std::string>().find(
+                  "tkill signal 19 to the agentsight analysis process (pid 4242) by claude"),
+              std::string::npos)
+        << a[0]["message"];
+    EXPECT_EQ(a[1]["severity"], "info");
+    EXPECT_NE(a[1]["message"].get<std::string>().find("signal 0"), std::string::npos);
+    EXPECT_EQ(a[2]["severity"], "info");
+    EXPECT_NE(a[2]["message"].get<std::string>().find("refused"), std::string::npos);
+}
+
 TEST(alerts, startup_activity_is_only_info) {
     run r;
     r.push(exec(T + 1 * ms, 7200, agent, {"git", "status"}));  // before any llm_call

@@ -1,6 +1,7 @@
 // The correlator on hand-written traces (tests/data/correlate, shapes from docs/events.md):
 // tool calls linked to the processes and files they caused, and what stays unexplained.
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -165,6 +166,78 @@ TEST(correlate, an_exec_before_its_late_llm_call_is_still_linked) {
     ASSERT_FALSE(tools.empty());
     EXPECT_EQ(tools[0]["pids"], json::array({7201, 7202}));
     for (const auto& a : of_type(out, "alert")) EXPECT_NE(a["rule"], "unexplained") << a.dump();
+}
+
+// Claude Code starts an env probe and a shell-snapshot shell before the shell that carries
+// the command (issue 19): the root is the one whose argv carries it; the helpers are context.
+void expect_root_is_the_command_shell(const std::vector<event>& out) {
+    auto tools = of_type(out, "tool_exec");
+    ASSERT_EQ(tools.size(), 1u);
+    const json& t = tools[0];
+    EXPECT_EQ(t["call_id"], "toolu_01G");
+    ASSERT_FALSE(t["pids"].empty());
+    EXPECT_EQ(t["pids"][0], 7203);
+    EXPECT_EQ(t["processes"][0]["pid"], 7203);
+    EXPECT_EQ(t["exit_code"], 1);  // the command's, not the snapshot helper's 0
+    EXPECT_EQ(t["ts"], 1767225600361000000ULL);
+    EXPECT_NEAR(t["duration_ms"].get<double>(), 21.0, 0.001);
+    for (int pid : {7201, 7202, 7204})
+        EXPECT_NE(std::find(t["pids"].begin(), t["pids"].end(), pid), t["pids"].end()) << pid;
+    for (const auto& a : of_type(out, "alert")) ADD_FAILURE() << a.dump();
+}
+
+TEST(correlate, helper_shells_before_the_command_are_context_not_the_root) {
+    expect_root_is_the_command_shell(correlate(load_trace("claude_helpers.jsonl")));
+}
+
+TEST(correlate, helper_shells_before_a_late_llm_call_are_context_too) {
+    auto in = load_trace("claude_helpers.jsonl");
+    auto llm = std::find_if(in.begin(), in.end(), [](const event& e) {
+        auto* d = std::get_if<derived_event>(&e);
+        return d && d->type == "llm_call";
+    });
+    event call = *llm;
+    in.erase(llm);
+    auto after_exec = std::find_if(in.begin(), in.end(), [](const event& e) {
+        auto* p = std::get_if<process_event>(&e);
+        return p && p->type == process_event_type::exec && p->pid == 7204;
+    });
+    in.insert(after_exec + 1, call);
+    expect_root_is_the_command_shell(correlate(in));
+}
+
+std::vector<event> parse_lines(const std::vector<std::string>& lines) {
+    std::vector<event> out;
+    for (const auto& l : lines) {
+        auto e = parse_event_json(l);
+        EXPECT_TRUE(e.ok()) << l;
+        if (e.ok()) out.push_back(std::move(e.value()));
+    }
+    return out;
+}
+
+TEST(correlate, a_connection_whose_plaintext_was_missed_is_opaque_with_the_reason) {
+    // Two curl children of the traced script (issue 19): 9001's request went out before its
+    // probes were attached (its session starts with a read), 9002 shows no TLS at all.
+    auto in = parse_lines({
+        R"({"type":"exec","ts":1000000000,"pid":9000,"ppid":1,"comm":"bash","uid":0,"filename":"/bin/bash","argv":["bash","calls.sh"],"argv_truncated":false})",
+        R"({"type":"fork","ts":1100000000,"pid":9000,"ppid":1,"comm":"bash","child_pid":9001})",
+        R"({"type":"exec","ts":1101000000,"pid":9001,"ppid":9000,"comm":"curl","uid":0,"filename":"/usr/bin/curl","argv":["curl","-sk","https://127.0.0.1:8443/v1/messages"],"argv_truncated":false})",
+        R"({"type":"connect","ts":1102000000,"pid":9001,"ppid":9000,"comm":"curl","family":"inet","addr":"127.0.0.1","port":8443,"ret":-115})",
+        R"({"type":"tls_handshake","ts":1103000000,"pid":9001,"tid":9001,"comm":"curl","conn":"9001:55aa","lib":"openssl","latency_ns":1000,"ret":1})",
+        R"({"type":"tls","ts":1104000000,"pid":9001,"tid":9001,"comm":"curl","conn":"9001:55aa","lib":"openssl","direction":"read","len":17,"data":"HTTP/1.1 200 OK\r\n","truncated":false})",
+        R"({"type":"exit","ts":1105000000,"pid":9001,"ppid":9000,"comm":"curl","exit_code":0,"signal":0,"duration_ns":4000000})",
+        R"({"type":"fork","ts":1200000000,"pid":9000,"ppid":1,"comm":"bash","child_pid":9002})",
+        R"({"type":"exec","ts":1201000000,"pid":9002,"ppid":9000,"comm":"codex","uid":0,"filename":"/usr/bin/codex","argv":["codex"],"argv_truncated":false})",
+        R"({"type":"connect","ts":1202000000,"pid":9002,"ppid":9000,"comm":"codex","family":"inet","addr":"127.0.0.1","port":8443,"ret":-115})",
+        R"({"type":"exit","ts":1205000000,"pid":9002,"ppid":9000,"comm":"codex","exit_code":0,"signal":0,"duration_ns":4000000})",
+    });
+    std::map<int, std::string> opaque;
+    for (const auto& a : of_type(correlate(in), "alert"))
+        if (a["rule"] == "opaque_connection") opaque[a["pids"][0].get<int>()] = a["message"];
+    ASSERT_EQ(opaque.size(), 2u);
+    EXPECT_NE(opaque[9001].find("capture began mid-connection"), std::string::npos) << opaque[9001];
+    EXPECT_NE(opaque[9002].find("its TLS stack is not probed"), std::string::npos) << opaque[9002];
 }
 
 TEST(correlate, a_tls_only_capture_emits_no_tool_exec) {

@@ -61,6 +61,23 @@ TEST(report, numbers_from_a_correlated_session) {
     EXPECT_EQ(r["alerts"].size(), 0u);
 }
 
+TEST(report, an_exec_chain_is_one_process_with_a_history) {
+    // bash -c 'env FOO=1 ls' exec's env, which exec's ls: one pid, one row, not three, and
+    // none of them "running" (issue 19).
+    json r = report_of("/correlate/exec_chain.jsonl", false);
+    ASSERT_EQ(r["processes"].size(), 2u);
+    const json& p = r["processes"][1];
+    EXPECT_EQ(p["pid"], 8101);
+    EXPECT_EQ(p["comm"], "ls");
+    EXPECT_EQ(p["exit_code"], 0);
+    ASSERT_EQ(p["history"].size(), 2u);
+    EXPECT_EQ(p["history"][0]["comm"], "bash");
+    EXPECT_EQ(p["history"][1]["argv"], json::array({"env", "FOO=1", "ls", "/tmp"}));
+    std::string text = render_report(r);
+    EXPECT_FALSE(has_line(text, "running")) << text;
+    EXPECT_TRUE(has_line(text, "exec'd from env: env FOO=1 ls /tmp")) << text;
+}
+
 TEST(report, text_fits_80_columns_and_names_what_happened) {
     std::string text = render_report(report_of("/correlate/claude_tools.jsonl", true));
     std::istringstream in(text);

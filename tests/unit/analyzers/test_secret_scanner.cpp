@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "analyzers/redact_marker.h"
 #include "analyzers/secret_scanner.h"
 
 namespace agentsight::analyzers {
@@ -15,40 +16,76 @@ std::string masked(std::string_view text) {
     return redact_text(text, out) ? out : std::string(text);
 }
 
+// The expected text with "<v>" standing for the marker of secret v ("<~v>": after a kept
+// provider prefix).
+std::string expect(std::string_view want) {
+    std::string out;
+    for (size_t i = 0; i < want.size();) {
+        if (want[i] != '<') {
+            out += want[i++];
+            continue;
+        }
+        size_t end = want.find('>', i);
+        bool prefixed = want[i + 1] == '~';
+        std::string_view secret = want.substr(i + 1 + prefixed, end - i - 1 - prefixed);
+        out += redaction_marker(secret, prefixed);
+        i = end + 1;
+    }
+    return out;
+}
+
 TEST(secret_scanner, every_rule_opens_in_its_contexts) {
     const std::vector<std::pair<std::string, std::string>> cases = {
-        // headers: at the start or after '\n', any case
-        {"authorization: x", "authorization: [REDACTED]"},
-        {"a\nProxy-Authorization: x", "a\nProxy-Authorization: [REDACTED]"},
-        {"a\nx-api-key: x", "a\nx-api-key: [REDACTED]"},
-        {"a\r\nX-Goog-Api-Key: x", "a\r\nX-Goog-Api-Key: [REDACTED]"},
-        {"a\ncookie: x", "a\ncookie: [REDACTED]"},
-        {"a\nSet-Cookie: x", "a\nSet-Cookie: [REDACTED]"},
+        // headers: at the start or after '\n', any case, any name ending in key/token/...
+        {"authorization: x", "authorization: <x>"},
+        {"a\nProxy-Authorization: Bearer xyz", "a\nProxy-Authorization: Bearer <xyz>"},
+        {"a\nx-api-key: x", "a\nx-api-key: <x>"},
+        {"a\r\nX-Goog-Api-Key: x", "a\r\nX-Goog-Api-Key: <x>"},
+        {"a\napi-key: x", "a\napi-key: <x>"},
+        {"a\nX-Auth-Token: x", "a\nX-Auth-Token: <x>"},
+        {"a\ncookie: x", "a\ncookie: <x>"},
+        {"a\nSet-Cookie: x", "a\nSet-Cookie: <x>"},
         {"a cookie: x", "a cookie: x"},  // not at a line start
-        // query keys after '?' or '&', any case
-        {"/p?key=v", "/p?key=[REDACTED]"},
-        {"/p?a=1&API_KEY=v", "/p?a=1&API_KEY=[REDACTED]"},
-        {"/p?apikey=v", "/p?apikey=[REDACTED]"},
-        {"/p?x&access_token=v", "/p?x&access_token=[REDACTED]"},
-        {"/p?Token=v", "/p?Token=[REDACTED]"},
-        {"/p key=v", "/p key=v"},
+        {"a\nx-ratelimit-remaining-tokens: 5", "a\nx-ratelimit-remaining-tokens: 5"},
+        // query and form keys after '?', '&', a line start or a space, any case
+        {"/p?key=v", "/p?key=<v>"},
+        {"/p?a=1&API_KEY=v", "/p?a=1&API_KEY=<v>"},
+        {"/p?apikey=v", "/p?apikey=<v>"},
+        {"/p?x&access_token=v", "/p?x&access_token=<v>"},
+        {"/p?user_token=v", "/p?user_token=<v>"},
+        {"grant=x&client_secret=v", "grant=x&client_secret=<v>"},
+        {"password=v&x=1", "password=<v>&x=1"},
+        {"/p?max_tokens=5&monkey=v", "/p?max_tokens=5&monkey=v"},
+        // JSON members naming a credential, string values only
+        {R"({"api_key": "v1"})", R"({"api_key": "<v1>"})"},
+        {R"({"a":{"refresh_token":"v2"}})", R"({"a":{"refresh_token":"<v2>"}})"},
+        {R"({"max_tokens": 5, "input_tokens":"7"})", R"({"max_tokens": 5, "input_tokens":"7"})"},
         // tokens after any byte that is not a token character
-        {"\"sk-ant-api03-0123456789abcdef\"", "\"sk-[REDACTED]\""},
-        {"(AIza0123456789abcdefghij)", "(AIza[REDACTED])"},
-        {":ghp_0123456789abcdefghij", ":ghp_[REDACTED]"},
-        {" github_pat_0123456789abcdefghij", " github_pat_[REDACTED]"},
-        {"=xoxb-0123456789", "=xoxb-[REDACTED]"},
+        {"\"sk-ant-api03-0123456789abcdef\"", "\"sk-ant-<~api03-0123456789abcdef>\""},
+        {"(AIza0123456789abcdefghij)", "(AIza<~0123456789abcdefghij>)"},
+        {":ghp_0123456789abcdefghij", ":ghp_<~0123456789abcdefghij>"},
+        {" github_pat_0123456789abcdefghij", " github_pat_<~0123456789abcdefghij>"},
+        {"=xoxb-0123456789", "=xoxb-<~0123456789>"},
         {"a-sk-0123456789abcdefghij", "a-sk-0123456789abcdefghij"},  // inside a token
         {"ask-0123456789abcdefghij", "ask-0123456789abcdefghij"},    // inside a word
-        // bearer after any non-alphanumeric byte, any case
-        {"Bearer abcdefgh1", "Bearer [REDACTED]"},
-        {"x-bearer abcdefgh1", "x-bearer [REDACTED]"},
+        {"id AKIAIOSFODNN7EXAMPLE secret wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY.",
+         "id AKIA<~IOSFODNN7EXAMPLE> secret <wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY>."},
+        {"t=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl x",
+         "t=<eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl> x"},
+        {"db postgres://app:hunter2@db.local/x", "db postgres://app:<hunter2>@db.local/x"},
+        {"-----BEGIN PRIVATE KEY-----\nMIIEv\n-----END PRIVATE KEY-----",
+         "-----BEGIN PRIVATE KEY-----<\nMIIEv\n>-----END PRIVATE KEY-----"},
+        // bearer and basic after any non-alphanumeric byte, any case
+        {"Bearer abcdefgh1", "Bearer <abcdefgh1>"},
+        {"x-bearer abcdefgh1", "x-bearer <abcdefgh1>"},
         {"xbearer abcdefgh1", "xbearer abcdefgh1"},
+        {"Basic information", "Basic information"},
         // environment-style names after a non-token byte
-        {"env GITHUB_TOKEN=v rest", "env GITHUB_TOKEN=[REDACTED] rest"},
-        {"a_MY_SECRET=v", "a_MY_SECRET=v"},
+        {"env GITHUB_TOKEN=v rest", "env GITHUB_TOKEN=<v> rest"},
+        {"a_MY_SECRET=v", "a_MY_SECRET=<v>"},  // a form key naming a secret
+        {"a_MY_SECRETS=v", "a_MY_SECRETS=v"},
     };
-    for (const auto& [text, want] : cases) EXPECT_EQ(masked(text), want) << text;
+    for (const auto& [text, want] : cases) EXPECT_EQ(masked(text), expect(want)) << text;
 }
 
 }  // namespace

@@ -111,7 +111,7 @@ TEST(claude_binary_versions, same_kind_of_result) {
 }
 
 TEST(claude_binary_cache, second_run_hits_and_corruption_is_a_miss) {
-    std::string path = test::claude_binary("2.1.113");
+    std::string path = test::claude_binary("2.1.197");
     REQUIRE_AGENT_BINARY(path);
     std::filesystem::path dir =
         std::filesystem::path(::testing::TempDir()) / "agentsight-tls-cache";
@@ -129,7 +129,7 @@ TEST(claude_binary_cache, second_run_hits_and_corruption_is_a_miss) {
     EXPECT_FALSE(contains(first, "cache hit"));
 
     auto second = discover_tls_functions(path, opts);
-    EXPECT_TRUE(contains(second, "cache hit (build-id ")) << test::joined(second);
+    EXPECT_TRUE(contains(second, "cache hit (sha256 ")) << test::joined(second);
     ASSERT_EQ(second.points.size(), first.points.size());
     for (size_t i = 0; i < first.points.size(); ++i) {
         EXPECT_EQ(second.points[i].function, first.points[i].function);
@@ -145,10 +145,27 @@ TEST(claude_binary_cache, second_run_hits_and_corruption_is_a_miss) {
 
     // Well-formed JSON with the wrong types is a miss too, never an exception.
     for (const auto& f : std::filesystem::directory_iterator(dir))
-        std::ofstream(f.path()) << R"({"format": 1, "key": 7, "file_size": "big", "points": 3})";
+        std::ofstream(f.path()) << R"({"format": 2, "key": 7, "file_size": "big", "points": 3})";
     auto fourth = discover_tls_functions(path, opts);
     EXPECT_FALSE(contains(fourth, "cache hit")) << test::joined(fourth);
     expect_sane(path, fourth);
+    std::filesystem::remove_all(dir);
+}
+
+// 2.1.113 has no FDEs for BoringSSL: a cached offset could not be checked
+// against the unwind table on reuse, so nothing is stored for it.
+TEST(claude_binary_cache, offsets_without_fde_are_not_cached) {
+    std::string path = test::claude_binary("2.1.113");
+    REQUIRE_AGENT_BINARY(path);
+    std::filesystem::path dir =
+        std::filesystem::path(::testing::TempDir()) / "agentsight-tls-cache-113";
+    std::filesystem::remove_all(dir);
+    auto r = discover_tls_functions(path, discovery_options{dir.string()});
+    expect_sane(path, r);
+    bool said = false;
+    for (const auto& e : r.evidence) said |= e.find("not cached") != std::string::npos;
+    EXPECT_TRUE(said) << test::joined(r);
+    EXPECT_TRUE(!std::filesystem::exists(dir) || std::filesystem::is_empty(dir));
     std::filesystem::remove_all(dir);
 }
 
