@@ -1,9 +1,10 @@
 /* TLS plaintext at the library boundary. One enter/exit pair of programs
  * serves every library and function: the attach cookie says which library,
  * which direction, and whether the byte count comes from a size_t* out
- * parameter (SSL_read_ex/SSL_write_ex). User space attaches per traced
- * process (uprobe pid filter), so other processes never trap; the tracked-map
- * check is the second line of defence. */
+ * parameter (SSL_read_ex/SSL_write_ex). User space attaches each TLS file
+ * once for every process (pid -1) so that a short-lived child is covered
+ * before its first call: the tracked-map check is what keeps other processes
+ * out. */
 #include "lib/common.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";

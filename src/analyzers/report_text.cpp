@@ -117,8 +117,8 @@ void turns_section(writer& w, const json& turns) {
     for (const auto& t : turns) {
         if (shown++ == k_rows_per_section) break;
         w.line("  > " + str(t, "prompt"));
-        w.line("  < " +
-               (t["answer"].is_string() ? one_line(t["answer"].get<std::string>()) : "(no answer)"));
+        w.line("  < " + (t["answer"].is_string() ? one_line(t["answer"].get<std::string>())
+                                                 : "(no answer)"));
     }
     w.more(std::min(shown, k_rows_per_section), turns.size());
 }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 
 #include "cli/capture_run.h"
@@ -62,32 +63,57 @@ void print_story(const std::string& from, const std::string& path) {
     }
 }
 
-// The sandboxed analysis process wrote the trace; this process is still root
-// and parses none of it. A child tells the story under the same sandbox: as
-// --user, reading a JSON Lines trace on stdin that is opened here without
-// following a link, or, for a SQLite trace (which SQLite opens by name), as
-// the user the trace belongs to.
-void print_story_sandboxed(const std::string& path, const std::string& user) {
-    auto fmt = format_for_output_path(path);
-    const bool jsonl = fmt && *fmt == output_format::jsonl;
-    int trace = -1;
-    if (jsonl) {
-        trace = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-        struct stat st {};
-        if (trace < 0 || ::fstat(trace, &st) != 0 || !S_ISREG(st.st_mode)) {
-            fprintf(stderr, "agentsight: %s: cannot read the trace back\n", path.c_str());
-            if (trace >= 0) ::close(trace);
-            return;
+// Tells the story in a child under the same sandbox as the analysis process
+// that wrote the trace: this process stays root and parses none of it. The
+// child is forked before the recording, while we can still change user (the
+// capture process keeps too few capabilities for that), and waits for tell().
+// It reads a JSON Lines trace as --user, on stdin opened without following a
+// link; a SQLite trace, which SQLite opens by name, as the user it belongs to.
+class story_teller {
+  public:
+    story_teller(const std::string& path, const std::string& user) {
+        int go[2];
+        if (::pipe2(go, O_CLOEXEC) != 0) return;
+        fflush(nullptr);  // or buffered output would be written twice
+        pid_ = ::fork();
+        if (pid_ == 0) {
+            ::close(go[1]);
+            signal(SIGINT, SIG_IGN);  // the recording's Ctrl-C is for the capture process
+            signal(SIGTERM, SIG_IGN);
+            char byte;
+            if (::read(go[0], &byte, 1) == 1) tell_as_sandboxed(path, user);
+            fflush(nullptr);
+            _exit(0);
+        }
+        ::close(go[0]);
+        go_ = pid_ > 0 ? go[1] : (::close(go[1]), -1);
+    }
+    ~story_teller() { finish(false); }
+    void tell() { finish(true); }
+
+  private:
+    void finish(bool go) {
+        if (go_ < 0) return;
+        if (go) (void)!::write(go_, "G", 1);
+        ::close(go_);
+        go_ = -1;
+        int st;
+        while (::waitpid(pid_, &st, 0) < 0 && errno == EINTR) {
         }
     }
-    fflush(nullptr);  // or buffered output would be written twice
-    pid_t pid = ::fork();
-    if (pid == 0) {
+
+    static void tell_as_sandboxed(const std::string& path, const std::string& user) {
         try {
+            auto fmt = format_for_output_path(path);
+            const bool jsonl = fmt && *fmt == output_format::jsonl;
             sandbox_user as{"", invoking_owner().uid, invoking_owner().gid};
             if (jsonl) {
-                ::dup2(trace, STDIN_FILENO);
-                ::fcntl(STDIN_FILENO, F_SETFL, 0);
+                int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+                struct stat st {};
+                if (fd < 0 || ::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+                    ::dup2(fd, STDIN_FILENO) < 0 || ::fcntl(STDIN_FILENO, F_SETFL, 0) != 0)
+                    throw failure(path + ": cannot read the trace back");
+                ::close(fd);
                 as = must(lookup_user(user));
             }
             if (auto st = enter_sandbox(as); !st) throw failure(st.message());
@@ -95,14 +121,11 @@ void print_story_sandboxed(const std::string& path, const std::string& user) {
         } catch (const failure& f) {
             fprintf(stderr, "agentsight: %s\n", f.what());
         }
-        fflush(nullptr);
-        _exit(0);
     }
-    if (trace >= 0) ::close(trace);
-    int st;
-    while (pid > 0 && ::waitpid(pid, &st, 0) < 0 && errno == EINTR) {
-    }
-}
+
+    pid_t pid_ = -1;
+    int go_ = -1;
+};
 
 }  // namespace
 
@@ -113,11 +136,12 @@ command_fn add_demo_command(CLI::App& app) {
     cmd->add_option("-o,--output", *output, "Trace file (.jsonl or .db)")
         ->default_str("agentsight-demo.jsonl");
     return [output] {
+        capture_run_options o;
+        story_teller story(*output, o.user);  // first: before any thread or capability drop
         demo::mock_llm_options mo;
         mo.script = demo::demo_script();
         demo::mock_llm_server server(std::move(mo));
         server.start();
-        capture_run_options o;
         o.output = *output;
         o.analysis.analyze = true;
         o.kinds = output_kinds::everything;
@@ -126,7 +150,7 @@ command_fn add_demo_command(CLI::App& app) {
                 server.base_url().c_str(), output->c_str());
         int rc = run_capture(o);
         server.stop();
-        print_story_sandboxed(*output, o.user);
+        story.tell();
         return rc;
     };
 }

@@ -111,8 +111,11 @@ command_fn add_report_command(CLI::App& app) {
         json report = builder.build(o->trace);
         // ensure_ascii: JSON already escapes C0 controls; this also spells out DEL, the
         // UTF-8-encoded C1 controls and bidi overrides, so the JSON is safe on a terminal too.
-        std::string text =
-            o->json ? report.dump(2, ' ', true) + "\n" : analyzers::render_report(report, 80);
+        // replace: a comm or argv that is not UTF-8 (a raw 0x9b) becomes U+FFFD instead of
+        // aborting the report.
+        std::string text = o->json
+                               ? report.dump(2, ' ', true, json::error_handler_t::replace) + "\n"
+                               : analyzers::render_report(report, 80);
         fwrite(text.data(), 1, text.size(), stdout);
         return 0;
     };

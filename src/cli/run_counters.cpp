@@ -1,9 +1,11 @@
 #include "cli/run_counters.h"
 #include "util/json_get.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "pipeline/analysis_loop.h"
+#include "util/terminal_text.h"
 
 namespace agentsight::cli {
 namespace {
@@ -21,12 +23,19 @@ class counting_sink : public sink {
             const auto& d = std::get<derived_event>(e);
             if (d.type == "llm_call") {
                 c_->llm_calls++;
+                if (json_get(d.body, "incomplete", false)) c_->incomplete_calls++;
+                if (json_get(d.body, "capture_gap", false)) c_->gap_calls++;
                 if (auto u = d.body.find("usage"); u != d.body.end() && u->is_object()) {
                     c_->input_tokens += json_get(*u, "input_tokens", uint64_t(0));
                     c_->output_tokens += json_get(*u, "output_tokens", uint64_t(0));
                 }
             } else if (d.type == "alert") {
                 c_->alerts++;
+                if (json_get(d.body, "rule", std::string()) == "opaque_connection" &&
+                    c_->opaque_connections++ == 0) {
+                    std::lock_guard lock(c_->mu);
+                    c_->first_opaque = json_get(d.body, "message", std::string());
+                }
             }
         }
     }
@@ -89,6 +98,24 @@ void print_summary(const capture_stats& s, const run_counters& c) {
     if (s.attach.files_skipped)
         fprintf(stderr, "agentsight: TLS files skipped: %llu (see the tls_skipped events)\n",
                 (unsigned long long)s.attach.files_skipped);
+    // Counters alone read as "all fine": say what is not whole, and why.
+    const uint64_t calls = c.llm_calls.load(), incomplete = c.incomplete_calls.load(),
+                   gaps = c.gap_calls.load(), opaque = c.opaque_connections.load();
+    if (incomplete || gaps)
+        fprintf(stderr,
+                "agentsight: %llu of %llu LLM calls not whole: %llu incomplete (the response "
+                "ended early or never came), %llu with bytes missing from the capture "
+                "(capture_gap)\n",
+                (unsigned long long)std::max(incomplete, gaps), (unsigned long long)calls,
+                (unsigned long long)incomplete, (unsigned long long)gaps);
+    if (opaque) {
+        std::lock_guard lock(c.mu);
+        fprintf(stderr,
+                "agentsight: %llu connection%s stayed opaque (no plaintext decoded; see the "
+                "opaque_connection alerts), first: %s\n",
+                (unsigned long long)opaque, opaque == 1 ? "" : "s",
+                printable(c.first_opaque).c_str());
+    }
 }
 
 void status_line::maybe_print(const capture_stats& s, const run_counters& c) {
@@ -103,6 +130,10 @@ void status_line::maybe_print(const capture_stats& s, const run_counters& c) {
     // Only when it happens: a file kept from the TLS search is a blind spot.
     if (s.attach.files_skipped)
         fprintf(stderr, " | %llu TLS files skipped", (unsigned long long)s.attach.files_skipped);
+    if (uint64_t n = std::max(c.incomplete_calls.load(), c.gap_calls.load()))
+        fprintf(stderr, " | %llu not whole", (unsigned long long)n);
+    if (uint64_t n = c.opaque_connections.load())
+        fprintf(stderr, " | %llu opaque", (unsigned long long)n);
     shown_ = true;
 }
 

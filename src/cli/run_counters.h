@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
+#include <string>
 
 #include "pipeline/stage.h"
 #include "sources/capture.h"
@@ -13,6 +15,10 @@ namespace agentsight::cli {
 struct run_counters {
     std::atomic<uint64_t> events{0}, process_events{0}, tls_events{0}, llm_calls{0},
         input_tokens{0}, output_tokens{0}, alerts{0};
+    // What must not pass silently: calls not whole, connections never decoded.
+    std::atomic<uint64_t> incomplete_calls{0}, gap_calls{0}, opaque_connections{0};
+    mutable std::mutex mu;
+    std::string first_opaque;  // the first opaque_connection message, for the summary
 };
 
 std::unique_ptr<sink> make_counting_sink(std::shared_ptr<run_counters> c);

@@ -113,7 +113,9 @@ void append_event_wire(const event& e, std::string& out) {
         w.put(tag::derived);
         w.put(d.type);
         w.put(d.ts_ns);
-        w.put(d.body.dump());
+        // As in event_json: a string that is not UTF-8 (a command line or path
+        // with a raw 0x9b) becomes U+FFFD rather than aborting the recorder.
+        w.put(d.body.dump(-1, ' ', false, json::error_handler_t::replace));
     }
 }
 

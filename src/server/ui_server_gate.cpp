@@ -303,11 +303,13 @@ void connection_gate::stop() {
     impl& s = *impl_;
     if (!s.started || s.stopping.exchange(true)) return;
     s.wake();
-    s.work.notify_all();
     {
+        // Taking the lock after setting `stopping` means no worker can be
+        // between checking it and starting to wait: none misses the notify.
         std::lock_guard lock(s.m);
         for (int fd : s.in_flight) ::shutdown(fd, SHUT_RDWR);
     }
+    s.work.notify_all();
     s.loop_thread.join();
     for (auto& t : s.workers) t.join();
     for (auto& c : s.waiting) s.close_connection(c);

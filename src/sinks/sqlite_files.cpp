@@ -18,7 +18,7 @@ result<std::string> resolved_directory(const std::string& path) {
     const auto parent = std::filesystem::path(path).parent_path();
     const std::string dir = parent.empty() ? std::string(".") : parent.string();
     char buf[PATH_MAX];
-    if (!::realpath(dir.c_str(), buf)) return error{dir + ": " + std::strerror(errno)};
+    if (!::realpath(dir.c_str(), buf)) return error{path + ": " + std::strerror(errno)};
     return std::string(buf);
 }
 

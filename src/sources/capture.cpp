@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "bpf/features.h"
+#include "util/terminal_text.h"
 
 namespace agentsight {
 namespace {
@@ -41,14 +42,6 @@ process_event tls_skipped_event(int32_t pid, const std::string& path, const std:
     e.path = path;
     e.reason = reason;
     return e;
-}
-
-// A comm is chosen by the process: no control bytes reach a terminal.
-std::string printable(std::string_view comm) {
-    std::string out(comm);
-    for (char& c : out)
-        if (uint8_t(c) < 0x20 || uint8_t(c) >= 0x7f) c = '?';
-    return out;
 }
 
 json drops_array(const pid_drop_stat* begin, const pid_drop_stat* end, const char* id) {
@@ -165,7 +158,7 @@ result<std::unique_ptr<capture>> capture::start(const capture_options& opts,
 
     if (c->tls_) {
         c->attacher_ = std::make_unique<tls_attacher>(
-            *c->tls_, tls::discovery_options{opts.discovery_cache_dir}, !cfg.trace_all,
+            *c->tls_, tls::discovery_options{opts.discovery_cache_dir},
             [raw = c.get()](int32_t pid, const std::string& path, const std::string& reason) {
                 raw->push(tls_skipped_event(pid, path, reason));
             });
@@ -242,7 +235,6 @@ int capture::on_record(const void* data, size_t size) {
                 if (attacher_) {
                     if (r.type == process_event_type::exec) attacher_->on_exec(r.pid);
                     if (r.type == process_event_type::fork) attacher_->on_fork(r.pid, r.child_pid);
-                    if (r.type == process_event_type::exit) attacher_->on_exit(r.pid);
                     if (r.type == process_event_type::file_open && r.ret >= 0 &&
                         tls_attacher::is_tls_library(r.path))
                         attacher_->on_library_open(r.pid, r.path);

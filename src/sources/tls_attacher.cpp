@@ -76,11 +76,10 @@ constexpr const char* k_tls_libs[] = AS_TLS_LIB_PREFIXES;
 
 }  // namespace
 
-tls_attacher::tls_attacher(bpf::tls_probe& probe, tls::discovery_options opts, bool pid_filter,
+tls_attacher::tls_attacher(bpf::tls_probe& probe, tls::discovery_options opts,
                            tls_skipped_fn on_skipped)
     : probe_(probe),
       opts_(std::move(opts)),
-      pid_filter_(pid_filter),
       on_skipped_(std::move(on_skipped)),
       thread_([this] { run(); }) {}
 
@@ -110,10 +109,7 @@ tls_attacher::~tls_attacher() {
     queue_cv_.notify_all();
     worker_.cancel();  // whatever a file is doing to the worker, we do not wait for it
     thread_.join();
-    std::vector<attachment> all = std::move(global_attachments_);
-    for (auto& [pid, attachments] : by_pid_)
-        for (auto& a : attachments) all.push_back(std::move(a));
-    detach(all);
+    detach(global_attachments_);
 }
 
 void tls_attacher::detach(std::vector<attachment>& gone) {
@@ -168,18 +164,6 @@ void tls_attacher::handle(const request_t& r) {
         case kind::library:
             attach_path(r.pid, r.path, /*opened_by_name=*/true);
             break;
-        case kind::exit: {
-            std::vector<attachment> gone;
-            {
-                std::lock_guard lock(mu_);
-                auto it = by_pid_.find(r.pid);
-                if (it == by_pid_.end()) break;
-                gone = std::move(it->second);
-                by_pid_.erase(it);
-            }
-            detach(gone);
-            break;
-        }
     }
 }
 
@@ -187,13 +171,8 @@ void tls_attacher::attach_now(int32_t pid) {
     handle({kind::scan, pid, 0, {}});
 }
 
-bool tls_attacher::attached(int32_t pid, const file_key& key) const {
-    if (!pid_filter_) return global_.contains(key);
-    auto it = by_pid_.find(pid);
-    if (it == by_pid_.end()) return false;
-    for (const auto& a : it->second)
-        if (a.file == key) return true;
-    return false;
+bool tls_attacher::attached(const file_key& key) const {
+    return global_.contains(key);
 }
 
 bool tls_attacher::stopping() const {
@@ -275,7 +254,7 @@ void tls_attacher::attach_path(int32_t pid, const std::string& file, bool opened
     if (opened->file.fd() < 0) return;  // gone, or not ours to read: nothing to attach
     {
         std::lock_guard lock(mu_);
-        if (attached(pid, key)) return;
+        if (attached(key)) return;
     }
     auto target = std::make_shared<tls::target_file>(std::move(opened->file));
     const tls::tls_discovery_result* found = discover(key, target, path);
@@ -290,7 +269,13 @@ void tls_attacher::attach_file(int32_t pid, const file_key& key, const std::stri
                                const std::string& shown_path,
                                const tls::tls_discovery_result& found) {
     attachment a{key, {}, {}};
-    const int target = pid_filter_ ? pid : -1;
+    // Attach policy: a file is attached once, for every process mapping it (pid -1), from
+    // the first traced process that uses it until the session ends; the `tracked` check in
+    // BPF drops calls of other processes. A per-process attachment would come after exec,
+    // so a short-lived child (an agent's `curl -d @secret`) would send before it: with the
+    // file attached already, its first call is captured. docs/architecture.md §3 has the
+    // cost to untraced processes using the same file.
+    const int target = -1;
     // A vanished process shows as ESRCH, or ENOENT for its /proc/PID/root path:
     // nothing left to trace, and not a failure.
     auto failed = [&](const std::string& message, uint64_t n) {
@@ -333,12 +318,8 @@ void tls_attacher::attach_file(int32_t pid, const file_key& key, const std::stri
         }
     }
     std::lock_guard lock(mu_);
-    if (pid_filter_) {
-        by_pid_[pid].push_back(std::move(a));
-    } else {
-        global_.insert(key);
-        global_attachments_.push_back(std::move(a));
-    }
+    global_.insert(key);
+    global_attachments_.push_back(std::move(a));
 }
 
 tls_attacher_stats tls_attacher::stats() const {

@@ -1,6 +1,6 @@
 // Decides where TLS uprobes go and keeps them attached to exactly the traced
 // processes: on exec (new image), on the open of a TLS library (ld.so or dlopen), on fork
-// (inherited mappings), dropped on exit. Runs on its own thread because
+// (inherited mappings). Runs on its own thread because
 // discovery can be slow (a stripped 245 MB binary) and the ring-buffer
 // consumer must never wait for it. The files are chosen by the traced
 // processes, so everything that touches them runs on an abandonable worker
@@ -43,9 +43,7 @@ using tls_skipped_fn =
 
 class tls_attacher {
   public:
-    // pid_filter=false: attach once per file for every process (trace-all mode).
-    tls_attacher(bpf::tls_probe& probe, tls::discovery_options opts, bool pid_filter,
-                 tls_skipped_fn on_skipped);
+    tls_attacher(bpf::tls_probe& probe, tls::discovery_options opts, tls_skipped_fn on_skipped);
     ~tls_attacher();
 
     void on_exec(int32_t pid) { request({kind::scan, pid, 0, {}}); }
@@ -57,7 +55,6 @@ class tls_attacher {
     }
     static bool is_tls_library(const std::string& path);
     static bool has_unidentified_boringssl(const tls::tls_discovery_result& found);
-    void on_exit(int32_t pid) { request({kind::exit, pid, 0}); }
     // Attaches synchronously (used before a launched command is released).
     void attach_now(int32_t pid);
 
@@ -66,7 +63,7 @@ class tls_attacher {
     std::vector<std::string> take_notes();
 
   private:
-    enum class kind { scan, library, exit };
+    enum class kind { scan, library };
     struct request_t {
         kind k;
         int32_t pid;
@@ -89,7 +86,7 @@ class tls_attacher {
     void scan(int32_t pid);
     void attach_path(int32_t pid, const std::string& file, bool opened_by_name);
     static void detach(std::vector<attachment>& gone);
-    bool attached(int32_t pid, const file_key& key) const;  // mu_ held
+    bool attached(const file_key& key) const;  // mu_ held
     bool stopping() const;
     // nullptr once the recording stops.
     const tls::tls_discovery_result* discover(const file_key& key,
@@ -102,7 +99,6 @@ class tls_attacher {
 
     bpf::tls_probe& probe_;
     tls::discovery_options opts_;
-    const bool pid_filter_;
     tls_skipped_fn on_skipped_;
     tls_attacher_worker worker_;
     // Requests in two lanes: library opens first (they race the process's
@@ -118,8 +114,7 @@ class tls_attacher {
     mutable std::mutex mu_;  // guards everything below
     std::map<file_key, tls::tls_discovery_result> discovered_;
     std::set<file_key> skipped_files_;  // reported once each
-    std::map<int32_t, std::vector<attachment>> by_pid_;
-    std::set<file_key> global_;  // files attached for all processes (pid_filter_ == false)
+    std::set<file_key> global_;         // attached files: each for all processes (see attach_file)
     std::vector<attachment> global_attachments_;
     tls_attacher_stats stats_;
     std::vector<std::string> notes_;

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -32,6 +33,12 @@ std::string refusal(const struct stat& st) {
     // A hard link to someone else's file would make us write into that file.
     if (st.st_nlink != 1) return "has other hard links; remove it or choose another name";
     return {};
+}
+
+// `-o /dev/null`, to discard the trace. Only root can make a device node, and
+// writing to this one reaches no file.
+bool is_null_device(const struct stat& st) {
+    return S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3);
 }
 
 // 0600 exactly (a umask cannot widen it, nor leave it unwritable) and the owner's.
@@ -98,6 +105,13 @@ result<output_fd> create_new_output(const std::string& path) {
 }
 
 result<output_fd> open_output_file(const std::string& path, if_exists existing_file) {
+    struct stat st;
+    if (::lstat(path.c_str(), &st) == 0 && is_null_device(st)) {
+        output_fd null(::open(path.c_str(), O_WRONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC));
+        if (null.get() < 0 || ::fstat(null.get(), &st) != 0) return error{errno_message(path)};
+        if (!is_null_device(st)) return error{path + ": is not the null device"};
+        return null;  // neither emptied, nor made 0600, nor given away: it is not ours
+    }
     auto existing = replaceable_output(path);
     if (!existing) return error{existing.message()};
     if (!*existing) return create_new_output(path);  // planted meanwhile: EEXIST, an error
@@ -113,7 +127,6 @@ result<output_fd> open_output_file(const std::string& path, if_exists existing_f
     // O_NONBLOCK: a FIFO swapped in meanwhile fails (ENXIO) or is refused below.
     output_fd fd(::open(path.c_str(), O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
     if (fd.get() < 0) return error{errno_message(path)};
-    struct stat st;
     if (::fstat(fd.get(), &st) != 0) return error{errno_message(path)};
     if (auto why = refusal(st); !why.empty()) return error{path + ": " + why};
     if ((existing_file == if_exists::truncate && ::ftruncate(fd.get(), 0) != 0) ||

@@ -55,7 +55,7 @@ enum class if_exists { refuse, truncate, keep };
 // `path` opened for writing: created as create_new_output does or, when an
 // existing file passes replaceable_output and `existing` allows, opened
 // (truncated or kept as is), made 0600 and handed to the invoking user. Never
-// blocks: a FIFO is an error, not a hang.
+// blocks: a FIFO is an error, not a hang. The null device is opened as it is.
 result<output_fd> open_output_file(const std::string& path, if_exists existing);
 
 // Whether `fd` is still the file at `path` (nobody renamed another file there).

@@ -29,10 +29,6 @@ const std::vector<std::string> k_evil_args = {k_title, "\x1b[31mRED",
 const std::vector<std::string> k_shown_args = {"\\x1b]0;pwned\\x07", "\\x1b[31mRED", "\\u009b2J",
                                                "\\u202etxt.exe",
                                                " \\x1b[2Kagentsight: no alerts\\x1b[0m"};
-// The exec'd file's name becomes comm: a colour, a raw 8-bit CSI, a CR.
-const std::string k_evil_comm =
-    "\x1b[31m\x9b"
-    "1m\rX";
 
 // Where `out` holds something a terminal would act on: a C0 control other
 // than newline, DEL, a byte that is not UTF-8, a C1 control or a bidi
@@ -68,18 +64,17 @@ class escape_test : public ::testing::Test {
         REQUIRE_ROOT();
         dir = std::make_unique<e2e::temp_dir>("escape");
         trace = *dir / "x.jsonl";
-        const std::string exe = *dir / k_evil_comm;
-        ASSERT_EQ(symlink("/bin/true", exe.c_str()), 0);
-        // A file whose name looks like a TLS library, so the recorder may note it.
-        const std::string lib = *dir / ("libssl.so.3" + k_title);
-        ASSERT_EQ(run("printf x > " + sq(lib)).exit_code, 0);
-        std::string args;
-        for (const auto& a : k_evil_args) args += " " + sq(a);
-        // One exec per argument: argv {"x", ARG}, comm from the symlink's name.
-        rec = run(e2e::agentsight_bin() + " record -o " + sq(trace) + " -- bash -c " +
-                  sq("cat \"$1\" >/dev/null 2>&1; for a in \"${@:2}\"; do (exec -a x \"$0\" "
-                     "\"$a\"); done") +
-                  " " + sq(exe) + " " + sq(lib) + args);
+        // The traced script makes its own weapons from ASCII text ($'..' quoting),
+        // so the recorder's own command line stays plain: a symlink to true whose
+        // name becomes comm, a file named like a TLS library (the recorder may
+        // note it), and one exec per evil argument with argv {"x", ARG}.
+        const std::string script =
+            R"(exe="$0"/$'\x1b[31m\x9b1m\rX'; ln -s /bin/true "$exe"; )"
+            R"(lib="$0"/$'libssl.so.3\x1b]0;pwned\x07'; echo x > "$lib"; cat "$lib" >/dev/null; )"
+            R"(for a in $'\x1b]0;pwned\x07' $'\x1b[31mRED' $'\xc2\x9b2J' $'\xe2\x80\xaetxt.exe' )"
+            R"($'\r\x1b[2Kagentsight: no alerts\x1b[0m'; do (exec -a x "$exe" "$a"); done)";
+        rec = run(e2e::agentsight_bin() + " record -o " + sq(trace) + " -- bash -c " + sq(script) +
+                  " " + sq(dir->path()));
         ASSERT_EQ(rec.exit_code, 0) << rec.err;
     }
 
@@ -132,6 +127,20 @@ TEST_F(escape_test, status_line_on_a_terminal_uses_only_its_own_sequences) {
     for (size_t at; (at = rest.find("\r\x1b[K")) != std::string::npos;) rest.erase(at, 4);
     for (size_t at; (at = rest.find("\r\n")) != std::string::npos;) rest.erase(at, 1);
     EXPECT_EQ(first_control(rest), "") << r.out;
+}
+
+// Found while writing the tests above: a recorded command line that is not
+// UTF-8 aborted the recorder (session_start could not be serialized).
+TEST(escape, command_line_that_is_not_utf8_is_recorded) {
+    REQUIRE_ROOT();
+    e2e::temp_dir dir("escape-utf8");
+    auto rec = run(e2e::agentsight_bin() + " record -o " + sq(dir / "x.jsonl") +
+                   " -- true \"$(printf '\\233[31m')\" \"$(printf 'caf\\351')\"");
+    ASSERT_EQ(rec.exit_code, 0) << rec.err;
+    EXPECT_EQ(first_control(rec.err), "") << rec.err;
+    auto r = run(e2e::agentsight_bin() + " report " + sq(dir / "x.jsonl"));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(first_control(r.out), "") << r.out;
 }
 
 TEST(escape, errors_quoting_a_path_spell_it_out) {

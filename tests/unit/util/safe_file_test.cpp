@@ -82,6 +82,22 @@ TEST_F(safe_file_test, directory_and_device_are_refused) {
     EXPECT_NE(dev.message().find("is a device"), std::string::npos) << dev.message();
 }
 
+TEST_F(safe_file_test, the_null_device_discards_and_stays_as_it_is) {
+    struct stat before {
+    }, after{};
+    ASSERT_EQ(::stat("/dev/null", &before), 0);
+    auto fd = open_output_file("/dev/null", if_exists::truncate);
+    ASSERT_TRUE(fd) << fd.message();
+    EXPECT_EQ(::write(fd->get(), "x", 1), 1);
+    ASSERT_EQ(::stat("/dev/null", &after), 0);
+    EXPECT_TRUE(S_ISCHR(after.st_mode));
+    EXPECT_EQ(after.st_mode, before.st_mode);
+    EXPECT_EQ(after.st_uid, before.st_uid);
+    // A symlink to it is still a symlink.
+    std::filesystem::create_symlink("/dev/null", at("t.jsonl"));
+    EXPECT_FALSE(open_output_file(at("t.jsonl"), if_exists::truncate));
+}
+
 TEST_F(safe_file_test, own_regular_file_is_replaced_by_a_private_one) {
     write(at("t.jsonl"), "old trace\n");
     ::chmod(at("t.jsonl").c_str(), 0644);
