@@ -22,6 +22,9 @@ struct sandbox_policy {
     bool output_companions = false;
     std::optional<uint16_t> connect_port;  // --otlp: TCP connect to this port only
     std::optional<uint16_t> bind_port;     // --ui: TCP bind to this port only (0: any free one)
+    // Fd 0 is an input the caller opened (demo's story reads the trace there),
+    // not the terminal: it is kept and may be read. Otherwise it becomes /dev/null.
+    bool stdin_is_input = false;
     bool sockets() const { return connect_port || bind_port; }
 };
 

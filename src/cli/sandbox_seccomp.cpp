@@ -217,7 +217,8 @@ constexpr int k_allowed[] = {
     __NR_getpeername,
 };
 
-// Reads: never from fds 0-2, which are the user's terminal more often than not.
+// Reads: never from fds 0-2, which are the user's terminal more often than not
+// (fd 0 only when the caller put its input there).
 constexpr int k_reads[] = {__NR_read,    __NR_readv,    __NR_pread64, __NR_preadv,
                            __NR_preadv2, __NR_recvfrom, __NR_recvmsg, __NR_recvmmsg};
 
@@ -286,6 +287,7 @@ std::vector<sock_filter> build(const sandbox_policy& policy, pid_t self) {
         p.when(nr, [&] {
             p.load(arg(0));
             p.on(BPF_JGE, 3, k_allow);
+            if (policy.stdin_is_input) p.on(BPF_JEQ, STDIN_FILENO, k_allow);
             p.ret(k_eperm);
         });
     for (int nr : k_killed) p.on(uint32_t(nr), k_kill);
