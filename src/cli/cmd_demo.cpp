@@ -116,7 +116,12 @@ class story_teller {
                 ::close(fd);
                 as = must(lookup_user(user));
             }
-            if (auto st = enter_sandbox(as); !st) throw failure(st.message());
+            // Landlock lets it read the trace on stdin, or the SQLite trace by name.
+            sandbox_policy policy{.output_path = jsonl ? "" : path,
+                                  .output_companions = !jsonl,
+                                  .stdin_is_input = jsonl};
+            std::string note;
+            if (auto st = enter_sandbox(as, policy, note); !st) throw failure(st.message());
             print_story(jsonl ? "-" : path, path);
         } catch (const failure& f) {
             fprintf(stderr, "agentsight: %s\n", f.what());

@@ -13,6 +13,7 @@
 #include "cli/commands.h"
 #include "cli/fail.h"
 #include "cli/read_redaction.h"
+#include "cli/sandbox_policy.h"
 #include "server/trace_loader.h"
 #include "server/ui_server.h"
 #include "sinks/trace_reader.h"
@@ -84,6 +85,10 @@ command_fn add_serve_command(CLI::App& app) {
         server::ui_server ui({.bind = o->bind, .port = o->port}, store);
         if (auto st = ui.start(); !st) throw failure(st.message());
         if (auto st = drop_root(); !st) throw failure(st.message());
+        // What a parser of network requests may call, on every server thread: the
+        // analysis process's allowlist, with the one port it listens on.
+        if (auto st = install_seccomp_allowlist({.bind_port = ui.port()}, getpid(), true); !st)
+            throw failure(st.message());
         if (auto w = server::non_loopback_warning(o->bind); !w.empty())
             fprintf(stderr, "agentsight: %s\n", w.c_str());  // it says "warning:"
         fprintf(stderr, "agentsight UI: %s\n", ui.url().c_str());

@@ -66,7 +66,8 @@ status detach_stdin() {
 }
 
 status confine(const sandbox_policy& policy, std::string& note) {
-    if (auto st = detach_stdin(); !st) return st;
+    if (!policy.stdin_is_input)
+        if (auto st = detach_stdin(); !st) return st;
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return error{errno_text("no_new_privs")};
     if (auto st = restrict_with_landlock(policy, note); !st) return st;
     return install_seccomp_allowlist(policy, getpid());

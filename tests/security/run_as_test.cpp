@@ -169,15 +169,15 @@ pid_t start_serve(const std::string& env, const fs::path& trace, const fs::path&
     return pid;
 }
 
-// The real and effective uid of every thread of `pid`.
-std::vector<std::string> thread_uids(pid_t pid) {
-    std::vector<std::string> uids;
+// One /proc status field ("Uid", "Seccomp") of every thread of `pid`.
+std::vector<std::string> thread_field(pid_t pid, const std::string& name) {
+    std::vector<std::string> values;
     for (const auto& task : fs::directory_iterator("/proc/" + std::to_string(pid) + "/task")) {
         std::ifstream in(task.path() / "status");
         for (std::string line; std::getline(in, line);)
-            if (line.rfind("Uid:", 0) == 0) uids.push_back(line.substr(5));
+            if (line.rfind(name + ":\t", 0) == 0) values.push_back(line.substr(name.size() + 2));
     }
-    return uids;
+    return values;
 }
 
 void expect_serving_as(const std::string& env, const std::string& uid) {
@@ -188,9 +188,11 @@ void expect_serving_as(const std::string& env, const std::string& uid) {
     fs::permissions(trace, fs::perms::owner_read | fs::perms::owner_write);  // root's 0600
     pid_t pid = start_serve(env, trace, err);
     ASSERT_NE(read_file(err).find("agentsight UI:"), std::string::npos) << read_file(err);
-    auto uids = thread_uids(pid);
+    auto uids = thread_field(pid, "Uid");
     EXPECT_GT(uids.size(), 1u) << "the server's threads";
     for (const auto& u : uids) EXPECT_EQ(u, uid + "\t" + uid + "\t" + uid + "\t" + uid);
+    // And every one of them under the seccomp allowlist.
+    for (const auto& mode : thread_field(pid, "Seccomp")) EXPECT_EQ(mode, "2");
     kill(pid, SIGTERM);
     int st = 0;
     waitpid(pid, &st, 0);

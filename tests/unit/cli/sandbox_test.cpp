@@ -275,6 +275,30 @@ TEST(sandbox_attack, a_trace_on_a_device_opens_nothing_beside_it) {
     EXPECT_TRUE(o.denied(EACCES)) << o;
 }
 
+TEST(sandbox, an_input_on_stdin_stays_readable_when_asked) {
+    REQUIRE_ROOT_FOR_SANDBOX();
+    // demo's story: the trace is dup'ed onto fd 0 and read there.
+    int p[2];
+    ASSERT_EQ(pipe(p), 0);
+    ASSERT_EQ(write(p[1], "x", 1), 1);
+    close(p[1]);
+    int saved = dup(STDIN_FILENO);
+    dup2(p[0], STDIN_FILENO);
+    auto input = attempt({.stdin_is_input = true}, [] {
+        char c = 0;
+        return read(STDIN_FILENO, &c, 1) == 1 && c == 'x' ? 0 : 100;
+    });
+    auto terminal = attempt({.stdin_is_input = true}, [] {
+        char c;
+        return result_of(read(STDERR_FILENO, &c, 1));
+    });
+    dup2(saved, STDIN_FILENO);
+    close(saved);
+    close(p[0]);
+    EXPECT_EQ(input.err, 0) << input;
+    EXPECT_TRUE(terminal.denied(EPERM)) << terminal;
+}
+
 TEST(sandbox, the_trace_directory_and_threads_still_work) {
     REQUIRE_ROOT_FOR_SANDBOX();
     output_dir dir;
