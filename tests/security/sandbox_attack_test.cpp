@@ -1,4 +1,4 @@
-// The analysis process's sandbox, attacked from inside: each test forks, enters
+// The analysis process's sandbox (issue 16, finding 5), attacked from inside: each test forks, enters
 // the sandbox as the real analysis process does, performs one thing a
 // compromised parser would try, and reports the outcome to the parent.
 #include <gtest/gtest.h>
@@ -26,20 +26,12 @@
 #include <thread>
 
 #include "cli/sandbox.h"
+#include "harness.h"
 
 namespace agentsight::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-#define REQUIRE_ROOT_FOR_SANDBOX()                                              \
-    do {                                                                        \
-        if (geteuid() != 0) {                                                   \
-            if (const char* ci = getenv("CI"); ci && std::string(ci) == "true") \
-                FAIL() << "CI=true but not root";                               \
-            GTEST_SKIP() << "switching users needs root";                       \
-        }                                                                       \
-    } while (0)
 
 sandbox_user nobody() {
     auto u = lookup_user("nobody");
@@ -137,14 +129,14 @@ int bind_to(uint16_t port) {
 }
 
 TEST(sandbox_attack, connect_to_a_local_port_without_otlp_is_denied) {
-    REQUIRE_ROOT_FOR_SANDBOX();
+    REQUIRE_ROOT();
     listener l;
     auto o = attempt({}, [&] { return connect_to(l.port); });
     EXPECT_TRUE(o.denied(EPERM)) << o;
 }
 
 TEST(sandbox_attack, with_otlp_only_the_collector_port_is_reachable) {
-    REQUIRE_ROOT_FOR_SANDBOX();
+    REQUIRE_ROOT();
     listener collector, other;
     sandbox_policy p{.connect_port = collector.port};
     auto elsewhere = attempt(p, [&] { return connect_to(other.port); });
@@ -158,7 +150,7 @@ TEST(sandbox_attack, with_otlp_only_the_collector_port_is_reachable) {
 }
 
 TEST(sandbox_attack, with_ui_only_the_ui_port_can_be_bound) {
-    REQUIRE_ROOT_FOR_SANDBOX();
+    REQUIRE_ROOT();
     listener taken;  // a port known to exist; binding elsewhere must fail before EADDRINUSE
     sandbox_policy p{.bind_port = 39517};
     auto elsewhere = attempt(p, [&] { return bind_to(39518); });
@@ -170,14 +162,14 @@ TEST(sandbox_attack, with_ui_only_the_ui_port_can_be_bound) {
 }
 
 TEST(sandbox_attack, reading_etc_passwd_is_denied) {
-    REQUIRE_ROOT_FOR_SANDBOX();
+    REQUIRE_ROOT();
     output_dir dir;
     auto o = attempt(dir.policy(), [] { return result_of(open("/etc/passwd", O_RDONLY)); });
     EXPECT_TRUE(o.denied(EACCES)) << o;
 }
 
 TEST(sandbox_attack, symlinks_in_tmp_and_in_the_output_dir_are_denied) {
-    REQUIRE_ROOT_FOR_SANDBOX();
+    REQUIRE_ROOT();
     output_dir dir;
     std::string in_tmp = "/tmp/agentsight-sandbox-link-" + std::to_string(getpid());
     auto tmp =
@@ -197,7 +189,7 @@ TEST(sandbox_attack, symlinks_in_tmp_and_in_the_output_dir_are_denied) {
 }
 
 TEST(sandbox_attack, fifos_and_devices_are_denied_in_the_output_dir) {
-    REQUIRE_ROOT_FOR_SANDBOX();
+    REQUIRE_ROOT();
     output_dir dir;
     std::string fifo = (dir.path / "libssl.so.3").string();
     auto o = attempt(dir.policy(), [&] { return result_of(mkfifo(fifo.c_str(), 0600)); });
@@ -206,7 +198,7 @@ TEST(sandbox_attack, fifos_and_devices_are_denied_in_the_output_dir) {
 }
 
 TEST(sandbox_attack, writable_executable_memory_is_denied) {
-    REQUIRE_ROOT_FOR_SANDBOX();
+    REQUIRE_ROOT();
     auto map = attempt({}, [] {
         void* p = mmap(nullptr, 4096, PROT_READ | PROT_WRITE | PROT_EXEC,
                        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -222,7 +214,7 @@ TEST(sandbox_attack, writable_executable_memory_is_denied) {
 }
 
 TEST(sandbox_attack, signals_to_another_process_of_the_same_user_are_denied) {
-    REQUIRE_ROOT_FOR_SANDBOX();
+    REQUIRE_ROOT();
     sandbox_user u = nobody();
     pid_t victim = fork();  // another `nobody` process, outside the sandbox
     if (victim == 0) {
@@ -243,7 +235,7 @@ TEST(sandbox_attack, signals_to_another_process_of_the_same_user_are_denied) {
 }
 
 TEST(sandbox_attack, the_terminal_cannot_be_read) {
-    REQUIRE_ROOT_FOR_SANDBOX();
+    REQUIRE_ROOT();
     auto stdin_is_null = attempt({}, [] {
         struct stat st {};
         if (fstat(0, &st) != 0) return errno;
@@ -258,7 +250,7 @@ TEST(sandbox_attack, the_terminal_cannot_be_read) {
 }
 
 TEST(sandbox_attack, exec_fork_and_namespaces_kill_the_process) {
-    REQUIRE_ROOT_FOR_SANDBOX();
+    REQUIRE_ROOT();
     auto ex = attempt({}, [] { return result_of(execl("/bin/true", "true", nullptr)); });
     EXPECT_TRUE(ex.killed) << ex;
     auto fk = attempt({}, [] { return fork() >= 0 ? 0 : errno; });
@@ -268,7 +260,7 @@ TEST(sandbox_attack, exec_fork_and_namespaces_kill_the_process) {
 }
 
 TEST(sandbox_attack, a_trace_on_a_device_opens_nothing_beside_it) {
-    REQUIRE_ROOT_FOR_SANDBOX();
+    REQUIRE_ROOT();
     // -o /dev/stdout: /dev is not the trace's directory to write in.
     auto o = attempt({.output_path = "/dev/stdout"},
                      [] { return result_of(open("/dev/tty", O_WRONLY | O_NOCTTY)); });
@@ -276,7 +268,7 @@ TEST(sandbox_attack, a_trace_on_a_device_opens_nothing_beside_it) {
 }
 
 TEST(sandbox, an_input_on_stdin_stays_readable_when_asked) {
-    REQUIRE_ROOT_FOR_SANDBOX();
+    REQUIRE_ROOT();
     // demo's story: the trace is dup'ed onto fd 0 and read there.
     int p[2];
     ASSERT_EQ(pipe(p), 0);
@@ -300,7 +292,7 @@ TEST(sandbox, an_input_on_stdin_stays_readable_when_asked) {
 }
 
 TEST(sandbox, the_trace_directory_and_threads_still_work) {
-    REQUIRE_ROOT_FOR_SANDBOX();
+    REQUIRE_ROOT();
     output_dir dir;
     std::ofstream(dir.path / "trace.db") << "";
     sandbox_user u = nobody();
@@ -325,7 +317,7 @@ TEST(sandbox, the_trace_directory_and_threads_still_work) {
 }
 
 TEST(sandbox, signals_to_itself_work_and_unlisted_calls_get_enosys) {
-    REQUIRE_ROOT_FOR_SANDBOX();
+    REQUIRE_ROOT();
     auto own = attempt({}, [] {
         signal(SIGUSR1, [](int) {});
         return raise(SIGUSR1) == 0 ? 0 : errno;  // tgkill on its own tgid
@@ -368,7 +360,7 @@ std::map<std::string, std::string> sandboxed_status() {
 }
 
 TEST(sandbox_attack, beside_a_jsonl_trace_nothing_can_be_read) {
-    REQUIRE_ROOT_FOR_SANDBOX();
+    REQUIRE_ROOT();
     output_dir dir;
     std::ofstream(dir.path / ".env") << "SECRET=1\n";
     sandbox_policy p{.output_path = (dir.path / "trace.jsonl").string()};
@@ -383,7 +375,7 @@ TEST(sandbox_attack, beside_a_jsonl_trace_nothing_can_be_read) {
 }
 
 TEST(sandbox, root_becomes_the_user_with_no_capabilities) {
-    REQUIRE_ROOT_FOR_SANDBOX();
+    REQUIRE_ROOT();
     sandbox_user user = nobody();
     auto st = sandboxed_status();
     ASSERT_FALSE(st.empty()) << "the child did not enter the sandbox";
