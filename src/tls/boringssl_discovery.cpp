@@ -52,6 +52,24 @@ bool for_each_chunk(const elf_file& elf, uint64_t offset, uint64_t size, size_t 
     return true;
 }
 
+// Bytes an instruction referring to an address may span across a window edge.
+constexpr size_t k_ref_overlap = 8;
+
+// The backend's reference search, in windows small enough that a file built to
+// hold millions of references stops at the cap after one window, not after the
+// whole (up to 16 MiB) chunk has been decoded. Windows overlap like chunks do;
+// duplicates are removed by the caller.
+void find_refs_capped(const arch_backend& backend, std::span<const uint8_t> bytes, uint64_t base,
+                      uint64_t target, bool pic, std::vector<uint64_t>& fields) {
+    constexpr size_t window = 256u << 10;
+    for (size_t at = 0; at < bytes.size() && fields.size() <= max_references;) {
+        size_t len = std::min(window, bytes.size() - at);
+        backend.find_address_refs(bytes.subspan(at, len), base + at, target, pic, fields);
+        if (at + len >= bytes.size()) break;
+        at += len - k_ref_overlap;
+    }
+}
+
 }  // namespace
 
 // Linear in the file: each hit costs one short read and a set lookup, and the
@@ -158,11 +176,10 @@ boringssl_scan find_stripped_boringssl(const elf_file& elf, const boringssl_mark
         std::vector<uint64_t> fields;
         for (const auto& seg : elf.segments()) {
             if (seg.type != PT_LOAD || !(seg.flags & PF_X)) continue;
-            for_each_chunk(elf, seg.offset, seg.filesz, 8,
+            for_each_chunk(elf, seg.offset, seg.filesz, k_ref_overlap,
                            [&](std::span<const uint8_t> bytes, uint64_t off) {
-                               if (fields.size() > max_references) return;  // reported below
-                               backend->find_address_refs(bytes, off - seg.offset + seg.vaddr,
-                                                          target, pic, fields);
+                               find_refs_capped(*backend, bytes, off - seg.offset + seg.vaddr,
+                                                target, pic, fields);
                            });
         }
         std::sort(fields.begin(), fields.end());
