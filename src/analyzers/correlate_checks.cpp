@@ -143,8 +143,10 @@ void correlator::check_paths(const process_event& e, const emit_fn& emit) {
             if (r.on == "open" && e.type != process_event_type::file_open) continue;
             if (r.on == "write" && !write) continue;
             if (!any_glob(r.paths, *raw, abs) || any_glob(r.except, *raw, abs)) continue;
-            if (!alerted_.insert(r.rule + '\0' + std::to_string(e.pid) + '\0' + abs).second)
-                continue;
+            // The outcome is in the key: a failed probe must not hide a later real read.
+            const std::string key =
+                r.rule + '\0' + std::to_string(e.pid) + '\0' + abs + (e.ret < 0 ? "|failed" : "");
+            if (!alerted_.insert(key).second) continue;
             std::string what = r.message.empty() ? r.rule : r.message;
             // A refused or failed attempt (ENOENT, EACCES) touched nothing: intent at most.
             raise({e.ts_ns,

@@ -303,7 +303,12 @@ TEST(alerts, a_refused_attempt_is_never_critical) {
     auto outside = open_file(T + 3 * ms, agent, "/etc/cron.d/job", 577);
     outside.ret = -13;
     r.push(outside);
-    for (const auto& a : r.alerts("sensitive_read")) EXPECT_EQ(a["severity"], "info");
+    auto later = open_file(T + 4 * ms, agent, "/home/dev/.ssh/id_ed25519");  // now it worked
+    r.push(later);
+    auto s = r.alerts("sensitive_read");
+    ASSERT_EQ(s.size(), 2u);  // the failed probe does not hide the real read
+    EXPECT_EQ(s[0]["severity"], "info");
+    EXPECT_EQ(s[1]["severity"], "critical");
     auto t = r.alerts("tamper");
     ASSERT_EQ(t.size(), 1u);
     EXPECT_EQ(t[0]["severity"], "info");
