@@ -250,7 +250,13 @@ void correlator::judge_candidates(uint64_t now_ns, bool final, const emit_fn& em
         else
             what = file_op(e) + " " + resolve(e.path, e.pid);
         const bool startup = first_answer_ts_ == 0 || e.ts_ns < first_answer_ts_;
-        if (startup || housekeeping_command(e)) {
+        if (startup) {
+            note_upkeep(e, what);
+            continue;
+        }
+        if (housekeeping_command(e)) {
+            // Not a cover for what it starts: a hook or fsmonitor child is judged on its own.
+            flagged_.erase(e.pid);
             note_upkeep(e, what);
             continue;
         }

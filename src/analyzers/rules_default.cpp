@@ -35,7 +35,7 @@ std::string_view default_rules_text() {
     "writes": ["~/.claude/**", "~/.claude.json*", "/tmp/claude-*", "/tmp/claude-*/**",
                "~/.gemini/**", "~/.qwen/**", "~/.local/share/opencode/**", "~/.codex/**",
                "/dev/null", "/dev/tty"],
-    "commands": ["git status*", "git rev-parse*", "git * rev-parse*", "rg --files*",
+    "commands": ["git status*", "git rev-parse*", "rg --files*",
                  "git *opencode/snapshot/*"]
   },
   "path_rules": [
