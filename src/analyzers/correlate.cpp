@@ -94,8 +94,9 @@ void correlator::on_event(event& e, const emit_fn& emit) {
         } else if (d->type == "http_exchange") {
             talks_http_.insert(json_get(d->body, "pid", 0));
             link_http(d->body);
-            std::string host = strip_port(string_or(d->body, "host"));
-            if (auto* r = net_.on_host(string_or(d->body, "conn"), host)) judge_host(*r, emit);
+            // Judged when the connection's record is due or at the end: an LLM call that names
+            // this host may come later (Claude's `HEAD /` check precedes its first call).
+            net_.on_host(string_or(d->body, "conn"), strip_port(string_or(d->body, "host")));
         } else if (d->type == "session_start") {
             on_session_start(d->body);
         }
@@ -162,7 +163,7 @@ void correlator::on_llm_call(const json& b, uint64_t ts, const emit_fn& emit) {
     talks_http_.insert(pid);
     std::string host = strip_port(string_or(b, "host"));
     if (!host.empty()) named_hosts_.insert(host);
-    if (auto* r = net_.on_host(string_or(b, "conn"), host)) judge_host(*r, emit);
+    net_.on_host(string_or(b, "conn"), host);
     if (!first_answer_ts_) first_answer_ts_ = end_of(b, ts);
     check_llm_call(b, ts, emit);
 
@@ -269,6 +270,7 @@ void correlator::on_tick(uint64_t now_ns, const emit_fn& emit) {
 void correlator::finish(const emit_fn& emit) {
     judge_candidates(UINT64_MAX, true, emit);
     judge_connects(UINT64_MAX, true, emit);
+    emit_upkeep(emit);
     while (!tool_order_.empty()) close_tool(tool_order_.front(), emit);
 }
 

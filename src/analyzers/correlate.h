@@ -59,6 +59,14 @@ class correlator : public stage {
     struct candidate {
         process_event ev;
     };
+    // Startup probes and housekeeping commands no tool call explains: one `info` line.
+    struct upkeep_group {
+        std::map<std::string, uint32_t> what;  // description -> count
+        std::vector<int32_t> pids;
+        std::vector<alert_ref> refs;
+        uint64_t first_ts = 0;
+        uint32_t count = 0;
+    };
 
     // correlate.cpp: dispatch and the tool-call lifecycle
     void on_process(const process_event& e, const emit_fn& emit);
@@ -99,6 +107,10 @@ class correlator : public stage {
     void judge_connects(uint64_t now_ns, bool final, const emit_fn& emit);
     void judge_host(tracked_connect& r, const emit_fn& emit);
     bool host_named(const std::string& host) const;
+    bool housekeeping_write(const process_event& e) const;
+    bool housekeeping_command(const process_event& e) const;
+    void note_upkeep(const process_event& e, const std::string& what);
+    void emit_upkeep(const emit_fn& emit);
     void raise(alert a, const emit_fn& emit);
     std::string resolve(const std::string& path, int32_t pid) const;
 
@@ -116,6 +128,7 @@ class correlator : public stage {
     std::unordered_map<int32_t, std::string> owner_;  // pid -> the tool call that caused it
     std::unordered_set<std::string> done_tools_;
     std::deque<candidate> candidates_;
+    upkeep_group upkeep_;
     std::deque<process_event> recent_;  // for tool calls whose llm_call arrives late
     std::set<std::string> alerted_;     // dedupe keys
     std::map<std::string, uint32_t> tool_repeats_;

@@ -9,6 +9,9 @@ namespace agentsight::analyzers {
 namespace {
 
 constexpr size_t k_max_candidates = 8192;
+constexpr size_t k_max_command = 512;  // housekeeping patterns see this much of an argv
+constexpr size_t k_max_upkeep_kinds = 32;
+constexpr size_t k_max_upkeep_refs = 64;
 constexpr uint64_t k_host_wait_ns = 300'000'000'000ULL;  // an exchange can stream for minutes
 
 bool under(const std::string& path, const std::string& dir) {
@@ -140,20 +143,26 @@ void correlator::check_paths(const process_event& e, const emit_fn& emit) {
             if (r.on == "open" && e.type != process_event_type::file_open) continue;
             if (r.on == "write" && !write) continue;
             if (!any_glob(r.paths, *raw, abs) || any_glob(r.except, *raw, abs)) continue;
-            if (!alerted_.insert(r.rule + '\0' + std::to_string(e.pid) + '\0' + abs).second)
-                continue;
+            // The outcome is in the key: a failed probe must not hide a later real read.
+            const std::string key =
+                r.rule + '\0' + std::to_string(e.pid) + '\0' + abs + (e.ret < 0 ? "|failed" : "");
+            if (!alerted_.insert(key).second) continue;
             std::string what = r.message.empty() ? r.rule : r.message;
+            // A refused or failed attempt (ENOENT, EACCES) touched nothing: intent at most.
             raise({e.ts_ns,
                    r.rule,
-                   r.severity,
+                   e.ret < 0 ? "info" : r.severity,
                    what + ": " + op + " " + abs + " by " + who(e) + failed_suffix(e.ret),
                    {e.pid},
                    {ref_of(e)}},
                   emit);
         }
-        if (!write || !rules_.write_outside_workdir.enabled || working_dir_.empty()) continue;
+        if (!write || e.ret < 0 || !rules_.write_outside_workdir.enabled || working_dir_.empty())
+            continue;
         if (abs.empty() || abs[0] != '/' || under(abs, working_dir_)) continue;
-        if (any_glob(rules_.write_allow, *raw, abs)) continue;
+        if (any_glob(rules_.write_allow, *raw, abs) ||
+            any_glob(rules_.housekeeping_writes, *raw, abs))
+            continue;
         if (!alerted_.insert("write_outside_workdir|" + abs).second) continue;
         raise({e.ts_ns,
                "write_outside_workdir",
@@ -213,7 +222,9 @@ void correlator::check_tool_loop(const std::string& name, const json& input, con
 void correlator::maybe_candidate(const process_event& e) {
     if (!rules_.unexplained.enabled || is_agent(e.pid)) return;
     const bool net = connect_counts(e) && e.port != 53;
-    if (e.type != process_event_type::exec && !is_write(e) && !net) return;
+    // A failed open wrote nothing; the agent's own state and /dev/null are its upkeep.
+    const bool write = is_write(e) && e.ret >= 0 && !housekeeping_write(e);
+    if (e.type != process_event_type::exec && !write && !net) return;
     if (candidates_.size() >= k_max_candidates) candidates_.pop_front();
     candidates_.push_back({e});
 }
@@ -239,15 +250,70 @@ void correlator::judge_candidates(uint64_t now_ns, bool final, const emit_fn& em
         else
             what = file_op(e) + " " + resolve(e.path, e.pid);
         const bool startup = first_answer_ts_ == 0 || e.ts_ns < first_answer_ts_;
+        if (startup) {
+            note_upkeep(e, what);
+            continue;
+        }
+        if (housekeeping_command(e)) {
+            // Not a cover for what it starts: a hook or fsmonitor child is judged on its own.
+            flagged_.erase(e.pid);
+            note_upkeep(e, what);
+            continue;
+        }
         raise({e.ts_ns,
                "unexplained",
-               startup ? "info" : rules_.unexplained.severity,
-               what + " by " + who(e) + ": no tool call explains it" +
-                   (startup ? " (before the first LLM answer)" : ""),
+               rules_.unexplained.severity,
+               what + " by " + who(e) + ": no tool call explains it",
                {e.pid},
                {ref_of(e)}},
               emit);
     }
+}
+
+bool correlator::housekeeping_write(const process_event& e) const {
+    for (const std::string* raw : {&e.path, &e.new_path}) {
+        if (raw->empty()) continue;
+        if (!any_glob(rules_.housekeeping_writes, *raw, resolve(*raw, e.pid))) return false;
+    }
+    return !e.path.empty();
+}
+
+bool correlator::housekeeping_command(const process_event& e) const {
+    if (e.type != process_event_type::exec || e.argv.empty()) return false;
+    // argv[0] by its name: `/usr/bin/git status` is `git status`.
+    std::string command = e.argv[0].substr(e.argv[0].rfind('/') + 1);
+    for (size_t i = 1; i < e.argv.size() && command.size() < k_max_command; ++i)
+        command += " " + e.argv[i];
+    return std::any_of(rules_.housekeeping_commands.begin(), rules_.housekeeping_commands.end(),
+                       [&](const std::string& p) { return command_match(p, command); });
+}
+
+void correlator::note_upkeep(const process_event& e, const std::string& what) {
+    upkeep_group& g = upkeep_;
+    if (g.count++ == 0) g.first_ts = e.ts_ns;
+    if (g.what.size() < k_max_upkeep_kinds || g.what.count(what)) ++g.what[what];
+    if (g.pids.size() < k_max_upkeep_refs) {
+        g.pids.push_back(e.pid);
+        g.refs.push_back(ref_of(e));
+    }
+}
+
+void correlator::emit_upkeep(const emit_fn& emit) {
+    upkeep_group& g = upkeep_;
+    if (g.count == 0) return;
+    std::string list;
+    for (const auto& [what, n] : g.what) {
+        if (!list.empty()) list += "; ";
+        list += what + (n > 1 ? " (x" + std::to_string(n) + ")" : "");
+    }
+    raise({g.first_ts, "unexplained", "info",
+           std::to_string(g.count) +
+               " startup or housekeeping actions no tool call explains (before the first LLM "
+               "answer, or on the housekeeping list): " +
+               clip(list, 480),
+           g.pids, g.refs},
+          emit);
+    upkeep_ = {};
 }
 
 bool correlator::host_named(const std::string& host) const {

@@ -161,6 +161,15 @@ void read_path_rules(reader& r, const json& list, std::vector<path_rule>& out) {
     }
 }
 
+void read_housekeeping(reader& r, const json& o, rule_set& out) {
+    for (const auto& [name, body] : o.items())
+        if (name != "writes" && name != "commands")
+            return r.fail("unknown key '" + name + "' under housekeeping");
+    r.strings(o, "writes", out.housekeeping_writes);
+    r.strings(o, "commands", out.housekeeping_commands);
+    out.housekeeping_writes = expand_home(out.housekeeping_writes);
+}
+
 result<rule_set> build(const json& doc, const std::string& where) {
     rule_set out;
     reader r{where, {}};
@@ -168,6 +177,7 @@ result<rule_set> build(const json& doc, const std::string& where) {
     r.number(doc, "tool_timeout_s", out.tool_timeout_ns, 1e9);
     if (const json* rules = r.object(doc, "rules")) read_switches(r, *rules, out);
     if (auto it = doc.find("path_rules"); it != doc.end()) read_path_rules(r, *it, out.path_rules);
+    if (const json* h = r.object(doc, "housekeeping")) read_housekeeping(r, *h, out);
     out.write_allow = expand_home(out.write_allow);
     if (!r.error.empty()) return error{r.error};
     return out;
@@ -190,6 +200,28 @@ bool glob_match(std::string_view pattern, std::string_view path) {
         if (slash != std::string_view::npos) path.remove_prefix(slash + 1);
     }
     return glob_at(pattern, path);
+}
+
+bool command_match(std::string_view pattern, std::string_view command) {
+    // Greedy with one backtrack point: linear in practice, quadratic at worst, whatever the
+    // number of stars a user writes.
+    size_t p = 0, c = 0, star = std::string_view::npos, resume = 0;
+    while (c < command.size()) {
+        if (p < pattern.size() && pattern[p] == '*') {
+            star = p++;
+            resume = c;
+        } else if (p < pattern.size() && pattern[p] == command[c]) {
+            ++p;
+            ++c;
+        } else if (star != std::string_view::npos) {
+            p = star + 1;
+            c = ++resume;
+        } else {
+            return false;
+        }
+    }
+    while (p < pattern.size() && pattern[p] == '*') ++p;
+    return p == pattern.size();
 }
 
 std::vector<std::string> expand_home(const std::vector<std::string>& patterns) {
@@ -219,7 +251,22 @@ result<rule_set> parse_rules(const json& user, const std::string& where) {
     }
     bool replace = patch.value("replace_path_rules", false);
     patch.erase("replace_path_rules");
+    // Housekeeping lists extend the defaults: a user adds their agent's paths, not all of them.
+    json housekeeping = json::object();
+    if (auto it = patch.find("housekeeping"); it != patch.end()) {
+        housekeeping = *it;
+        patch.erase("housekeeping");
+    }
     doc.merge_patch(patch);
+    if (!housekeeping.is_object()) return error{where + ": housekeeping must be an object"};
+    for (const auto& [key, list] : housekeeping.items()) {
+        if (!doc["housekeeping"].contains(key))
+            return error{where + ": unknown key '" + key + "' under housekeeping"};
+        json& into = doc["housekeeping"][key];
+        if (!list.is_array())
+            return error{where + ": housekeeping." + key + " must be a list of strings"};
+        for (const auto& v : list) into.push_back(v);
+    }
     if (!extra.is_array()) return error{where + ": path_rules must be a list"};
     if (replace) doc["path_rules"] = json::array();
     for (auto& r : extra) doc["path_rules"].push_back(r);

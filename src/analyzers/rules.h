@@ -47,6 +47,10 @@ struct rule_set {
     uint64_t error_burst_window_ns = 60'000'000'000ULL;
     rule_switch tamper;
     std::vector<path_rule> path_rules;
+    // The agent's own upkeep: writes to these paths are no alert at all; these commands, like
+    // any activity before the first LLM answer, are one grouped `info` line.
+    std::vector<std::string> housekeeping_writes;  // expanded
+    std::vector<std::string> housekeeping_commands;
 };
 
 // The text of data/rules.json as compiled in (kept equal to the file by a unit test).
@@ -61,6 +65,8 @@ rule_set default_rules();
 // `*` and `?` stop at '/', `**` crosses it, and a pattern with no '/' matches the last path
 // component. Plain and cheap: patterns are short and paths are at most 4 KiB.
 bool glob_match(std::string_view pattern, std::string_view path);
+// A command pattern against argv joined by blanks: `*` matches anything, '/' included.
+bool command_match(std::string_view pattern, std::string_view command);
 // "~/x" becomes "/root/x" and "/home/*/x": the traced user's home is not known in replay.
 std::vector<std::string> expand_home(const std::vector<std::string>& patterns);
 

@@ -1,5 +1,6 @@
 // One test per alert rule of data/rules.json, on events built in place, plus the rules file
 // itself: the compiled-in copy, merging a user file, and errors a person can act on.
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -276,12 +277,87 @@ TEST(alerts, tamper_signal_to_agentsight_is_critical_when_delivered_info_when_no
 TEST(alerts, startup_activity_is_only_info) {
     run r;
     r.push(exec(T + 1 * ms, 7200, agent, {"git", "status"}));  // before any llm_call
+    r.push(exec(T + 2 * ms, 7202, agent, {"ls", "-la"}));
     r.answer(T + 5000 * ms);
     r.push(exec(T + 6000 * ms, 7201, agent, {"rm", "-rf", "build"}));
+    r.push(exec(T + 7000 * ms, 7203, agent, {"/usr/bin/git", "rev-parse", "HEAD"}));
     auto a = r.alerts("unexplained");
     ASSERT_EQ(a.size(), 2u);
-    EXPECT_EQ(a[0]["severity"], "info");
-    EXPECT_EQ(a[1]["severity"], "warning");
+    EXPECT_EQ(a[0]["severity"], "warning");
+    EXPECT_EQ(a[0]["pids"], json::array({7201}));
+    // Startup and the housekeeping list: one grouped line.
+    EXPECT_EQ(a[1]["severity"], "info");
+    EXPECT_EQ(a[1]["pids"], json::array({7200, 7202, 7203}));
+    EXPECT_NE(a[1]["message"].get<std::string>().find("3 startup or housekeeping"),
+              std::string::npos);
+}
+
+TEST(alerts, a_refused_attempt_is_never_critical) {
+    run r;
+    auto denied = open_file(T + 1 * ms, agent, "/home/dev/.ssh/id_ed25519");
+    denied.ret = -13;  // EACCES
+    r.push(denied);
+    auto enable = open_file(T + 2 * ms, agent, "/sys/kernel/tracing/events/enable", 1);
+    enable.ret = -1;  // EPERM
+    r.push(enable);
+    auto outside = open_file(T + 3 * ms, agent, "/etc/cron.d/job", 577);
+    outside.ret = -13;
+    r.push(outside);
+    auto later = open_file(T + 4 * ms, agent, "/home/dev/.ssh/id_ed25519");  // now it worked
+    r.push(later);
+    auto s = r.alerts("sensitive_read");
+    ASSERT_EQ(s.size(), 2u);  // the failed probe does not hide the real read
+    EXPECT_EQ(s[0]["severity"], "info");
+    EXPECT_EQ(s[1]["severity"], "critical");
+    auto t = r.alerts("tamper");
+    ASSERT_EQ(t.size(), 1u);
+    EXPECT_EQ(t[0]["severity"], "info");
+    EXPECT_TRUE(r.alerts("write_outside_workdir").empty());  // nothing was written
+}
+
+TEST(alerts, trace_marker_is_not_tracing_control) {
+    run r;
+    r.push(open_file(T + 1 * ms, agent, "/sys/kernel/debug/tracing/trace_marker", 1));
+    r.push(open_file(T + 2 * ms, agent, "/sys/kernel/tracing/trace_marker", 1));
+    r.push(open_file(T + 3 * ms, agent, "/sys/kernel/tracing/kprobe_events", 01001));
+    r.push(open_file(T + 4 * ms, agent, "/sys/kernel/debug/tracing/uprobe_events", 1));
+    r.push(open_file(T + 5 * ms, agent, "/sys/kernel/tracing/set_ftrace_filter", 1));
+    r.push(open_file(T + 6 * ms, agent, "/sys/kernel/tracing/instances/x/events/sched/enable", 1));
+    r.push(open_file(T + 7 * ms, agent, "/sys/fs/bpf/pinned_map", 1));
+    auto a = r.alerts("tamper");
+    ASSERT_EQ(a.size(), 5u);
+    for (const auto& x : a)
+        EXPECT_EQ(x["message"].get<std::string>().find("trace_marker"), std::string::npos);
+}
+
+TEST(alerts, housekeeping_writes_are_no_alert) {
+    run r;
+    r.answer(T + 1 * ms);
+    r.push(open_file(T + 2 * ms, agent, "/home/dev/.qwen/settings.json", 577));
+    r.push(open_file(T + 3 * ms, 7400, "/dev/null", 577));  // a forked helper, no exec seen
+    r.push(open_file(T + 4 * ms, 7401, "/dev/tty", 1));
+    r.push(open_file(T + 5 * ms, 7402, "/tmp/claude-1000/cwd-ab12", 577));
+    EXPECT_TRUE(r.alerts("write_outside_workdir").empty());
+    EXPECT_TRUE(r.alerts("unexplained").empty());
+}
+
+TEST(alerts, unknown_host_waits_for_the_llm_call_of_the_same_process) {
+    run r;
+    r.push(connect(T + 1 * ms, agent, "160.79.104.10", 443));
+    tls_event hs;
+    hs.ts_ns = T + 2 * ms;
+    hs.pid = agent;
+    hs.conn = "7100:bb";
+    r.push(hs);
+    r.push(derived({{"type", "http_exchange"},
+                    {"ts", T + 3 * ms},
+                    {"pid", agent},
+                    {"conn", "7100:bb"},
+                    {"method", "HEAD"},
+                    {"host", "api.anthropic.com"},
+                    {"status", 404}}));
+    r.answer(T + 500 * ms);  // on another connection, later
+    EXPECT_TRUE(r.alerts("unknown_host").empty());
 }
 
 TEST(rules, compiled_in_copy_matches_data_rules_json) {
@@ -319,6 +395,32 @@ TEST(rules, errors_name_the_file_and_the_key) {
     ASSERT_FALSE(sev.ok());
     EXPECT_NE(sev.message().find("severity must be info, warning or critical"), std::string::npos);
     EXPECT_FALSE(load_rules("/nonexistent/rules.json").ok());
+}
+
+TEST(rules, housekeeping_lists_extend_the_defaults) {
+    auto r = parse_rules(json::parse(R"({"housekeeping": {"writes": ["~/.aider/**"],
+                                                          "commands": ["make -q*"]}})"),
+                         "user.json");
+    ASSERT_TRUE(r) << r.message();
+    const auto& w = r.value().housekeeping_writes;
+    EXPECT_NE(std::find(w.begin(), w.end(), "/home/*/.aider/**"), w.end());
+    EXPECT_NE(std::find(w.begin(), w.end(), "/dev/null"), w.end());
+    const auto& c = r.value().housekeeping_commands;
+    EXPECT_EQ(c.back(), "make -q*");
+    EXPECT_GT(c.size(), 1u);
+    auto bad = parse_rules(json::parse(R"({"housekeeping": {"paths": []}})"), "user.json");
+    ASSERT_FALSE(bad);
+    EXPECT_NE(bad.message().find("user.json"), std::string::npos);
+    EXPECT_NE(bad.message().find("paths"), std::string::npos);
+}
+
+TEST(rules, command_patterns) {
+    EXPECT_TRUE(command_match("git status*", "git status --porcelain"));
+    EXPECT_TRUE(command_match("git *opencode/snapshot/*",
+                              "git --git-dir /home/u/.local/share/opencode/snapshot/x add ."));
+    EXPECT_FALSE(command_match("git status*", "git stash"));
+    EXPECT_FALSE(command_match("rg --files*", "xrg --files"));
+    EXPECT_TRUE(command_match("a*b*c", "a-b-b-c"));
 }
 
 TEST(rules, globs) {
