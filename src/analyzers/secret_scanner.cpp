@@ -493,6 +493,21 @@ bool scheme_credential_at(std::string_view text, size_t i, bool streaming, secre
     return false;
 }
 
+// Letters that is_secret_key's first tests look for, either case: 'w' ("passw"), 'c' and
+// 'd' ("credential"), and the last letters of the names it accepts.
+constexpr uint8_t k_has_w = 1, k_has_c = 2, k_has_d = 4, k_tail_last = 8;
+constexpr std::array<uint8_t, 256> k_name_letter = [] {
+    std::array<uint8_t, 256> t{};
+    for (int c = 0; c < 256; ++c) {
+        const char l = lower(char(c));
+        t[c] =
+            uint8_t((l == 'w' ? k_has_w : 0) | (l == 'c' ? k_has_c : 0) | (l == 'd' ? k_has_d : 0));
+        for (char last : std::string_view("yntedh"))
+            if (l == last) t[c] |= k_tail_last;
+    }
+    return t;
+}();
+
 }  // namespace
 
 bool is_secret_key(std::string_view name) {
@@ -504,23 +519,23 @@ bool is_secret_key(std::string_view name) {
         const auto code = [](char a, char b, char c) {
             return uint32_t(uint8_t(a)) << 16 | uint32_t(uint8_t(b)) << 8 | uint8_t(c);
         };
-        const uint32_t tail = code(lower(name[name.size() - 3]), lower(name[name.size() - 2]),
-                                   lower(name[name.size() - 1]));
         static constexpr uint32_t k_tails[] = {
             code('k', 'e', 'y'), code('k', 'e', 'n'), code('r', 'e', 't'),
             code('a', 's', 'e'), code('i', 'o', 'n'), code('k', 'i', 'e'),
             code('s', 'w', 'd'), code('p', 'w', 'd'), code('u', 't', 'h')};
+        // Branch-free tests: this runs on every JSON member and header name of the capture.
         bool maybe = false;
-        for (uint32_t t : k_tails) maybe = maybe || t == tail;
+        if (k_name_letter[uint8_t(name.back())] & k_tail_last) {
+            const uint32_t tail = code(lower(name[name.size() - 3]), lower(name[name.size() - 2]),
+                                       lower(name.back()));
+            for (uint32_t t : k_tails) maybe |= t == tail;
+        }
         if (!maybe) {
-            bool w = false, c = false, d = false;
-            for (char ch : name) {
-                const char l = lower(ch);
-                w = w || l == 'w';
-                c = c || l == 'c';
-                d = d || l == 'd';
-            }
-            if (!w && !(c && d)) return false;  // no "passw", no "credential"
+            uint8_t letters = 0;
+            for (char ch : name) letters |= k_name_letter[uint8_t(ch)];
+            const bool passw = letters & k_has_w;
+            const bool credential = (letters & (k_has_c | k_has_d)) == (k_has_c | k_has_d);
+            if (!passw && !credential) return false;
         }
     }
     char buf[64];
