@@ -338,9 +338,8 @@ constexpr std::array<uint8_t, 256> k_allows_next = [] {
 
 #if defined(__SSE2__)
 // The same test as k_opens & k_allows_next, on the 16 bytes at p (reading p[-1] too): one
-// bit per byte that opens a rule. Dense JSON has a candidate every few bytes, prose one per
-// word, so the per-byte cost of the scan, not the rules' own tests, is what bounds the
-// throughput (docs/benchmarks.md).
+// bit per byte that opens a rule. Dense SSE JSON has a candidate every few bytes, so the
+// mask is kept for the block (class candidates) rather than recomputed per candidate.
 uint32_t candidate_mask(const uint8_t* p) {
     const __m128i cur = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
     const __m128i prev = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p - 1));
