@@ -337,9 +337,10 @@ constexpr std::array<uint8_t, 256> k_allows_next = [] {
 }();
 
 #if defined(__SSE2__)
-// The same test as k_opens & k_allows_next, on the 16 bytes at p (reading p[-1] too): one
-// bit per byte that opens a rule. Dense SSE JSON has a candidate every few bytes, so the
-// mask is kept for the block (class candidates) rather than recomputed per candidate.
+// The test of k_opens & k_allows_next, on the 16 bytes at p (reading p[-1] too), narrowed
+// where the rules ask more of the byte before: one bit per byte where a rule can match. Dense SSE
+// JSON has a candidate every few bytes, so the mask is kept for the block (class candidates) rather
+// than recomputed per candidate.
 uint32_t candidate_mask(const uint8_t* p) {
     const __m128i cur = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
     const __m128i prev = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p - 1));
@@ -352,20 +353,25 @@ uint32_t candidate_mask(const uint8_t* p) {
                                    _mm_cmplt_epi8(prev, _mm_set1_epi8('9' + 1))),
                      _mm_and_si128(_mm_cmpgt_epi8(prev_folded, _mm_set1_epi8('a' - 1)),
                                    _mm_cmplt_epi8(prev_folded, _mm_set1_epi8('z' + 1))));
-    const __m128i word = _mm_or_si128(
-        _mm_or_si128(
-            _mm_or_si128(AGENTSIGHT_IS(cur, 'A'), AGENTSIGHT_IS(_mm_or_si128(cur, case_bit), 'b')),
-            _mm_or_si128(AGENTSIGHT_IS(cur, 'g'), AGENTSIGHT_IS(cur, 's'))),
-        _mm_or_si128(_mm_or_si128(AGENTSIGHT_IS(cur, 'x'), AGENTSIGHT_IS(cur, 'h')),
-                     _mm_or_si128(_mm_or_si128(AGENTSIGHT_IS(cur, 'r'), AGENTSIGHT_IS(cur, 'e')),
-                                  AGENTSIGHT_IS(cur, '-'))));
+    // Token prefixes and JWTs open only after a byte that cannot be in a token (the rules test
+    // !token_char), so "message_start" is no candidate; Bearer/Basic and '-' after !alnum.
+    const __m128i prev_token =
+        _mm_or_si128(prev_alnum, _mm_or_si128(AGENTSIGHT_IS(prev, '-'), AGENTSIGHT_IS(prev, '_')));
+    const __m128i token_first =
+        _mm_or_si128(_mm_or_si128(_mm_or_si128(AGENTSIGHT_IS(cur, 'A'), AGENTSIGHT_IS(cur, 'g')),
+                                  _mm_or_si128(AGENTSIGHT_IS(cur, 's'), AGENTSIGHT_IS(cur, 'x'))),
+                     _mm_or_si128(_mm_or_si128(AGENTSIGHT_IS(cur, 'h'), AGENTSIGHT_IS(cur, 'r')),
+                                  AGENTSIGHT_IS(cur, 'e')));
+    const __m128i scheme_or_dash =
+        _mm_or_si128(AGENTSIGHT_IS(_mm_or_si128(cur, case_bit), 'b'), AGENTSIGHT_IS(cur, '-'));
+    const __m128i word = _mm_or_si128(_mm_andnot_si128(prev_token, token_first),
+                                      _mm_andnot_si128(prev_alnum, scheme_or_dash));
     const __m128i key_prev = _mm_or_si128(
         _mm_or_si128(AGENTSIGHT_IS(prev, '{'), AGENTSIGHT_IS(prev, ',')),
         _mm_or_si128(AGENTSIGHT_IS(prev, ' '),
                      _mm_or_si128(AGENTSIGHT_IS(prev, '\n'), AGENTSIGHT_IS(prev, '\t'))));
     const __m128i any = _mm_or_si128(
-        _mm_or_si128(_mm_andnot_si128(prev_alnum, word),
-                     _mm_and_si128(AGENTSIGHT_IS(cur, '"'), key_prev)),
+        _mm_or_si128(word, _mm_and_si128(AGENTSIGHT_IS(cur, '"'), key_prev)),
         _mm_or_si128(_mm_andnot_si128(AGENTSIGHT_IS(prev, '"'), AGENTSIGHT_IS(cur, ':')),
                      AGENTSIGHT_IS(cur, '=')));
 #undef AGENTSIGHT_IS
