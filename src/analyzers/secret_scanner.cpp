@@ -2,7 +2,12 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "analyzers/http_types.h"
 #include "analyzers/redact_marker.h"
@@ -180,10 +185,25 @@ bool assignment_at(std::string_view text, size_t eq, secret_span& span) {
     return true;
 }
 
+// The first '"' or '\\' in text[from, limit), or `limit`. A JSON value's closing quote after
+// a space ("text":"I'll read ") looks like a key's opening quote, and its search runs on
+// into the next SSE event: 16 bytes a step there.
+size_t quote_or_backslash(std::string_view text, size_t from, size_t limit) {
+#if defined(__SSE2__)
+    for (; from < limit && from + 16 <= text.size(); from += 16) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + from));
+        const uint32_t m = uint32_t(_mm_movemask_epi8(_mm_or_si128(
+            _mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')))));
+        if (m) return std::min(limit, from + size_t(std::countr_zero(m)));
+    }
+#endif
+    while (from < limit && text[from] != '"' && text[from] != '\\') ++from;
+    return from;
+}
+
 // "name" : "value" in JSON where the name is a credential; the span is the value's text.
 bool json_member_at(std::string_view text, size_t i, secret_span& span) {
-    size_t e = i + 1;
-    while (e < text.size() && e - i < 64 && text[e] != '"' && text[e] != '\\') ++e;
+    size_t e = quote_or_backslash(text, i + 1, std::min(text.size(), i + 64));
     if (e >= text.size() || text[e] != '"' || e == i + 1) return false;
     size_t j = e + 1;
     while (j < text.size() && (text[j] == ' ' || text[j] == '\t')) ++j;
@@ -316,29 +336,117 @@ constexpr std::array<uint8_t, 256> k_allows_next = [] {
     return t;
 }();
 
-// The first position at or after `i` where a rule can match, with two table lookups per
-// byte that depend on the bytes only (not on the previous step), so they pipeline: most of
-// the text is skipped without the rules' own tests.
-size_t next_candidate(std::string_view text, size_t i) {
-    const auto* p = reinterpret_cast<const uint8_t*>(text.data());
-    const size_t n = text.size();
-    if (i == 0) {
-        if (n > 0 && k_opens[p[0]]) return 0;
-        i = 1;
-    }
-    for (; i < n; ++i)
-        if (k_opens[p[i]] & k_allows_next[p[i - 1]]) return i;
-    return std::max(i, n);
+#if defined(__SSE2__)
+// The test of k_opens & k_allows_next, on the 16 bytes at p (reading p[-1] too), narrowed
+// where the rules ask more of the byte before: one bit per byte where a rule can match. Dense SSE
+// JSON has a candidate every few bytes, so the mask is kept for the block (class candidates) rather
+// than recomputed per candidate.
+uint32_t candidate_mask(const uint8_t* p) {
+    const __m128i cur = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i prev = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p - 1));
+    // Literal arguments only, so each constant is a load rather than a broadcast per call.
+#define AGENTSIGHT_IS(v, c) _mm_cmpeq_epi8(v, _mm_set1_epi8(c))
+    const __m128i case_bit = _mm_set1_epi8(0x20);
+    const __m128i prev_folded = _mm_or_si128(prev, case_bit);  // only A-Z, a-z land in a-z
+    const __m128i prev_alnum =
+        _mm_or_si128(_mm_and_si128(_mm_cmpgt_epi8(prev, _mm_set1_epi8('0' - 1)),
+                                   _mm_cmplt_epi8(prev, _mm_set1_epi8('9' + 1))),
+                     _mm_and_si128(_mm_cmpgt_epi8(prev_folded, _mm_set1_epi8('a' - 1)),
+                                   _mm_cmplt_epi8(prev_folded, _mm_set1_epi8('z' + 1))));
+    // Token prefixes and JWTs open only after a byte that cannot be in a token (the rules test
+    // !token_char), so "message_start" is no candidate; Bearer/Basic and '-' after !alnum.
+    const __m128i prev_token =
+        _mm_or_si128(prev_alnum, _mm_or_si128(AGENTSIGHT_IS(prev, '-'), AGENTSIGHT_IS(prev, '_')));
+    const __m128i token_first =
+        _mm_or_si128(_mm_or_si128(_mm_or_si128(AGENTSIGHT_IS(cur, 'A'), AGENTSIGHT_IS(cur, 'g')),
+                                  _mm_or_si128(AGENTSIGHT_IS(cur, 's'), AGENTSIGHT_IS(cur, 'x'))),
+                     _mm_or_si128(_mm_or_si128(AGENTSIGHT_IS(cur, 'h'), AGENTSIGHT_IS(cur, 'r')),
+                                  AGENTSIGHT_IS(cur, 'e')));
+    const __m128i scheme_or_dash =
+        _mm_or_si128(AGENTSIGHT_IS(_mm_or_si128(cur, case_bit), 'b'), AGENTSIGHT_IS(cur, '-'));
+    const __m128i word = _mm_or_si128(_mm_andnot_si128(prev_token, token_first),
+                                      _mm_andnot_si128(prev_alnum, scheme_or_dash));
+    const __m128i key_prev = _mm_or_si128(
+        _mm_or_si128(AGENTSIGHT_IS(prev, '{'), AGENTSIGHT_IS(prev, ',')),
+        _mm_or_si128(AGENTSIGHT_IS(prev, ' '),
+                     _mm_or_si128(AGENTSIGHT_IS(prev, '\n'), AGENTSIGHT_IS(prev, '\t'))));
+    const __m128i any = _mm_or_si128(
+        _mm_or_si128(word, _mm_and_si128(AGENTSIGHT_IS(cur, '"'), key_prev)),
+        _mm_or_si128(_mm_andnot_si128(AGENTSIGHT_IS(prev, '"'), AGENTSIGHT_IS(cur, ':')),
+                     AGENTSIGHT_IS(cur, '=')));
+#undef AGENTSIGHT_IS
+    return uint32_t(_mm_movemask_epi8(any));
 }
+#endif
 
-constexpr std::array<bool, 256> k_token_first = [] {
-    std::array<bool, 256> t{};
-    for (const auto& rule : k_tokens) t[uint8_t(rule.prefix[0])] = true;
+// The candidates of one text in order: the positions where a rule can match. With SSE2, a
+// 16-byte block's candidates are found at once and kept, since dense JSON has several per
+// block; else two table lookups per byte that depend on the bytes only (not on the previous
+// step), so they pipeline. Most of the text is skipped without the rules' own tests.
+class candidates {
+  public:
+    explicit candidates(std::string_view text)
+        : p_(reinterpret_cast<const uint8_t*>(text.data())), n_(text.size()) {}
+
+    // The first candidate at or after `i` (callers ask with growing `i`), or the text's size.
+    size_t next(size_t i) {
+        if (i == 0) {
+            if (n_ > 0 && k_opens[p_[0]]) return 0;
+            i = 1;
+        }
+#if defined(__SSE2__)
+        while (i + 16 <= n_) {
+            if (i >= block_ + 16 || !have_block_) {
+                block_ = i;
+                mask_ = candidate_mask(p_ + i);
+                have_block_ = true;
+            }
+            if (uint32_t m = mask_ >> (i - block_)) return i + size_t(std::countr_zero(m));
+            i = block_ + 16;
+        }
+#endif
+        for (; i < n_; ++i)
+            if (k_opens[p_[i]] & k_allows_next[p_[i - 1]]) return i;
+        return std::max(i, n_);
+    }
+
+  private:
+    const uint8_t* p_;
+    size_t n_;
+    size_t block_ = 0;  // the block whose candidates mask_ holds
+    uint32_t mask_ = 0;
+    bool have_block_ = false;
+};
+
+// The rules whose prefix starts with each byte: [first, last) in k_tokens, whose rules
+// sharing a first byte are adjacent (checked below), in their order of precedence.
+struct rule_range {
+    uint8_t first = 0, last = 0;
+};
+constexpr std::array<rule_range, 256> k_rules_by_first = [] {
+    std::array<rule_range, 256> t{};
+    for (size_t r = 0; r < k_tokens.size(); ++r) {
+        auto& range = t[uint8_t(k_tokens[r].prefix[0])];
+        if (range.last == 0) range.first = uint8_t(r);
+        range.last = uint8_t(r + 1);
+    }
     return t;
 }();
+static_assert([] {
+    for (size_t r = 0; r < k_tokens.size(); ++r) {
+        const auto range = k_rules_by_first[uint8_t(k_tokens[r].prefix[0])];
+        if (r < range.first || r >= range.last) return false;
+    }
+    for (const auto& range : k_rules_by_first)
+        for (size_t r = range.first; r < range.last; ++r)
+            if (k_tokens[r].prefix[0] != k_tokens[range.first].prefix[0]) return false;
+    return true;
+}());
 
 bool token_at(std::string_view text, size_t i, bool streaming, secret_span& span) {
-    for (const auto& rule : k_tokens) {
+    const rule_range range = k_rules_by_first[uint8_t(text[i])];
+    for (size_t r = range.first; r < range.last; ++r) {
+        const token_rule& rule = k_tokens[r];
         if (!at_literal(text, i, rule.prefix)) continue;
         size_t b = i + rule.prefix.size();
         size_t e = run(text, b, rule.chars);
@@ -370,6 +478,21 @@ bool scheme_credential_at(std::string_view text, size_t i, bool streaming, secre
     return false;
 }
 
+// Letters that is_secret_key's first tests look for, either case: 'w' ("passw"), 'c' and
+// 'd' ("credential"), and the last letters of the names it accepts.
+constexpr uint8_t k_has_w = 1, k_has_c = 2, k_has_d = 4, k_tail_last = 8;
+constexpr std::array<uint8_t, 256> k_name_letter = [] {
+    std::array<uint8_t, 256> t{};
+    for (int c = 0; c < 256; ++c) {
+        const char l = lower(char(c));
+        t[c] =
+            uint8_t((l == 'w' ? k_has_w : 0) | (l == 'c' ? k_has_c : 0) | (l == 'd' ? k_has_d : 0));
+        for (char last : std::string_view("yntedh"))
+            if (l == last) t[c] |= k_tail_last;
+    }
+    return t;
+}();
+
 }  // namespace
 
 bool is_secret_key(std::string_view name) {
@@ -381,23 +504,23 @@ bool is_secret_key(std::string_view name) {
         const auto code = [](char a, char b, char c) {
             return uint32_t(uint8_t(a)) << 16 | uint32_t(uint8_t(b)) << 8 | uint8_t(c);
         };
-        const uint32_t tail = code(lower(name[name.size() - 3]), lower(name[name.size() - 2]),
-                                   lower(name[name.size() - 1]));
         static constexpr uint32_t k_tails[] = {
             code('k', 'e', 'y'), code('k', 'e', 'n'), code('r', 'e', 't'),
             code('a', 's', 'e'), code('i', 'o', 'n'), code('k', 'i', 'e'),
             code('s', 'w', 'd'), code('p', 'w', 'd'), code('u', 't', 'h')};
+        // Branch-free tests: this runs on every JSON member and header name of the capture.
         bool maybe = false;
-        for (uint32_t t : k_tails) maybe = maybe || t == tail;
+        if (k_name_letter[uint8_t(name.back())] & k_tail_last) {
+            const uint32_t tail = code(lower(name[name.size() - 3]), lower(name[name.size() - 2]),
+                                       lower(name.back()));
+            for (uint32_t t : k_tails) maybe |= t == tail;
+        }
         if (!maybe) {
-            bool w = false, c = false, d = false;
-            for (char ch : name) {
-                const char l = lower(ch);
-                w = w || l == 'w';
-                c = c || l == 'c';
-                d = d || l == 'd';
-            }
-            if (!w && !(c && d)) return false;  // no "passw", no "credential"
+            uint8_t letters = 0;
+            for (char ch : name) letters |= k_name_letter[uint8_t(ch)];
+            const bool passw = letters & k_has_w;
+            const bool credential = (letters & (k_has_c | k_has_d)) == (k_has_c | k_has_d);
+            if (!passw && !credential) return false;
         }
     }
     char buf[64];
@@ -428,9 +551,10 @@ bool is_secret_key(std::string_view name) {
 }
 
 void find_secrets(std::string_view text, bool streaming, std::vector<secret_span>& out) {
+    candidates at(text);
     size_t i = 0;
     while (i < text.size()) {
-        i = next_candidate(text, i);
+        i = at.next(i);
         if (i == text.size()) break;
         const char c = text[i];
         const char prev = i > 0 ? text[i - 1] : '\n';
@@ -484,7 +608,8 @@ void find_secrets(std::string_view text, bool streaming, std::vector<secret_span
         }
         const bool aws_id =
             c == 'A' && (at_literal(text, i, "AKIA") || at_literal(text, i, "ASIA"));
-        if (!token_char(prev) && k_token_first[uint8_t(c)] && token_at(text, i, streaming, span)) {
+        if (!token_char(prev) && k_rules_by_first[uint8_t(c)].last != 0 &&
+            token_at(text, i, streaming, span)) {
             take();
             secret_span aws;
             // The secret may lie beyond other secrets (a key id list): scanning goes on from
