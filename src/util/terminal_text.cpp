@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "util/utf8.h"
+
 namespace agentsight {
 namespace {
 
@@ -24,35 +26,6 @@ bool steers_terminal(uint32_t cp) {
            (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
-// The length of the well-formed UTF-8 sequence at s[i] (2..4) and its code
-// point, or 0 when the bytes there are not one (overlong, surrogate, past
-// U+10FFFF, truncated or a stray continuation byte).
-size_t decode_utf8(std::string_view s, size_t i, uint32_t& cp) {
-    const uint8_t c = uint8_t(s[i]);
-    size_t len;
-    if ((c & 0xE0) == 0xC0) {
-        len = 2;
-        cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-        len = 3;
-        cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-        len = 4;
-        cp = c & 0x07;
-    } else {
-        return 0;
-    }
-    if (i + len > s.size()) return 0;
-    for (size_t k = 1; k < len; ++k) {
-        const uint8_t cc = uint8_t(s[i + k]);
-        if ((cc & 0xC0) != 0x80) return 0;
-        cp = (cp << 6) | (cc & 0x3F);
-    }
-    static constexpr uint32_t k_min[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < k_min[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-    return len;
-}
-
 }  // namespace
 
 std::string printable(std::string_view s) {
@@ -71,7 +44,7 @@ std::string printable(std::string_view s) {
             continue;
         }
         uint32_t cp = 0;
-        const size_t len = decode_utf8(s, i, cp);
+        const size_t len = utf8_sequence_at(s, i, cp);
         if (len == 0) {
             append_byte_escape(out, c);
             ++i;
