@@ -6,10 +6,10 @@
 #include <ctime>
 #include <map>
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include "bpf/features.h"
+#include "sources/targeting.h"
 #include "util/terminal_text.h"
 
 namespace agentsight {
@@ -19,17 +19,6 @@ uint64_t now_epoch_ns() {
     timespec t{};
     clock_gettime(CLOCK_REALTIME, &t);
     return uint64_t(t.tv_sec) * 1000000000 + t.tv_nsec;
-}
-
-std::string comm_of(int32_t pid) {
-    char buf[64] = {};
-    int fd = ::open(("/proc/" + std::to_string(pid) + "/comm").c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return "";
-    ssize_t n = ::read(fd, buf, sizeof buf - 1);
-    ::close(fd);
-    std::string s(buf, n > 0 ? size_t(n) : 0);
-    if (!s.empty() && s.back() == '\n') s.pop_back();
-    return s;
 }
 
 // A file the TLS attacher refused to read, as an event in the trace.

@@ -35,13 +35,6 @@ std::map<int32_t, int32_t> parent_map() {
     return parents;
 }
 
-std::string comm_of(int32_t pid) {
-    std::ifstream f("/proc/" + std::to_string(pid) + "/comm");
-    std::string c;
-    std::getline(f, c);
-    return c;
-}
-
 // Exited but not yet reaped by its parent: kill(pid, 0) still succeeds, yet
 // the process will never run again. (A leader that exited while its other
 // threads run also shows "Z", but with more than one thread.)
@@ -101,6 +94,13 @@ bool become(const command_identity& as) {
 }
 
 }  // namespace
+
+std::string comm_of(int32_t pid) {
+    std::ifstream f("/proc/" + std::to_string(pid) + "/comm");
+    std::string c;
+    std::getline(f, c);
+    return c;
+}
 
 result<held_command> held_command::spawn(const std::vector<std::string>& argv,
                                          const std::optional<command_identity>& as) {

@@ -55,6 +55,9 @@ class held_command {
 
 // The pid and all its current descendants, from /proc.
 std::vector<int32_t> process_tree(int32_t root);
+// A live process's comm from /proc ("" once it is gone).
+std::string comm_of(int32_t pid);
+
 // Processes whose comm is `comm`, and their descendants.
 std::vector<int32_t> processes_named(const std::string& comm);
 // Alive: not gone, and not a zombie (exited, waiting for its parent to reap it).
