@@ -77,14 +77,24 @@ TEST_F(flood, a_file_open_flood_does_not_drop_another_process_tls_and_is_attribu
     json stats = session_stats(r);
     ASSERT_TRUE(stats.contains("drops_by_pid")) << stats.dump();
     EXPECT_GT(stats["ring_reserve_refused"].get<uint64_t>(), 0u) << stats.dump();
-    bool pinned = false;
+    EXPECT_EQ(stats["tls_lost_bytes"].get<uint64_t>(), 0u) << "the flood cost TLS bytes";
+    // The process ring is shared and --rate-limit 0 turns its defence off, so a process that
+    // opens a file while the ring is full may lose that record too (CI saw curl lose 8 of its
+    // library opens). What must hold: TLS is untouched and the flood carries the drops.
+    uint64_t flooder_reserve = 0, others_reserve = 0;
     for (const auto& d : stats["drops_by_pid"]) {
-        EXPECT_EQ(d["comm"], "flood")
-            << "a process other than the flood lost records: " << d.dump();
-        if (d["pid"] == flooder) pinned = d["reserve"].get<uint64_t>() > 0;
+        const uint64_t n = d["reserve"].get<uint64_t>();
+        if (d["comm"] == "flood") {
+            if (d["pid"] == flooder) flooder_reserve = n;
+        } else {
+            others_reserve += n;
+        }
     }
-    EXPECT_TRUE(pinned) << "the drops are not pinned on the flooding pid " << flooder << ": "
-                        << stats["drops_by_pid"].dump();
+    EXPECT_GT(flooder_reserve, 0u) << "the drops are not pinned on the flooding pid " << flooder
+                                   << ": " << stats["drops_by_pid"].dump();
+    EXPECT_LT(others_reserve * 100, flooder_reserve)
+        << "processes other than the flood lost more than 1% as many records: "
+        << stats["drops_by_pid"].dump();
     ASSERT_FALSE(stats["drops_by_tree"].empty());
     EXPECT_GT(stats["drops_by_tree"][0]["reserve"].get<uint64_t>(), 0u);
 }
