@@ -38,8 +38,8 @@ std::string_view default_rules_text() {
     "commands": ["git status*", "git rev-parse*", "rg --files*",
                  "git *opencode/snapshot/*", "systemd-inhibit *",
                  "git -c core.fsmonitor= -c log.showSignature=false rev-parse *",
-                 "which bash", "which zsh", "/bin/sh /usr/bin/which bash",
-                 "/bin/sh /usr/bin/which zsh"]
+                 "which bash", "which zsh", "sh /usr/bin/which bash",
+                 "sh /usr/bin/which zsh"]
   },
   "path_rules": [
     {"rule": "sensitive_read", "severity": "critical", "on": "open",

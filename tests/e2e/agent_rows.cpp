@@ -35,7 +35,8 @@ agent_row claude_row(const std::string& version, const std::string& tls_lib) {
 
 // opencode: a Bun executable; the provider's base URL comes from opencode.json, and the
 // models.dev catalogue is not fetched (no network), its built-in snapshot is used. `cat
-// /etc/hostname` reads outside the project: external_directory must be allowed.
+// /etc/hostname` reads outside the project: external_directory must be allowed. The prompt
+// goes as separate words, as typed: opencode quotes an argument that has blanks.
 agent_row opencode_row() {
     return {"opencode", agents_dir() + "/opencode/node_modules/.bin/opencode", "anthropic",
             "boringssl", "bash",
@@ -55,7 +56,7 @@ agent_row opencode_row() {
                        " NODE_TLS_REJECT_UNAUTHORIZED=0 OPENCODE_DISABLE_MODELS_FETCH=1"
                        " OPENCODE_DISABLE_AUTOUPDATE=1 OPENCODE_DISABLE_LSP_DOWNLOAD=1 " +
                        sq(agents_dir() + "/opencode/node_modules/.bin/opencode") + " run " +
-                       sq(k_prompt);
+                       k_prompt;
             }};
 }
 
