@@ -38,17 +38,25 @@ std::string find_program(const std::string& name, const std::string& path) {
     return "";
 }
 
-// The words of a `#!` line (at most 256 bytes read), or none.
-std::vector<std::string> shebang(const std::string& file) {
+// The first bytes of a file (at most 256), "" if it is not a regular file.
+std::string head_of(const std::string& file) {
     bpf::unique_fd fd(open(file.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW));
     struct stat st {};
-    if (fd.get() < 0 || fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) return {};
+    if (fd.get() < 0 || fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) return "";
     char buf[256];
     ssize_t n = pread(fd.get(), buf, sizeof buf, 0);
-    if (n < 2 || buf[0] != '#' || buf[1] != '!') return {};
-    std::string line(buf + 2, static_cast<size_t>(n) - 2);
-    line = line.substr(0, line.find('\n'));
-    std::istringstream in(line);
+    return n > 0 ? std::string(buf, static_cast<size_t>(n)) : "";
+}
+
+bool is_elf(const std::string& file) {
+    return head_of(file).starts_with("\177ELF");
+}
+
+// The words of a `#!` line, or none.
+std::vector<std::string> shebang(const std::string& file) {
+    std::string head = head_of(file);
+    if (!head.starts_with("#!")) return {};
+    std::istringstream in(head.substr(2, head.find('\n') - 2));
     std::vector<std::string> words;
     for (std::string w; in >> w;) words.push_back(w);
     return words;
@@ -88,13 +96,14 @@ std::vector<std::string> command_programs(const std::vector<std::string>& argv, 
     if (at >= argv.size()) return out;
     std::string program = find_program(argv[at], path);
     if (program.empty()) return out;
-    out.push_back(program);
+    if (is_elf(program)) return {program};
+    // A script is not mapped: its interpreter is what runs.
     auto words = shebang(program);
     if (words.empty()) return out;
     std::string interpreter = find_program(words[0], path);
     if (base_name(interpreter) == "env" && words.size() > 1)
         interpreter = find_program(words[1], path);
-    if (!interpreter.empty() && interpreter != program) out.push_back(interpreter);
+    if (!interpreter.empty() && is_elf(interpreter)) out.push_back(interpreter);
     return out;
 }
 

@@ -9,10 +9,10 @@
 
 namespace agentsight {
 
-// What execvp would run for ARGV with PATH (`env [-i] [-u NAME] [NAME=VALUE]... PROG` is
-// looked through, as the agent's usual wrapper), symlinks resolved; for a `#!` script, its
-// interpreter too (`#!/usr/bin/env node` looked up in the same PATH). Files that cannot be
-// found are left out: the exec-time scan still covers them.
+// The ELF file execvp would run for ARGV with PATH (`env [-i] [-u NAME] [NAME=VALUE]... PROG`
+// is looked through, as the agent's usual wrapper), symlinks resolved; for a `#!` script, its
+// interpreter instead (`#!/usr/bin/env node` looked up in the same PATH). Files that cannot
+// be found are left out: the exec-time scan still covers them.
 std::vector<std::string> command_programs(const std::vector<std::string>& argv, std::string path);
 
 }  // namespace agentsight

@@ -58,15 +58,18 @@ TEST_F(command_program, env_is_looked_through_with_the_path_it_sets) {
     EXPECT_TRUE(command_programs({"env", "-S", "agent x"}, dir_ + "/pkg").empty());
 }
 
-TEST_F(command_program, a_script_brings_its_interpreter) {
+TEST_F(command_program, a_script_gives_its_interpreter) {
     std::string node = make("bin/node",
                             "\x7f"
                             "ELF");
     std::string cli = make("pkg/cli.js", "#!/usr/bin/env node\nconsole.log(1)\n");
     fs::create_symlink(cli, dir_ + "/bin/claude");
-    EXPECT_EQ(command_programs({"claude"}, dir_ + "/bin"), (std::vector<std::string>{cli, node}));
+    EXPECT_EQ(command_programs({"claude"}, dir_ + "/bin"), std::vector<std::string>{node});
     std::string direct = make("pkg/tool", "#!" + node + " --flag\n");
-    EXPECT_EQ(command_programs({direct}, ""), (std::vector<std::string>{direct, node}));
+    EXPECT_EQ(command_programs({direct}, ""), std::vector<std::string>{node});
+    // Nothing that is not ELF: a script's interpreter that is itself a script, a text file.
+    std::string wrapper = make("pkg/wrapper", "#!" + direct + "\n");
+    EXPECT_TRUE(command_programs({wrapper}, "").empty());
 }
 
 TEST_F(command_program, what_cannot_be_found_is_left_out) {
