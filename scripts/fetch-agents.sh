@@ -17,4 +17,8 @@ install() {  # install NAME SPEC: npm package SPEC into DIR/NAME
 
 install claude-2.1.197 @anthropic-ai/claude-code@2.1.197
 install claude-2.1.113 @anthropic-ai/claude-code@2.1.113
-install gemini @google/gemini-cli@latest
+install claude-2.1.112 @anthropic-ai/claude-code@2.1.112
+install claude-2.1.337 @anthropic-ai/claude-code@2.1.337
+install gemini @google/gemini-cli@0.61.0
+install qwen @qwen-code/qwen-code@0.24.4
+install opencode opencode-ai@1.18.33

@@ -36,7 +36,10 @@ std::string_view default_rules_text() {
                "~/.gemini/**", "~/.qwen/**", "~/.local/share/opencode/**", "~/.codex/**",
                "/dev/null", "/dev/tty"],
     "commands": ["git status*", "git rev-parse*", "rg --files*",
-                 "git *opencode/snapshot/*"]
+                 "git *opencode/snapshot/*", "systemd-inhibit *",
+                 "git -c core.fsmonitor= -c log.showSignature=false rev-parse *",
+                 "which bash", "which zsh", "sh /usr/bin/which bash",
+                 "sh /usr/bin/which zsh"]
   },
   "path_rules": [
     {"rule": "sensitive_read", "severity": "critical", "on": "open",

@@ -136,6 +136,7 @@ mock_turn mock_router::next_turn(const json& body, std::string model, bool strea
         return turn;
     }
     ++consumed_;
+    if (opts_.repeat_script && next_step_ == opts_.script.size()) next_step_ = 0;
     if (next_step_ < opts_.script.size()) {
         turn.step = opts_.script[next_step_++];
         return turn;

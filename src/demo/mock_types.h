@@ -22,6 +22,8 @@ struct mock_llm_options {
     uint16_t port = 0;                     // 0 = ephemeral
     std::vector<mock_script_step> script;  // replies to successive LLM requests; after the end,
                                            // the last text step repeats
+    bool repeat_script = false;  // after the end, start over: each user turn of an interactive
+                                 // agent gets the whole script (tool call, then final text)
     uint64_t input_tokens = 321, output_tokens = 45, cache_read_tokens = 0,
              cache_creation_tokens = 0;       // usage reported in every reply
     std::string model = "claude-sonnet-4-5";  // echoed when the request names none

@@ -1,7 +1,9 @@
 #include "sources/capture.h"
+#include "sources/command_program.h"
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <map>
@@ -172,6 +174,12 @@ result<std::unique_ptr<capture>> capture::start(const capture_options& opts,
                 if (pid != getpid()) c->attacher_->on_exec(pid);
         } else {
             for (int32_t pid : seeds) c->attacher_->attach_now(pid);
+        }
+        // And what the command will exec, so its first TLS call is seen too.
+        if (c->command_) {
+            const char* path = std::getenv("PATH");
+            for (const auto& file : command_programs(t.command, path ? path : ""))
+                c->attacher_->attach_program_now(c->command_->pid(), file);
         }
     }
     c->thread_ = std::thread([raw = c.get()] { raw->poll_loop(); });

@@ -57,6 +57,11 @@ class tls_attacher {
     static bool has_unidentified_boringssl(const tls::tls_discovery_result& found);
     // Attaches synchronously (used before a launched command is released).
     void attach_now(int32_t pid);
+    // Attaches a file the held command PID is about to exec (sources/command_program.h),
+    // synchronously.
+    void attach_program_now(int32_t pid, const std::string& file) {
+        handle({kind::library, pid, 0, file});
+    }
 
     tls_attacher_stats stats() const;
     // Human-readable notes (e.g. "no TLS found in X") not yet shown to the user.

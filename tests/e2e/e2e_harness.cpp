@@ -185,15 +185,16 @@ cmd_result run(const std::string& cmd) {
 }
 
 child::child(const std::vector<std::string>& argv, const std::string& stderr_file,
-             const std::string& cwd) {
-    int fds[2];
+             const std::string& cwd, bool stdin_pipe) {
+    int fds[2], ins[2] = {-1, -1};
     if (pipe2(fds, O_CLOEXEC) != 0) return;
+    if (stdin_pipe && pipe2(ins, O_CLOEXEC) != 0) return;
     pid_ = fork();
     if (pid_ == 0) {
         dup2(fds[1], 1);
         int e = open(stderr_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
         if (e >= 0) dup2(e, 2);
-        int in = open("/dev/null", O_RDONLY | O_CLOEXEC);
+        int in = stdin_pipe ? ins[0] : open("/dev/null", O_RDONLY | O_CLOEXEC);
         if (in >= 0) dup2(in, 0);
         if (!cwd.empty() && chdir(cwd.c_str()) != 0) _exit(126);
         std::vector<char*> args;
@@ -204,6 +205,24 @@ child::child(const std::vector<std::string>& argv, const std::string& stderr_fil
     }
     close(fds[1]);
     out_fd_ = fds[0];
+    if (stdin_pipe) {
+        close(ins[0]);
+        in_fd_ = ins[1];
+    }
+}
+
+bool child::write_stdin(const std::string& text) {
+    for (size_t at = 0; at < text.size();) {
+        ssize_t n = in_fd_ < 0 ? -1 : ::write(in_fd_, text.data() + at, text.size() - at);
+        if (n <= 0) return false;
+        at += static_cast<size_t>(n);
+    }
+    return true;
+}
+
+void child::close_stdin() {
+    if (in_fd_ >= 0) close(in_fd_);
+    in_fd_ = -1;
 }
 
 child::~child() {
@@ -212,6 +231,7 @@ child::~child() {
         waitpid(pid_, &status_, 0);
     }
     if (out_fd_ >= 0) close(out_fd_);
+    close_stdin();
 }
 
 std::string child::wait_line(const std::string& contains, int timeout_ms) {
@@ -267,13 +287,16 @@ int child::wait(int timeout_ms) {
 
 mock_llm::mock_llm(const std::string& requests_out, const mock_options& o)
     : requests_out_(requests_out) {
-    proc_ = std::make_unique<child>(
-        std::vector<std::string>{agentsight_bin(), "mock-llm", "--port", "0", "--tool-name",
-                                 o.tool_name, "--tool-input", o.tool_input, "--final-text",
-                                 o.final_text, "--input-tokens", std::to_string(o.input_tokens),
-                                 "--output-tokens", std::to_string(o.output_tokens),
-                                 "--requests-out", requests_out},
-        requests_out + ".stderr");
+    std::vector<std::string> argv = {agentsight_bin(),  "mock-llm",
+                                     "--port",          "0",
+                                     "--tool-name",     o.tool_name,
+                                     "--tool-input",    o.tool_input,
+                                     "--final-text",    o.final_text,
+                                     "--input-tokens",  std::to_string(o.input_tokens),
+                                     "--output-tokens", std::to_string(o.output_tokens),
+                                     "--requests-out",  requests_out};
+    if (o.repeat_script) argv.push_back("--repeat-script");
+    proc_ = std::make_unique<child>(argv, requests_out + ".stderr");
     std::string line = proc_->wait_line("mock-llm: https://", 15000);
     if (auto at = line.find("https://"); at != std::string::npos) url_ = line.substr(at);
     while (!url_.empty() && (url_.back() == '\r' || url_.back() == ' ')) url_.pop_back();
@@ -300,18 +323,22 @@ static std::string path_env() {
     return p ? p : "/usr/local/bin:/usr/bin:/bin";
 }
 
+std::string base_env(const std::string& home) {
+    return "env -i " + sq("PATH=" + path_env()) + " " + sq("HOME=" + home);
+}
+
 std::string claude_command(const std::string& claude, const std::string& home,
                            const std::string& mock_url) {
-    return "env -i " + sq("PATH=" + path_env()) + " " + sq("HOME=" + home) +
-           " ANTHROPIC_BASE_URL=" + mock_url + " ANTHROPIC_API_KEY=" + k_claude_key +
+    return base_env(home) + " ANTHROPIC_BASE_URL=" + mock_url +
+           " ANTHROPIC_API_KEY=" + k_claude_key +
            " NODE_TLS_REJECT_UNAUTHORIZED=0 CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1"
            " DISABLE_TELEMETRY=1 " +
            sq(claude) + " -p " + sq(k_prompt) + " --allowedTools Bash";
 }
 
 std::string gemini_command(const std::string& home, const std::string& mock_url) {
-    return "env -i " + sq("PATH=" + path_env()) + " " + sq("HOME=" + home) +
-           " GOOGLE_GEMINI_BASE_URL=" + mock_url + " GEMINI_API_KEY=" + k_gemini_key +
+    return base_env(home) + " GOOGLE_GEMINI_BASE_URL=" + mock_url +
+           " GEMINI_API_KEY=" + k_gemini_key +
            " GEMINI_CLI_TRUST_WORKSPACE=true NODE_TLS_REJECT_UNAUTHORIZED=0 " + sq(gemini_bin()) +
            " -p " + sq(k_prompt) + " --yolo";
 }

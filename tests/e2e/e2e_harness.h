@@ -81,8 +81,9 @@ cmd_result run(const std::string& cmd);
 class child {
   public:
     child() = default;
+    // stdin_pipe: the child's stdin is a pipe fed by write_stdin (else /dev/null).
     child(const std::vector<std::string>& argv, const std::string& stderr_file = "/dev/null",
-          const std::string& cwd = "");
+          const std::string& cwd = "", bool stdin_pipe = false);
     ~child();
     child(const child&) = delete;
     child& operator=(const child&) = delete;
@@ -90,6 +91,8 @@ class child {
     // Reads stdout until a line matching `contains` arrives; "" on timeout/EOF.
     std::string wait_line(const std::string& contains, int timeout_ms);
     void signal(int sig);
+    bool write_stdin(const std::string& text);
+    void close_stdin();
     // Waits for the exit (killing with SIGKILL after timeout_ms); returns the wait status.
     int wait(int timeout_ms);
     bool running();
@@ -97,6 +100,7 @@ class child {
   private:
     pid_t pid_ = -1;
     int out_fd_ = -1;
+    int in_fd_ = -1;
     int status_ = -1;
     std::string buf_;
 };
@@ -108,6 +112,7 @@ struct mock_options {
     std::string final_text = "The hostname of this machine is shown above.";
     unsigned input_tokens = 321;
     unsigned output_tokens = 45;
+    bool repeat_script = false;  // every user turn gets the tool call, then the final text
 };
 
 class mock_llm {
@@ -132,6 +137,8 @@ inline constexpr const char* k_claude_key = "sk-ant-test-0123456789";
 inline constexpr const char* k_gemini_key = "AIzaTest0123456789";
 inline constexpr const char* k_prompt = "what is the hostname";
 
+// `env -i PATH=… HOME=HOME`: the start of every agent's command line.
+std::string base_env(const std::string& home);
 std::string claude_command(const std::string& claude, const std::string& home,
                            const std::string& mock_url);
 std::string gemini_command(const std::string& home, const std::string& mock_url);

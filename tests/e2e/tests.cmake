@@ -1,5 +1,5 @@
 # End-to-end tests: the real agentsight binary recording the real agents
-# (Claude Code 2.1.197 and 2.1.113, Gemini CLI, from scripts/fetch-agents.sh)
+# (Claude Code, Gemini CLI, Qwen Code, opencode, from scripts/fetch-agents.sh)
 # against the local HTTPS mock LLM. Root only; under CI=true a missing
 # prerequisite (root, agents, node modules, sqlite3) fails instead of skipping.
 # See docs/e2e.md.

@@ -159,23 +159,6 @@ class stream_parser final : public response_parser {
     std::string delta_value_;               // reused by read_anthropic_delta
 };
 
-// Claude Code puts context into <system-reminder> text blocks of the user
-// turn; the prompt the person typed is the text outside them.
-std::string typed_text(const json& message) {
-    const json& content = member(message, "content");
-    if (content.is_string()) return content.get<std::string>();
-    std::string out;
-    if (content.is_array())
-        for (const auto& block : content) {
-            if (str(block, "type") != "text") continue;
-            std::string text = str(block, "text");
-            if (text.starts_with("<system-reminder>")) continue;
-            if (!out.empty()) out += "\n";
-            out += text;
-        }
-    return out;
-}
-
 class anthropic_messages final : public provider {
   public:
     std::string_view name() const override { return "anthropic"; }
@@ -200,7 +183,7 @@ class anthropic_messages final : public provider {
                 if (msg["role"] == "user") {
                     // A follow-up typed after a tool call shares the message with the tool
                     // results ([tool_result, text]): its text still counts.
-                    std::string typed = typed_text(m);
+                    std::string typed = typed_text(member(m, "content"));
                     if (typed.empty() && !msg.contains("tool_results"))
                         typed = msg["content"].get<std::string>();
                     if (!typed.empty()) out.user_prompt = std::move(typed);

@@ -138,8 +138,9 @@ class gemini final : public provider {
             for (const auto& c : cs) {
                 json msg = message_of(c, out);
                 // A user turn may carry function responses and a typed follow-up together.
-                if (msg["role"] == "user" && !msg["content"].get<std::string>().empty())
-                    out.user_prompt = msg["content"].get<std::string>();
+                if (msg["role"] == "user")
+                    if (std::string typed = typed_text(member(c, "parts")); !typed.empty())
+                        out.user_prompt = std::move(typed);
                 messages.push_back(std::move(msg));
             }
         r["messages"] = std::move(messages);

@@ -49,6 +49,24 @@ std::string text_of(const json& content) {
     return out;
 }
 
+std::string typed_text(const json& content) {
+    if (content.is_string()) return content.get<std::string>();
+    std::string out;
+    if (!content.is_array()) return out;
+    for (const auto& part : content) {
+        std::string type = str(part, "type");
+        if (!type.empty() && type != "text" && type != "input_text") continue;
+        if (member(part, "thought").is_boolean() && member(part, "thought").get<bool>()) continue;
+        std::string text = str(part, "text");
+        if (text.empty() || text.starts_with("<system-reminder>") ||
+            text.starts_with("<session_context>"))
+            continue;
+        if (!out.empty()) out += "\n";
+        out += text;
+    }
+    return out;
+}
+
 json parse_json(std::string_view text) {
     return json::parse(text, nullptr, false);
 }

@@ -18,6 +18,11 @@ std::optional<int64_t> int_of(const json& j, std::string_view key);
 // Text of a content value: a string, or the concatenated `text` of an array of parts
 // (parts of other types are skipped).
 std::string text_of(const json& content);
+// What the person typed in a user message's content: a string, or its text parts one per line,
+// without the context parts agents add (<system-reminder>: Claude Code, Qwen Code;
+// <session_context>: Gemini CLI) and without thought parts. Works on Anthropic/OpenAI content
+// blocks and on Gemini parts.
+std::string typed_text(const json& content);
 // Parses streamed tool arguments; an unparsable (cut off) text is kept as a string.
 json parse_arguments(std::string_view text);
 // Parses JSON without throwing; a discarded value on error.

@@ -139,9 +139,9 @@ class openai_chat final : public provider {
                     system += msg["content"].get<std::string>();
                     continue;
                 }
-                if (role == "user" && !msg["content"].get<std::string>().empty()) {
-                    out.user_prompt = msg["content"].get<std::string>();
-                }
+                if (role == "user")
+                    if (std::string typed = typed_text(member(m, "content")); !typed.empty())
+                        out.user_prompt = std::move(typed);
                 messages.push_back(std::move(msg));
             }
         r["system"] = std::move(system);

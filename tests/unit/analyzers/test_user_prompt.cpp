@@ -115,5 +115,37 @@ TEST(user_prompt, openai_responses_follow_up_after_a_function_output) {
     EXPECT_EQ(prompt_of("/v1/responses", req, reply), "second question");
 }
 
+// Qwen Code (the agent matrix) sends its context as <system-reminder> text parts of the
+// user message, the typed prompt last: the reminders are not what the person typed.
+TEST(user_prompt, openai_chat_system_reminder_parts_are_not_the_prompt) {
+    json req = {{"model", "qwen3-coder-plus"},
+                {"messages",
+                 {{{"role", "system"}, {"content", "You are Qwen Code."}},
+                  {{"role", "user"},
+                   {"content",
+                    {{{"type", "text"}, {"text", "<system-reminder>\nskills</system-reminder>"}},
+                     {{"type", "text"}, {"text", "<system-reminder>\nQWEN.md</system-reminder>"}},
+                     {{"type", "text"}, {"text", "what is the hostname"}}}}}}}};
+    json reply = {
+        {"choices",
+         {{{"message", {{"role", "assistant"}, {"content", "x"}}}, {"finish_reason", "stop"}}}}};
+    EXPECT_EQ(prompt_of("/v1/chat/completions", req, reply), "what is the hostname");
+}
+
+// Gemini CLI sends its <session_context> as the first part of the first user turn.
+TEST(user_prompt, gemini_context_parts_are_not_the_prompt) {
+    json req = {{"contents",
+                 {{{"role", "user"},
+                   {"parts",
+                    {{{"text", "<session_context>\nThis is the Gemini CLI.</session_context>"}},
+                     {{"text", "<system-reminder>\ncontext</system-reminder>"}},
+                     {{"text", "what is the hostname"}}}}}}}};
+    json reply = {{"candidates",
+                   {{{"content", {{"role", "model"}, {"parts", {{{"text", "x"}}}}}},
+                     {"finishReason", "STOP"}}}}};
+    EXPECT_EQ(prompt_of("/v1beta/models/gemini-2.5-pro:generateContent", req, reply),
+              "what is the hostname");
+}
+
 }  // namespace
 }  // namespace agentsight::analyzers::test

@@ -92,5 +92,21 @@ TEST(mock_script, an_empty_script_still_answers) {
     EXPECT_EQ(a["model"], "claude-sonnet-4-5");  // the default model when the request names none
 }
 
+// An interactive agent's second user turn gets the tool call again (the agent matrix's
+// urllib agent, tests/e2e/agents/urllib_agent.py).
+TEST(mock_script, a_repeated_script_starts_over_for_the_next_user_turn) {
+    mock_llm_options o = agent_script();
+    o.repeat_script = true;
+    mock_llm_server server(o);
+    server.start();
+    auto client = client_for(server);
+    std::vector<std::string> kinds;
+    for (int i = 0; i < 4; ++i) {
+        json r = json::parse(post_json(*client, "/v1/messages", anthropic_request(true)).body);
+        kinds.push_back(r["content"][0]["type"]);
+    }
+    EXPECT_EQ(kinds, (std::vector<std::string>{"tool_use", "text", "tool_use", "text"}));
+}
+
 }  // namespace
 }  // namespace agentsight::demo::test
