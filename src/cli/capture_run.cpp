@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bpf/detach_holder.h"
 #include "cli/analysis_process.h"
 #include "cli/analysis_watch.h"
 #include "cli/event_forwarder.h"
@@ -178,7 +179,12 @@ int run_capture(capture_run_options& o) {
     (*cap)->stop();
     capture_stats stats = (*cap)->stats();
     pid_t command = target_ended ? 0 : (*cap)->command_pid();
-    cap->reset();  // detach every probe before the (possibly slow) final flush
+    {
+        // The kernel's per-probe detach waits are paid by a holder process after we
+        // return (bpf/detach_holder.h); our own close only disables the probes.
+        bpf::detach_holder holder;
+        cap->reset();
+    }
     forward.finish(stats);
     if (tampered && !watch.await_exit(std::chrono::seconds(10))) {
         fprintf(stderr, "agentsight: the analysis process did not finish its trace\n");
