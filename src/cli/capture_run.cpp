@@ -2,12 +2,12 @@
 
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
-#include <thread>
 
 #include <sys/wait.h>
 #include <unistd.h>
@@ -169,7 +169,7 @@ int run_capture(capture_run_options& o) {
         }
         if ((tampered = watch.check(**cap))) break;
         forward.publish((*cap)->stats(), (*cap)->take_notes());
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        (*cap)->await_target(50);
     }
     if (!tampered && forward.reader_gone()) tampered = watch.check(**cap);
     if (tampered) {
