@@ -109,9 +109,7 @@ tls_attacher::~tls_attacher() {
     queue_cv_.notify_all();
     worker_.cancel();  // whatever a file is doing to the worker, we do not wait for it
     thread_.join();
-    for (auto& t : retirers_) t.join();
     detach(global_attachments_);
-    detach(seed_attachments_);
 }
 
 void tls_attacher::detach(std::vector<attachment>& gone) {
@@ -124,22 +122,6 @@ void tls_attacher::detach(std::vector<attachment>& gone) {
     bpf::destroy_links_in_parallel(links);
     for (auto& t : closers) t.join();
     gone.clear();
-}
-
-// The file is now attached for every process: the seed's own attachment of it would make
-// the seed trap twice per call. Detached off this thread (a detach waits for a grace
-// period, and library opens queue behind this one). mu_ held.
-void tls_attacher::retire_seed(const file_key& key) {
-    std::vector<attachment> gone;
-    for (auto it = seed_attachments_.begin(); it != seed_attachments_.end();) {
-        if (it->file == key) {
-            gone.push_back(std::move(*it));
-            it = seed_attachments_.erase(it);
-        } else {
-            ++it;
-        }
-    }
-    if (!gone.empty()) retirers_.emplace_back([g = std::move(gone)]() mutable { detach(g); });
 }
 
 void tls_attacher::request(request_t r) {
@@ -177,7 +159,7 @@ void tls_attacher::run() {
 void tls_attacher::handle(const request_t& r) {
     switch (r.k) {
         case kind::scan:
-            scan(r.pid, /*target=*/-1);
+            scan(r.pid);
             break;
         case kind::library:
             attach_path(r.pid, r.path, /*opened_by_name=*/true);
@@ -185,12 +167,8 @@ void tls_attacher::handle(const request_t& r) {
     }
 }
 
-// The held child is still a copy of us: its files are our own (the system libssl among
-// them), which its command will most likely map too. They are attached for that process
-// only, so that its first call is captured, while processes outside the tree that use the
-// same files pay nothing until a traced process execs with one of them (scan on exec).
 void tls_attacher::attach_now(int32_t pid) {
-    scan(pid, /*target=*/pid);
+    handle({kind::scan, pid, 0, {}});
 }
 
 bool tls_attacher::attached(const file_key& key) const {
@@ -248,14 +226,13 @@ void tls_attacher::skipped(int32_t pid, const std::string& file, const std::stri
     if (on_skipped_) on_skipped_(pid, file, reason);
 }
 
-void tls_attacher::scan(int32_t pid, int target) {
+void tls_attacher::scan(int32_t pid) {
     auto files = std::make_shared<std::set<std::string>>();
     if (!worker_.run([files, pid] { *files = executable_files(pid); }, in(k_open_budget))) return;
-    for (const std::string& file : *files) attach_path(pid, file, /*opened_by_name=*/false, target);
+    for (const std::string& file : *files) attach_path(pid, file, /*opened_by_name=*/false);
 }
 
-void tls_attacher::attach_path(int32_t pid, const std::string& file, bool opened_by_name,
-                               int target) {
+void tls_attacher::attach_path(int32_t pid, const std::string& file, bool opened_by_name) {
     if (stopping()) return;
     // Resolved inside the process's root, so containers work too; a symlink it
     // planted as the file's own name is not followed (open_target_in_root).
@@ -281,26 +258,26 @@ void tls_attacher::attach_path(int32_t pid, const std::string& file, bool opened
         std::lock_guard lock(mu_);
         if (attached(key)) return;
     }
-    auto target_file = std::make_shared<tls::target_file>(std::move(opened->file));
-    const tls::tls_discovery_result* found = discover(key, target_file, path);
+    auto target = std::make_shared<tls::target_file>(std::move(opened->file));
+    const tls::tls_discovery_result* found = discover(key, target, path);
     if (found == nullptr) return;
     if (!found->skipped.empty()) skipped(pid, file, found->skipped, key);
     // The descriptor, not the name: the uprobe lands on the very file searched
     // even if the process swapped the name meanwhile.
-    if (!found->points.empty()) attach_file(pid, key, target_file->fd_path(), path, *found, target);
+    if (!found->points.empty()) attach_file(pid, key, target->fd_path(), path, *found);
 }
 
 void tls_attacher::attach_file(int32_t pid, const file_key& key, const std::string& path,
                                const std::string& shown_path,
-                               const tls::tls_discovery_result& found, int target) {
+                               const tls::tls_discovery_result& found) {
     attachment a{key, {}, {}};
     // Attach policy: a file is attached once, for every process mapping it (pid -1), from
     // the first traced process that uses it until the session ends; the `tracked` check in
     // BPF drops calls of other processes. A per-process attachment would come after exec,
     // so a short-lived child (an agent's `curl -d @secret`) would send before it: with the
     // file attached already, its first call is captured. docs/architecture.md §3 has the
-    // cost to untraced processes using the same file. The seed's own pre-exec files are the
-    // exception (target = its pid, see attach_now).
+    // cost to untraced processes using the same file.
+    const int target = -1;
     // A vanished process shows as ESRCH, or ENOENT for its /proc/PID/root path:
     // nothing left to trace, and not a failure.
     auto failed = [&](const std::string& message, uint64_t n) {
@@ -343,13 +320,8 @@ void tls_attacher::attach_file(int32_t pid, const file_key& key, const std::stri
         }
     }
     std::lock_guard lock(mu_);
-    if (target >= 0) {
-        seed_attachments_.push_back(std::move(a));
-        return;
-    }
     global_.insert(key);
     global_attachments_.push_back(std::move(a));
-    retire_seed(key);
 }
 
 tls_attacher_stats tls_attacher::stats() const {

@@ -83,11 +83,9 @@ class tls_attacher {
     void request(request_t r);
     void run();
     void handle(const request_t& r);
-    // target: -1 attaches a file for every process (the policy), a pid for that one only.
-    void scan(int32_t pid, int target);
-    void attach_path(int32_t pid, const std::string& file, bool opened_by_name, int target = -1);
+    void scan(int32_t pid);
+    void attach_path(int32_t pid, const std::string& file, bool opened_by_name);
     static void detach(std::vector<attachment>& gone);
-    void retire_seed(const file_key& key);
     bool attached(const file_key& key) const;  // mu_ held
     bool stopping() const;
     // nullptr once the recording stops.
@@ -97,8 +95,7 @@ class tls_attacher {
     void skipped(int32_t pid, const std::string& file, const std::string& reason,
                  std::optional<file_key> key);
     void attach_file(int32_t pid, const file_key& key, const std::string& attach_path,
-                     const std::string& shown_path, const tls::tls_discovery_result& found,
-                     int target);
+                     const std::string& shown_path, const tls::tls_discovery_result& found);
 
     bpf::tls_probe& probe_;
     tls::discovery_options opts_;
@@ -119,8 +116,6 @@ class tls_attacher {
     std::set<file_key> skipped_files_;  // reported once each
     std::set<file_key> global_;         // attached files: each for all processes (see attach_file)
     std::vector<attachment> global_attachments_;
-    std::vector<attachment> seed_attachments_;  // the held command's own, before its exec
-    std::vector<std::thread> retirers_;         // detaching seed attachments made redundant
     tls_attacher_stats stats_;
     std::vector<std::string> notes_;
 
