@@ -7,7 +7,9 @@
 # sections into docs/benchmarks.md.  ~20-25 min on 2 vCPUs with the defaults below, which
 # are shorter than the scripts' own where noted.  Every script takes its own env knobs
 # (see bench/README.md); RES_DURATION sets the recorder-resources run (default 180 s; the
-# issue asks 600).  Exits non-zero only if a setup step fails.
+# issue asks 600).  AS_BASELINE=path (another build, e.g. main's) adds a side-by-side arm
+# to the start-up and TLS benchmarks; AGENTSIGHT_SSLSNIFF=path adds AgentSight's sslsniff
+# to the TLS benchmark (see tls_cost.sh).  Exits non-zero only if a setup step fails.
 set -u
 AS=${1:-build/agentsight}
 BUILD=${2:-build}
@@ -31,6 +33,7 @@ if cmake --build "$BUILD" --target agentsight_bench >&2; then
 else
     echo "build of agentsight_bench failed (libbenchmark-dev?)"; fail=1
 fi
+section "Start-up and teardown"; "$HERE/startup.sh" "$BIN" "${AS_BASELINE:-}" || fail=1
 section "TLS per-call cost";     "$HERE/tls_cost.sh" "$BIN" || fail=1
 section "Process storm";         "$HERE/process_storm.sh" "$BIN" || fail=1
 section "Saturation";            "$HERE/saturation.sh" "$BIN" || fail=1

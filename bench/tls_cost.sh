@@ -14,6 +14,11 @@
 # Then case "outside": tls_loop (ITER_OUT x 1 KiB) while 'agentsight tls -- sleep 600'
 # traces another tree, vs no tracer, ROUNDS_OUT interleaved rounds.
 #
+# Optional arms, in the same rotation:
+#   main    AS_BASELINE=path: another agentsight build (e.g. main's), same command as ours
+#   peer    AGENTSIGHT_SSLSNIFF=path: AgentSight's sslsniff, started in the background with
+#           SSLSNIFF_ARGS (default none) and given SSLSNIFF_READY s (2) to attach, output
+#           to /dev/null, stopped after the loop
 # Env: ROUNDS (9), ITER1 (20000), ITER64 (1000), ROUNDS_OUT (11), ITER_OUT (200000), CC.
 # Exits non-zero only on setup errors.
 set -u
@@ -37,6 +42,15 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 cp "$AS" "$TMP/agentsight" || die "cannot copy $AS"
 AS_ORIG=$AS; AS=$TMP/agentsight
+METHODS="base ours count copy"
+if [ -n "${AS_BASELINE:-}" ]; then
+    cp "$AS_BASELINE" "$TMP/agentsight-main" || die "cannot copy AS_BASELINE=$AS_BASELINE"
+    METHODS="$METHODS main"
+fi
+if [ -n "${AGENTSIGHT_SSLSNIFF:-}" ]; then
+    [ -x "$AGENTSIGHT_SSLSNIFF" ] || die "AGENTSIGHT_SSLSNIFF=$AGENTSIGHT_SSLSNIFF is not executable"
+    METHODS="$METHODS peer"
+fi
 "$CC" -O2 -Wall -o "$TMP/tls_loop" "$HERE/tls_loop.c" -lssl -lcrypto || die "compiling tls_loop.c failed (libssl-dev?)"
 LIBSSL=$(ldd "$TMP/tls_loop" | awk '/libssl\.so/ { print $3 }')
 LIBSSL=$(readlink -f "$LIBSSL")
@@ -57,28 +71,33 @@ BT
 run_base()  { "$TMP/tls_loop" "$1" "$2" "$TMP/ns" >/dev/null || die "tls_loop failed"; cat "$TMP/ns"; }
 run_ours()  { "$AS" tls -o /dev/null -q -- "$TMP/tls_loop" "$1" "$2" "$TMP/ns" >/dev/null || die "agentsight tls failed"; cat "$TMP/ns"; }
 run_count() { bpftrace "$TMP/count.bt" -c "$TMP/tls_loop $1 $2 $TMP/ns" >"$TMP/bt.out" 2>&1 || die "bpftrace failed: $(tail -3 "$TMP/bt.out")"; cat "$TMP/ns"; }
+run_main()  { "$TMP/agentsight-main" tls -o /dev/null -q -- "$TMP/tls_loop" "$1" "$2" "$TMP/ns" >/dev/null || die "baseline agentsight tls failed"; cat "$TMP/ns"; }
+run_peer()  {
+    # shellcheck disable=SC2086
+    "$AGENTSIGHT_SSLSNIFF" ${SSLSNIFF_ARGS:-} >/dev/null 2>"$TMP/peer.err" &
+    local p=$!; sleep "${SSLSNIFF_READY:-2}"
+    kill -0 "$p" 2>/dev/null || die "sslsniff exited: $(tail -3 "$TMP/peer.err")"
+    "$TMP/tls_loop" "$1" "$2" "$TMP/ns" >/dev/null || die "tls_loop failed"
+    kill -INT "$p" 2>/dev/null; wait "$p" 2>/dev/null; cat "$TMP/ns"; }
 run_copy()  { BPFTRACE_STRLEN=200 bpftrace "$TMP/copy.bt" -c "$TMP/tls_loop $1 $2 $TMP/ns" >/dev/null 2>&1 || die "bpftrace (copy) failed"; cat "$TMP/ns"; }
 
 echo "tls_cost: $AS_ORIG ($("$AS" --version 2>&1 | head -n1)), $LIBSSL, $ROUNDS rounds, $(nproc) CPUs, $(uname -r), $(date -u +%FT%TZ), load: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
-METHODS="base ours count copy"
+NM=$(echo $METHODS | wc -w)
 workload() {  # $1 = label, $2 = iterations, $3 = size
     local label=$1 it=$2 sz=$3 r m order
     for m in $METHODS; do : >"$TMP/$label.$m"; done
+    : >"$TMP/$label.per"
     run_base "$it" "$sz" >/dev/null; run_ours "$it" "$sz" >/dev/null   # warm-up
     for r in $(seq "$ROUNDS"); do
         # rotate the order so no method always goes first
-        order=$(echo $METHODS $METHODS | cut -d' ' -f$(( (r - 1) % 4 + 1 ))-$(( (r - 1) % 4 + 4 )))
+        order=$(echo $METHODS $METHODS | cut -d' ' -f$(( (r - 1) % NM + 1 ))-$(( (r - 1) % NM + NM )))
         for m in $order; do "run_$m" "$it" "$sz" >>"$TMP/$label.$m"; done
-        paste -d' ' "$TMP/$label.base" "$TMP/$label.ours" "$TMP/$label.count" "$TMP/$label.copy" | tail -n1 |
-            awk -v l="$label" -v r="$r" -v n="$ROUNDS" '{ c = $2 + $3;
-                printf "tls_cost: %s round %d/%d: base %.2f us/call, added us/call: ours %.2f, bpftrace count %.2f, bpftrace copy %.2f\n",
-                    l, r, n, $1 / c / 1e3, ($4 - $1) / c / 1e3, ($7 - $1) / c / 1e3, ($10 - $1) / c / 1e3 }' >&2
+        # per round, one line: base us/call, then per arm added us/call (arm - base) / calls
+        (cd "$TMP" && paste -d' ' $(for m in $METHODS; do echo "$label.$m"; done)) | tail -n1 |
+            awk '{ c = $2 + $3; printf "%.4f", $1 / c / 1e3; for (i = 4; i <= NF; i += 3) printf " %.4f", ($i - $1) / c / 1e3; print "" }' >>"$TMP/$label.per"
+        echo "tls_cost: $label round $r/$ROUNDS: base/added us per call: $(echo $METHODS) = $(tail -n1 "$TMP/$label.per")" >&2
     done
-    # per round: added us/call for ours, count, copy; ours/count
-    paste -d' ' "$TMP/$label.base" "$TMP/$label.ours" "$TMP/$label.count" "$TMP/$label.copy" |
-        awk '{ c = $2 + $3; o = ($4 - $1) / c / 1e3; k = ($7 - $1) / c / 1e3; p = ($10 - $1) / c / 1e3;
-               print $1 / c / 1e3, o, k, p, o / k, p / k }' >"$TMP/$label.per"
 }
 workload 1k "$ITER1" 1024
 workload 64k "$ITER64" 65536
@@ -99,31 +118,42 @@ for r in $(seq "$ROUNDS_OUT"); do
 done
 
 # --- report ------------------------------------------------------------------------
-col() { awk -v c="$2" '{ print $c }' "$1" | stats; }
-row() {  # $1 label, $2 column, $3 name
-    read -r m mn mx q1 q3 < <(col "$TMP/$1.per" "$2")
-    printf '| %s | %s | %.2f | %.2f .. %.2f | %.2f .. %.2f |\n' "$1" "$3" "$m" "$mn" "$mx" "$q1" "$q3"
+col() { awk -v c="$2" '{ print $c }' "$1"; }
+row() {  # $1 label, $2 figure name; stdin: numbers
+    local f; f=$(cat)
+    read -r m mn mx q1 q3 < <(echo "$f" | stats)
+    read -r lo hi < <(echo "$f" | median_ci)
+    printf '| %s | %s | %.3f | %.3f .. %.3f | %.3f .. %.3f | %.3f .. %.3f |\n' "$1" "$2" "$m" "$lo" "$hi" "$mn" "$mx" "$q1" "$q3"
 }
 cat <<EOF
 
 ### TLS per-call cost: $ROUNDS interleaved rounds, load $(cut -d' ' -f1-3 /proc/loadavg) at the end
 
 Workloads: 1k = $ITER1 x SSL_write(1 KiB) + SSL_read; 64k = $ITER64 x SSL_write(64 KiB) + 4 x SSL_read(16 KiB).
+Arms: $(echo $METHODS). "floor" = bpftrace count-only uprobe+uretprobe.
 
-| workload | figure | median | min .. max | IQR |
-|---|---|---|---|---|
+| workload | figure | median | 95% CI of median | min .. max | IQR |
+|---|---|---|---|---|---|
 EOF
+name_of() { case $1 in ours) echo "agentsight tls (this build)";; count) echo "bpftrace count-only (floor)";;
+    copy) echo "bpftrace + buf() copy (<= 200 B)";; main) echo "agentsight tls (AS_BASELINE)";; peer) echo "AgentSight sslsniff";; esac; }
 for w in 1k 64k; do
-    row "$w" 1 "untraced us per TLS call (absolute, for scale)"
-    row "$w" 2 "agentsight tls: added us per call"
-    row "$w" 3 "bpftrace count-only (floor): added us per call"
-    row "$w" 4 "bpftrace + buf() copy (<= 200 B): added us per call"
-    row "$w" 5 "**ours / floor** (target <= 1.2)"
-    row "$w" 6 "bpftrace copy / floor"
+    col "$TMP/$w.per" 1 | row "$w" "untraced us per TLS call (absolute, for scale)"
+    i=2; fl=0
+    for m in $METHODS; do [ "$m" = base ] && continue; [ "$m" = count ] && fl=$i; i=$((i + 1)); done
+    i=2
+    for m in $METHODS; do
+        [ "$m" = base ] && continue
+        col "$TMP/$w.per" $i | row "$w" "$(name_of "$m"): added us per call"
+        [ "$m" != count ] && awk -v a=$i -v b=$fl '{ printf "%.4f\n", $a / $b }' "$TMP/$w.per" |
+            row "$w" "**$(name_of "$m") / floor**$([ "$m" = ours ] && { [ "$w" = 1k ] && echo " (target <= 1.1)" || echo " (target <= 1.2)"; })"
+        i=$((i + 1))
+    done
 done
 read -r m mn mx q1 q3 < <(stats <"$TMP/out.ratio")
+read -r lo hi < <(median_ci <"$TMP/out.ratio")
 cat <<EOF
 
 Outside the traced tree ($ITER_OUT x 1 KiB, $ROUNDS_OUT rounds): ratio (other tree traced by \`agentsight tls\`) / (no tracer):
-median $m ($(pct "$m")), min .. max $mn .. $mx, IQR $q1 .. $q3 (target <= 1.02).
+median $m ($(pct "$m"); 95% CI $lo .. $hi), min .. max $mn .. $mx, IQR $q1 .. $q3 (target <= 1.02).
 EOF

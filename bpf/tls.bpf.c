@@ -40,13 +40,6 @@ static __always_inline __u64 call_key(__u64 cookie)
     return ((__u64)(__u32)bpf_get_current_pid_tgid() << 8) | AS_COOKIE_DIR(cookie);
 }
 
-struct {
-    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-    __uint(max_entries, 1);
-    __type(key, __u32);
-    __type(value, struct as_tls_data);
-} chunk_scratch SEC(".maps");
-
 static __always_inline int on_enter(struct pt_regs *ctx, void *conn, void *buf, void *out_len)
 {
     if (!tracked_self(bpf_get_current_pid_tgid() >> 32))
@@ -89,23 +82,27 @@ struct chunk_ctx {
     __u8 dir;
 };
 
-static long emit_chunk(__u32 i, struct chunk_ctx *c)
+/* One chunk, reserved in the ring at a size class (a constant: the verifier wants
+ * one for bpf_ringbuf_reserve) and filled in place, so the plaintext is copied once,
+ * from the caller's buffer into the ring. The record says its real length; the
+ * rest of the class is slack the reader skips. */
+static __always_inline long emit_sized(struct chunk_ctx *c, __u32 off, __u64 left, __u32 cls)
 {
-    __u32 off = i * AS_TLS_CHUNK;
-    if (off >= c->captured)
-        return 1;
-    __u32 zero = 0;
-    struct as_tls_data *rec = bpf_map_lookup_elem(&chunk_scratch, &zero);
-    if (!rec)
-        return 1;
-    __u64 left = c->captured - off;
-    /* n in [1, AS_TLS_CHUNK], written as (m & mask) + 1 so that clang 14
-     * cannot fold the bound away and the verifier sees it. */
-    __u64 m = (left > AS_TLS_CHUNK ? AS_TLS_CHUNK : left) - 1;
+    /* n in [1, cls], written as (m & (cls - 1)) + 1 so that clang 14 cannot fold
+     * the bound away and the verifier sees it. */
+    __u64 m = (left > cls ? cls : left) - 1;
     barrier_var(m);
-    m &= AS_TLS_CHUNK - 1;
+    m &= cls - 1;
     __u64 n = m + 1;
-    fill_header(&rec->h, AS_REC_TLS_DATA, 0);
+    struct as_tls_data *rec =
+        bpf_ringbuf_reserve(&tls_events, __builtin_offsetof(struct as_tls_data, data) + cls, 0);
+    if (!rec) {
+        count_drop(AS_DROP_RINGBUF, 1);
+        count_drop(AS_DROP_TLS_BYTES, n);
+        pin_drop(AS_DROP_RINGBUF);
+        return 0;
+    }
+    fill_header(&rec->h, AS_REC_TLS_DATA, __builtin_offsetof(struct as_tls_data, data) + n);
     rec->conn = c->conn;
     rec->call_seq = c->call_seq;
     rec->total_len = c->total;
@@ -114,15 +111,34 @@ static long emit_chunk(__u32 i, struct chunk_ctx *c)
     rec->chunk_len = n;
     rec->lib = c->lib;
     rec->direction = c->dir;
+    __builtin_memset(rec->pad, 0, sizeof(rec->pad));
     if (bpf_probe_read_user(rec->data, n, (void *)(c->buf + off)) != 0)
         __builtin_memset(rec->data, 0, 8); /* page not present: send the gap, flagged by len */
-    __u64 size = __builtin_offsetof(struct as_tls_data, data) + n;
-    rec->h.size = size;
-    if (!submit_flags(&tls_events, rec, size, false)) {
-        count_drop(AS_DROP_TLS_BYTES, n);
-        pin_drop(AS_DROP_RINGBUF);
-    }
+    bpf_ringbuf_submit(rec, wakeup_flags(&tls_events, false));
     return 0;
+}
+
+static long emit_chunk(__u32 i, struct chunk_ctx *c)
+{
+    __u32 off = i * AS_TLS_CHUNK;
+    if (off >= c->captured)
+        return 1;
+    __u64 left = c->captured - off;
+    /* Size classes chosen by bench/tls_cost.sh: a class at most twice the chunk keeps
+     * the ring's slack small, and every class is one reserve and one copy. */
+    if (left <= 256)
+        return emit_sized(c, off, left, 256);
+    if (left <= 512)
+        return emit_sized(c, off, left, 512);
+    if (left <= 1024)
+        return emit_sized(c, off, left, 1024);
+    if (left <= 2048)
+        return emit_sized(c, off, left, 2048);
+    if (left <= 4096)
+        return emit_sized(c, off, left, 4096);
+    if (left <= 8192)
+        return emit_sized(c, off, left, 8192);
+    return emit_sized(c, off, left, AS_TLS_CHUNK);
 }
 
 static __always_inline void emit_handshake(struct tls_call *call, __s64 ret)

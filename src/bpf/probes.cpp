@@ -1,6 +1,8 @@
 #include "bpf/probes.h"
 
 #include <cstring>
+#include <string>
+#include <string_view>
 
 #include <bpf/bpf.h>
 #include <sys/syscall.h>
@@ -117,13 +119,47 @@ void detach_skeleton_links(bpf_object_skeleton* s) {
 }  // namespace
 
 process_probe::~process_probe() {
+    destroy_links_in_parallel(shared_exit_links_);
     if (skel_) detach_skeleton_links(skel_->skeleton);
     process_bpf__destroy(skel_);
 }
 
+namespace {
+
+// The signal and ptrace syscalls: their exits run exit_touch, every other traced
+// syscall's exit runs exit_file_net (bpf/process.bpf.c).
+bool is_touch_syscall(std::string_view name) {
+    for (std::string_view s : {"ptrace", "kill", "tkill", "tgkill", "rt_sigqueueinfo",
+                               "rt_tgsigqueueinfo", "pidfd_send_signal"})
+        if (name == s) return true;
+    return false;
+}
+
+}  // namespace
+
 status process_probe::attach() {
     if (int err = process_bpf__attach(skel_))
         return error{"attach process tracepoints: " + errno_message(err)};
+    // One shared exit program per kind, attached to the exit of each syscall whose enter
+    // program is loaded (the skeleton attached it to the tracepoint of its own section).
+    constexpr std::string_view enter = "tp/syscalls/sys_enter_";
+    bpf_program* prog;
+    bpf_object__for_each_program(prog, skel_->obj) {
+        std::string_view sec = bpf_program__section_name(prog);
+        if (!sec.starts_with(enter) || !bpf_program__autoload(prog)) continue;
+        std::string name(sec.substr(enter.size()));
+        if (name == "bpf") continue;  // tamper evidence on enter only
+        bpf_program* exit =
+            is_touch_syscall(name) ? skel_->progs.exit_touch : skel_->progs.exit_file_net;
+        const std::string tp = "sys_exit_" + name;
+        if (!bpf_program__autoload(exit) ||
+            bpf_program__section_name(exit) == "tp/syscalls/" + tp ||
+            !tracepoint_exists("syscalls", tp))
+            continue;
+        bpf_link* link = bpf_program__attach_tracepoint(exit, "syscalls", tp.c_str());
+        if (!link) return error{"attach tracepoint syscalls:" + tp + ": " + errno_message(errno)};
+        shared_exit_links_.emplace_back(link);
+    }
     return ok_status();
 }
 

@@ -59,6 +59,7 @@ class process_probe {
   private:
     process_probe() = default;
     struct process_bpf* skel_ = nullptr;
+    std::vector<link_ptr> shared_exit_links_;  // exit programs on the other syscalls' exits
 };
 
 class tls_probe {

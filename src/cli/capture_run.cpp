@@ -2,16 +2,17 @@
 
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
-#include <thread>
 
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bpf/detach_holder.h"
 #include "cli/analysis_process.h"
 #include "cli/analysis_watch.h"
 #include "cli/event_forwarder.h"
@@ -168,7 +169,7 @@ int run_capture(capture_run_options& o) {
         }
         if ((tampered = watch.check(**cap))) break;
         forward.publish((*cap)->stats(), (*cap)->take_notes());
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        (*cap)->await_target(50);
     }
     if (!tampered && forward.reader_gone()) tampered = watch.check(**cap);
     if (tampered) {
@@ -178,7 +179,12 @@ int run_capture(capture_run_options& o) {
     (*cap)->stop();
     capture_stats stats = (*cap)->stats();
     pid_t command = target_ended ? 0 : (*cap)->command_pid();
-    cap->reset();  // detach every probe before the (possibly slow) final flush
+    {
+        // The kernel's per-probe detach waits are paid by a holder process after we
+        // return (bpf/detach_holder.h); our own close only disables the probes.
+        bpf::detach_holder holder;
+        cap->reset();
+    }
     forward.finish(stats);
     if (tampered && !watch.await_exit(std::chrono::seconds(10))) {
         fprintf(stderr, "agentsight: the analysis process did not finish its trace\n");

@@ -271,6 +271,13 @@ bool capture::target_done(int& exit_status) {
     return false;
 }
 
+void capture::await_target(int timeout_ms) const {
+    if (command_)
+        command_->await_exit(timeout_ms);
+    else
+        std::this_thread::sleep_for(std::chrono::milliseconds(timeout_ms));
+}
+
 void capture::stop() {
     if (stop_.exchange(true)) return;
     if (thread_.joinable()) thread_.join();

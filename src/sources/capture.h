@@ -96,6 +96,8 @@ class capture {
     // True once the target is gone: the command exited or --pid's process ended.
     // `exit_status` is the command's status for `-- CMD`.
     bool target_done(int& exit_status);
+    // Waits up to `timeout_ms`, less if the launched command exits first.
+    void await_target(int timeout_ms) const;
     // The `-- CMD` process (0 without one): it outlives the capture if the
     // recording stops first, and its status is still ours to report.
     int32_t command_pid() const { return command_ ? command_->pid() : 0; }

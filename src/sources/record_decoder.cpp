@@ -198,7 +198,10 @@ result<decoded_record> decode_tls_data(std::span<const uint8_t> b, const clock_o
     if (b.size() < fixed) return error{"tls record: bad size"};
     as_tls_data head;  // only the fixed part is copied; data stays in the ring
     std::memcpy(&head, b.data(), fixed);
-    if (head.chunk_len != b.size() - fixed) return error{"tls record: chunk length mismatch"};
+    // BPF reserves a chunk at a size class (bpf/tls.bpf.c): the record may carry slack
+    // after the data, and its header says where the data ends.
+    if (head.chunk_len > b.size() - fixed || head.h.size != fixed + head.chunk_len)
+        return error{"tls record: chunk length mismatch"};
     if (head.lib > AS_TLS_BORINGSSL || head.direction > AS_TLS_WRITE)
         return error{"tls record: bad lib or direction"};
     tls_chunk c;

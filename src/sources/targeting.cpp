@@ -10,6 +10,8 @@
 
 #include <fcntl.h>
 #include <grp.h>
+#include <poll.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -129,14 +131,26 @@ result<held_command> held_command::spawn(const std::vector<std::string>& argv,
         _exit(errno == ENOENT ? 127 : 126);
     }
     close(gate[0]);
-    return held_command(pid, gate[1]);
+    return held_command(pid, gate[1], int(syscall(SYS_pidfd_open, pid, 0)));
 }
 
 held_command::held_command(held_command&& o) noexcept
-    : pid_(std::exchange(o.pid_, 0)), gate_fd_(std::exchange(o.gate_fd_, -1)) {}
+    : pid_(std::exchange(o.pid_, 0)),
+      gate_fd_(std::exchange(o.gate_fd_, -1)),
+      pidfd_(std::exchange(o.pidfd_, -1)) {}
 
 held_command::~held_command() {
     if (gate_fd_ >= 0) close(gate_fd_);  // an unreleased child exits with 126
+    if (pidfd_ >= 0) close(pidfd_);
+}
+
+void held_command::await_exit(int timeout_ms) const {
+    if (pidfd_ < 0) {
+        usleep(useconds_t(timeout_ms) * 1000);
+        return;
+    }
+    pollfd p{pidfd_, POLLIN, 0};
+    poll(&p, 1, timeout_ms);  // EINTR: a signal for the caller to look at
 }
 
 void held_command::release() {

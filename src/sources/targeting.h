@@ -46,11 +46,15 @@ class held_command {
     void release();
     // Non-blocking: the exit status as a shell would report it (128+signal), or -1 if running.
     int poll_exit();
+    // Returns as soon as the command exits (or a signal arrives), at the latest after
+    // `timeout_ms`: the recording's end is not a poll interval late.
+    void await_exit(int timeout_ms) const;
 
   private:
-    held_command(int32_t pid, int gate) : pid_(pid), gate_fd_(gate) {}
+    held_command(int32_t pid, int gate, int pidfd) : pid_(pid), gate_fd_(gate), pidfd_(pidfd) {}
     int32_t pid_ = 0;
     int gate_fd_ = -1;
+    int pidfd_ = -1;  // readable once the command exits; -1 where pidfd_open is missing
 };
 
 // The pid and all its current descendants, from /proc.

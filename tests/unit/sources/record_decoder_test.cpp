@@ -71,6 +71,37 @@ TEST(record_decoder, short_wrong_abi_and_unknown_records_are_errors) {
     EXPECT_FALSE(decode_record(bytes_of(f), clock_offset{}));
 }
 
+// A TLS chunk reserved at a size class (bpf/tls.bpf.c) carries slack after its data.
+as_tls_data tls_record(uint32_t chunk_len) {
+    as_tls_data rec{};
+    rec.h = header(AS_REC_TLS_DATA);
+    rec.h.size = uint32_t(offsetof(as_tls_data, data) + chunk_len);
+    rec.conn = 7;
+    rec.total_len = chunk_len;
+    rec.captured_len = chunk_len;
+    rec.chunk_len = chunk_len;
+    rec.direction = AS_TLS_WRITE;
+    std::memset(rec.data, 'x', chunk_len);
+    std::memset(rec.data + chunk_len, '!', 16);  // slack: stale ring bytes
+    return rec;
+}
+
+TEST(record_decoder, tls_chunk_in_a_size_class_stops_at_its_length) {
+    static as_tls_data rec = tls_record(700);
+    const auto bytes = bytes_of(rec, offsetof(as_tls_data, data) + 1024);  // data points here
+    auto r = decode_record(bytes, clock_offset{});
+    ASSERT_TRUE(r) << r.message();
+    const auto& c = std::get<tls_chunk>(*r);
+    EXPECT_EQ(c.data, std::string(700, 'x'));
+}
+
+TEST(record_decoder, tls_chunk_longer_than_its_record_or_header_is_refused) {
+    static as_tls_data rec = tls_record(700);
+    EXPECT_FALSE(decode_record(bytes_of(rec, offsetof(as_tls_data, data) + 512), clock_offset{}));
+    rec.h.size += 1;  // the header disagrees with the chunk length
+    EXPECT_FALSE(decode_record(bytes_of(rec, offsetof(as_tls_data, data) + 1024), clock_offset{}));
+}
+
 TEST(record_decoder, net_formats_addresses) {
     as_net n{};
     n.h = header(AS_REC_NET);
