@@ -80,19 +80,14 @@ TEST_F(flood, a_file_open_flood_does_not_drop_another_process_tls_and_is_attribu
     EXPECT_EQ(stats["tls_lost_bytes"].get<uint64_t>(), 0u) << "the flood cost TLS bytes";
     // The process ring is shared and --rate-limit 0 turns its defence off, so a process that
     // opens a file while the ring is full may lose that record too (CI saw curl lose 8 of its
-    // library opens). What must hold: TLS is untouched and the flood carries the drops.
-    uint64_t flooder_reserve = 0, others_reserve = 0;
-    for (const auto& d : stats["drops_by_pid"]) {
-        const uint64_t n = d["reserve"].get<uint64_t>();
-        if (d["comm"] == "flood") {
-            if (d["pid"] == flooder) flooder_reserve = n;
-        } else {
-            others_reserve += n;
-        }
-    }
-    EXPECT_GT(flooder_reserve, 0u) << "the drops are not pinned on the flooding pid " << flooder
-                                   << ": " << stats["drops_by_pid"].dump();
-    EXPECT_LT(others_reserve * 100, flooder_reserve)
+    // library opens). What must hold: TLS is untouched and the flooders carry the drops. The
+    // flood is the parent and its forks; which of them hit the full ring is up to timing.
+    uint64_t flood_reserve = 0, others_reserve = 0;
+    for (const auto& d : stats["drops_by_pid"])
+        (d["comm"] == "flood" ? flood_reserve : others_reserve) += d["reserve"].get<uint64_t>();
+    EXPECT_GT(flood_reserve, 0u) << "the drops are not pinned on the flood (parent pid " << flooder
+                                 << "): " << stats["drops_by_pid"].dump();
+    EXPECT_LT(others_reserve * 100, flood_reserve)
         << "processes other than the flood lost more than 1% as many records: "
         << stats["drops_by_pid"].dump();
     ASSERT_FALSE(stats["drops_by_tree"].empty());
