@@ -44,6 +44,7 @@ command_fn add_mock_llm_command(CLI::App& app) {
         std::string requests_out;
         uint64_t input_tokens = 321, output_tokens = 45;
         std::string encoding;
+        bool plain_http = false;
     };
     auto o = std::make_shared<opts>();
     auto* cmd = app.add_subcommand("mock-llm", "Run the local HTTPS mock LLM (tests, benchmarks)");
@@ -54,6 +55,8 @@ command_fn add_mock_llm_command(CLI::App& app) {
     cmd->add_option("--input-tokens", o->input_tokens, "Usage reported per reply");
     cmd->add_option("--output-tokens", o->output_tokens, "Usage reported per reply");
     cmd->add_option("--content-encoding", o->encoding, "'' or gzip: compress response bodies");
+    cmd->add_flag("--plain-http", o->plain_http,
+                  "Serve plain http:// (local-model style; also /api/chat, /api/generate)");
     cmd->add_option("--requests-out", o->requests_out, "Write received requests here at exit");
     return [o] {
         demo::mock_llm_options mo;
@@ -61,6 +64,7 @@ command_fn add_mock_llm_command(CLI::App& app) {
         mo.input_tokens = o->input_tokens;
         mo.output_tokens = o->output_tokens;
         mo.content_encoding = o->encoding;
+        mo.plain_http = o->plain_http;
         if (!o->tool_name.empty()) {
             json input = json::parse(o->tool_input, nullptr, false);
             if (input.is_discarded()) throw failure("--tool-input: not valid JSON", 2);
