@@ -18,3 +18,4 @@ install() {  # install NAME SPEC: npm package SPEC into DIR/NAME
 install claude-2.1.197 @anthropic-ai/claude-code@2.1.197
 install claude-2.1.113 @anthropic-ai/claude-code@2.1.113
 install gemini @google/gemini-cli@latest
+install mcp-server-filesystem @modelcontextprotocol/server-filesystem@2026.8.31
