@@ -11,7 +11,7 @@
 # Rounds interleave none/tls/plain; the ratio is taken per round against that round's none.
 # Env: ROUNDS (9), ITER (300000), CC.
 set -u
-die() { echo "plaintext_cost: $*" >&2; [ -n "${BG_PID:-}" ] && stop_bg_tracer; exit 2; }
+die() { echo "plaintext_cost: $*" >&2; [ -n "${BG_PID:-}" ] && stop_tracer; exit 2; }
 AS=${1:-build/agentsight}
 ROUNDS=${ROUNDS:-9}; ITER=${ITER:-300000}; CC=${CC:-cc}
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -20,8 +20,28 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 [ -x "$AS" ] || die "agentsight binary not found: $AS"
 TMP=$(mktemp -d /tmp/agentsight-plain.XXXXXX) || die "mktemp failed"
 BG_PID=""
-trap '[ -n "$BG_PID" ] && stop_bg_tracer; rm -rf "$TMP"' EXIT
+trap '[ -n "$BG_PID" ] && stop_tracer; rm -rf "$TMP"' EXIT
 "$CC" -O2 -Wall -o "$TMP/write_loop" "$HERE/write_loop.c" || die "compiling write_loop.c failed"
+
+# As lib.sh's start_bg_tracer, but waits for the traced `sleep` itself: the analysis process
+# is a child too, and may appear first (loading the plaintext object takes longer).
+start_tracer() {
+    "$AS" "$@" -- sleep 600 >/dev/null 2>"$TMP/bg.err" &
+    BG_PID=$!
+    local i
+    for i in $(seq 300); do
+        pgrep -P "$BG_PID" -x sleep >/dev/null && break
+        kill -0 "$BG_PID" 2>/dev/null || { cat "$TMP/bg.err" >&2; die "background tracer exited"; }
+        sleep 0.1
+    done
+    pgrep -P "$BG_PID" -x sleep >/dev/null || die "background tracer did not start its command"
+    sleep 1
+}
+stop_tracer() {
+    pkill -P "$BG_PID" -x sleep
+    wait "$BG_PID" 2>/dev/null
+    BG_PID=""
+}
 
 echo "plaintext_cost: $ITER iterations, $ROUNDS rounds, $(nproc) CPUs, $(uname -r), $(date -u +%FT%TZ)" >&2
 for w in "devnull 64" "pipe 4096"; do
@@ -29,12 +49,12 @@ for w in "devnull 64" "pipe 4096"; do
     : >"$TMP/none"; : >"$TMP/tls"; : >"$TMP/plain"
     for r in $(seq "$ROUNDS"); do
         "$TMP/write_loop" "$ITER" "$size" "$mode" >>"$TMP/none" || die "write_loop failed"
-        start_bg_tracer tls -o /dev/null -q
+        start_tracer tls -o /dev/null -q
         "$TMP/write_loop" "$ITER" "$size" "$mode" >>"$TMP/tls"
-        stop_bg_tracer
-        start_bg_tracer tls --plaintext -o /dev/null -q
+        stop_tracer
+        start_tracer tls --plaintext -o /dev/null -q
         "$TMP/write_loop" "$ITER" "$size" "$mode" >>"$TMP/plain"
-        stop_bg_tracer
+        stop_tracer
     done
     paste -d' ' "$TMP/none" "$TMP/tls" "$TMP/plain" | awk '{ print $2 / $1 }' | stats >"$TMP/r_tls"
     paste -d' ' "$TMP/none" "$TMP/tls" "$TMP/plain" | awk '{ print $3 / $1 }' | stats >"$TMP/r_plain"
