@@ -34,6 +34,7 @@ enum as_record_type {
     AS_REC_TOUCH_RECORDER = 9, /* the traced tree ptraced or signalled an agentsight process */
     AS_REC_TLS_DATA = 16,
     AS_REC_TLS_HANDSHAKE = 17,
+    AS_REC_PLAIN_DATA = 18, /* plaintext of a read/write syscall (bpf/plain.bpf.c) */
 };
 
 enum as_file_op { AS_FILE_OPEN = 1, AS_FILE_UNLINK = 2, AS_FILE_RENAME = 3, AS_FILE_MKDIR = 4 };
@@ -186,6 +187,26 @@ struct as_tls_handshake {
     __u8 pad[3];
 };
 
+/* The stream a plaintext record was read from or written to (as_plain_data.transport). */
+enum as_plain_transport { AS_PLAIN_TCP = 1, AS_PLAIN_PIPE = 2, AS_PLAIN_UNIX = 3 };
+
+/* One chunk of a read/write syscall's bytes on a TCP socket without TLS, a pipe or a unix
+ * socket. Shaped like as_tls_data, so that the same reassembly joins its chunks. */
+struct as_plain_data {
+    struct as_header h;
+    __u64 conn;      /* inode number of the socket or pipe */
+    __u64 call_seq;  /* unique per call on this CPU's stream: groups its chunks */
+    __u32 total_len; /* bytes the call moved */
+    __u32 offset;    /* of this chunk within the call */
+    __u32 chunk_len;
+    __u32 captured_len; /* min(total_len, capture limit) */
+    __u8 transport;     /* as_plain_transport */
+    __u8 direction;     /* AS_TLS_READ or AS_TLS_WRITE */
+    __u8 pad[2];
+    __s32 fd;
+    char data[AS_TLS_CHUNK];
+};
+
 /* Per-pid state in the tracked map; its presence means "traced". */
 struct as_tracked {
     __u64 tokens_ts_ns; /* rate limiter: last refill */
@@ -221,6 +242,7 @@ AS_ASSERT_SIZE(as_bpf_call, 56);
 AS_ASSERT_SIZE(as_touch_recorder, 72);
 AS_ASSERT_SIZE(as_tls_data, 48 + 40 + AS_TLS_CHUNK);
 AS_ASSERT_SIZE(as_tls_handshake, 72);
+AS_ASSERT_SIZE(as_plain_data, 48 + 40 + AS_TLS_CHUNK);
 AS_ASSERT_SIZE(as_tracked, 24);
 AS_ASSERT_SIZE(as_pid_drops, 48);
 

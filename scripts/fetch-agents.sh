@@ -22,3 +22,4 @@ install claude-2.1.337 @anthropic-ai/claude-code@2.1.337
 install gemini @google/gemini-cli@0.61.0
 install qwen @qwen-code/qwen-code@0.24.4
 install opencode opencode-ai@1.18.33
+install mcp-server-filesystem @modelcontextprotocol/server-filesystem@2026.8.31

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "analyzers/correlate.h"
+#include "analyzers/mcp_analyzer.h"
 
 namespace agentsight::analyzers {
 
@@ -10,6 +11,7 @@ std::vector<std::unique_ptr<stage>> make_analysis_stages(const analysis_options&
                                                          std::unique_ptr<stage> correlate) {
     std::vector<std::unique_ptr<stage>> stages;
     stages.push_back(std::make_unique<http_llm_analyzer>(opts.idle_timeout_ns));
+    stages.push_back(std::make_unique<mcp_analyzer>());  // plaintext stdio streams only
     if (!correlate) correlate = std::make_unique<correlator>(default_rules(), std::string());
     stages.push_back(std::move(correlate));
     if (opts.redact) stages.push_back(std::make_unique<redact_stage>(redact_options{true}));

@@ -15,6 +15,10 @@ bool is_event_stream(std::string_view content_type) {
     return content_type.substr(0, 17) == "text/event-stream";
 }
 
+bool is_ndjson(std::string_view content_type) {
+    return content_type.substr(0, 20) == "application/x-ndjson";
+}
+
 json usage_json(const llm::llm_usage& u) {
     auto opt = [](const std::optional<int64_t>& v) { return v ? json(*v) : json(nullptr); };
     json out = {{"input_tokens", opt(u.input)},
@@ -75,7 +79,8 @@ void exchange::response_head(http_head& head, uint64_t ts) {
     content_type_ = head.get("content-type");
     if (!provider_) return;
     response_decoder_ = content_decoder(parse_content_coding(head.get("content-encoding")));
-    is_sse_ = is_event_stream(content_type_);
+    is_ndjson_ = is_ndjson(content_type_);
+    is_sse_ = is_event_stream(content_type_) || is_ndjson_;
     parser_ = provider_->make_response_parser();
 }
 
@@ -97,11 +102,17 @@ void exchange::response_body(std::string_view wire, uint64_t ts) {
     feed_sse(decoded_);
 }
 
+void exchange::on_stream_event(std::string_view event, std::string_view data) {
+    if (parser_->on_sse(event, data, response_) && first_content_ts_ == 0)
+        first_content_ts_ = current_ts_;
+}
+
 void exchange::feed_sse(std::string_view decoded) {
-    sse_.feed(decoded, [this](std::string_view event, std::string_view data) {
-        if (parser_->on_sse(event, data, response_) && first_content_ts_ == 0)
-            first_content_ts_ = current_ts_;
-    });
+    if (is_ndjson_)
+        ndjson_.feed(decoded, [this](std::string_view line) { on_stream_event({}, line); });
+    else
+        sse_.feed(decoded,
+                  [this](std::string_view e, std::string_view d) { on_stream_event(e, d); });
 }
 
 void exchange::response_end(uint64_t ts) {
@@ -122,10 +133,10 @@ derived_event exchange::finish(bool incomplete) {
 derived_event exchange::llm_event(bool incomplete) {
     parse_request_body();
     if (parser_ && is_sse_) {
-        sse_.finish([this](std::string_view event, std::string_view data) {
-            if (parser_->on_sse(event, data, response_) && first_content_ts_ == 0)
-                first_content_ts_ = current_ts_;
-        });
+        if (is_ndjson_)
+            ndjson_.finish([this](std::string_view line) { on_stream_event({}, line); });
+        else
+            sse_.finish([this](std::string_view e, std::string_view d) { on_stream_event(e, d); });
         if (provider_->stream_needs_end_marker() && !response_.ended) incomplete = true;
     } else if (parser_ && !response_body_.empty()) {
         json body = llm::parse_json(response_body_);

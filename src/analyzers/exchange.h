@@ -11,6 +11,7 @@
 #include "analyzers/content_decoder.h"
 #include "analyzers/http_types.h"
 #include "analyzers/llm/provider.h"
+#include "analyzers/ndjson.h"
 #include "analyzers/sse.h"
 #include "pipeline/event.h"
 
@@ -78,6 +79,10 @@ class exchange {
     std::string decoded_;                       // SSE: decoded bytes of the current record
     uint64_t sse_decoded_total_ = 0;
     sse_parser sse_;
+    // Ollama streams NDJSON: each line goes where an SSE event would (is_sse_ is set too).
+    bool is_ndjson_ = false;
+    ndjson_lines ndjson_;
+    void on_stream_event(std::string_view event, std::string_view data);
 };
 
 }  // namespace agentsight::analyzers

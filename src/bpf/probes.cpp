@@ -70,6 +70,10 @@ std::pair<std::string, std::string> tracepoint_of(const char* section) {
 
 }  // namespace
 
+drop_counts read_drop_counts(bpf_map* drops) {
+    return read_drops(drops);
+}
+
 result<std::unique_ptr<process_probe>> process_probe::load(const probe_config& cfg,
                                                            std::vector<std::string>& notes) {
     std::unique_ptr<process_probe> p(new process_probe());

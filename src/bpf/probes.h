@@ -14,6 +14,7 @@
 
 struct process_bpf;
 struct tls_bpf;
+struct bpf_map;
 
 namespace agentsight::bpf {
 
@@ -31,13 +32,17 @@ struct probe_config {
     uint32_t self_tgid = 0;      // never traced
     uint32_t analysis_tgid = 0;  // the unprivileged analysis process: never traced either
     uint32_t process_ring_bytes = 8u << 20;
-    uint32_t tls_ring_bytes = 8u << 20;  // mapped twice, and all of it counts in RSS
+    uint32_t tls_ring_bytes = 8u << 20;    // mapped twice, and all of it counts in RSS
+    uint32_t plain_ring_bytes = 8u << 20;  // plaintext streams (--plaintext)
     uint32_t rate_per_sec = 5000;
     uint32_t rate_burst = 20000;
     uint32_t tls_max_capture = 1u << 20;
     bool wake_on_exec = false;  // TLS attachment needs execs at once
     bool uprobe_multi = true;   // use uprobe_multi links when the kernel has them
 };
+
+// Sums a per-CPU `drops` array (bpf/lib/common.bpf.h) over the CPUs.
+drop_counts read_drop_counts(bpf_map* drops);
 
 class process_probe {
   public:

@@ -95,6 +95,9 @@ void add_capture_flags(CLI::App& cmd, capture_run_options& o) {
     cmd.add_flag(
         "--no-redact", [&o](int64_t) { o.analysis.redact = false; },
         "Do not redact API keys, auth headers and tokens (they are redacted by default)");
+    cmd.add_flag("--plaintext", o.capture.plaintext,
+                 "Also capture plain TCP (no TLS), pipe and unix-socket streams of the traced "
+                 "tree: local models over http://, MCP over stdio");
     cmd.add_flag("-q,--quiet", o.quiet, "No status line or summary on stderr");
     cmd.add_option("-Z,--user", o.user,
                    "Parse, store and serve as this user, with no capabilities (the capture "

@@ -45,6 +45,7 @@ command_fn add_mock_llm_command(CLI::App& app) {
         uint64_t input_tokens = 321, output_tokens = 45;
         std::string encoding;
         bool repeat_script = false;
+        bool plain_http = false;
     };
     auto o = std::make_shared<opts>();
     auto* cmd = app.add_subcommand("mock-llm", "Run the local HTTPS mock LLM (tests, benchmarks)");
@@ -57,6 +58,8 @@ command_fn add_mock_llm_command(CLI::App& app) {
     cmd->add_option("--content-encoding", o->encoding, "'' or gzip: compress response bodies");
     cmd->add_flag("--repeat-script", o->repeat_script,
                   "Start the script over after its final text (one tool call per user turn)");
+    cmd->add_flag("--plain-http", o->plain_http,
+                  "Serve plain http:// (local-model style; also /api/chat, /api/generate)");
     cmd->add_option("--requests-out", o->requests_out, "Write received requests here at exit");
     return [o] {
         demo::mock_llm_options mo;
@@ -65,6 +68,7 @@ command_fn add_mock_llm_command(CLI::App& app) {
         mo.output_tokens = o->output_tokens;
         mo.content_encoding = o->encoding;
         mo.repeat_script = o->repeat_script;
+        mo.plain_http = o->plain_http;
         if (!o->tool_name.empty()) {
             json input = json::parse(o->tool_input, nullptr, false);
             if (input.is_discarded()) throw failure("--tool-input: not valid JSON", 2);

@@ -45,7 +45,8 @@ class counting_sink : public sink {
 };
 
 uint64_t kernel_drops(const capture_stats& s) {
-    return s.process_drops[AS_DROP_RINGBUF] + s.tls_drops[AS_DROP_RINGBUF];
+    return s.process_drops[AS_DROP_RINGBUF] + s.tls_drops[AS_DROP_RINGBUF] +
+           s.plain_drops[AS_DROP_RINGBUF];
 }
 
 }  // namespace
@@ -66,6 +67,9 @@ json stats_json(const capture_stats& s, const run_counters& c) {
                 {"tls_chunks", s.tls_chunks},
                 {"tls_gap_bytes", s.tls_gap_bytes},
                 {"tls_lost_bytes", s.tls_drops[AS_DROP_TLS_BYTES]},
+                {"plaintext_chunks", s.plain_chunks},
+                {"plaintext_gap_bytes", s.plain_gap_bytes},
+                {"plaintext_lost_bytes", s.plain_drops[AS_DROP_TLS_BYTES]},
                 {"queue_drops", s.queue_drops},
                 {"decode_errors", s.decode_errors},
                 {"opens_aggregated", s.opens_aggregated},

@@ -27,7 +27,7 @@ bool wants_close(const request_line& rl, const header_list& headers) {
 }
 
 // Framing is lost after a bad head or body, so the error is the connection's last reply.
-void send_fatal(tls_stream& stream, int status, const char* message) {
+void send_fatal(byte_stream& stream, int status, const char* message) {
     for (const auto& w : frame_reply(error_reply(status, message), false, false))
         if (!stream.write_all(w)) return;
 }
@@ -80,7 +80,7 @@ std::vector<std::string> frame_reply(const mock_reply& reply, bool gzip, bool ke
     return writes;
 }
 
-void serve_connection(tls_stream& stream, mock_router& router, bool gzip_responses,
+void serve_connection(byte_stream& stream, mock_router& router, bool gzip_responses,
                       const request_recorder& record) {
     block_sigpipe_in_this_thread();
     if (!stream.accept()) return;

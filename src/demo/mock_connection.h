@@ -4,15 +4,15 @@
 
 #include <functional>
 
+#include "demo/byte_stream.h"
 #include "demo/mock_router.h"
 #include "demo/mock_types.h"
-#include "demo/tls_stream.h"
 
 namespace agentsight::demo {
 
 using request_recorder = std::function<void(mock_request)>;
 
-void serve_connection(tls_stream& stream, mock_router& router, bool gzip_responses,
+void serve_connection(byte_stream& stream, mock_router& router, bool gzip_responses,
                       const request_recorder& record);
 
 // The bytes of a reply, one string per write. A streamed reply's first write carries the

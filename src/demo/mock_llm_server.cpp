@@ -15,6 +15,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "demo/byte_stream.h"
 #include "demo/mock_connection.h"
 #include "demo/mock_router.h"
 #include "demo/self_signed_cert.h"
@@ -24,7 +25,7 @@ namespace agentsight::demo {
 
 struct mock_llm_server::impl {
     struct connection {
-        std::unique_ptr<tls_stream> stream;  // guarded by conn_mu; reset when the client is done
+        std::unique_ptr<byte_stream> stream;  // guarded by conn_mu; reset when the client is done
         std::thread thread;
         std::atomic<bool> done{false};
     };
@@ -71,13 +72,18 @@ void mock_llm_server::impl::accept_loop() {
         }
         int one = 1;
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-        SSL* ssl = SSL_new(tls.ctx.get());
-        if (ssl == nullptr) {
-            ::close(fd);
-            continue;
+        std::unique_ptr<byte_stream> stream;
+        if (router.options().plain_http) {
+            stream = make_plain_byte_stream(fd);
+        } else {
+            SSL* ssl = SSL_new(tls.ctx.get());
+            if (ssl == nullptr) {
+                ::close(fd);
+                continue;
+            }
+            SSL_set_fd(ssl, fd);
+            stream = make_tls_byte_stream(std::make_unique<tls_stream>(ssl, fd));
         }
-        SSL_set_fd(ssl, fd);
-        auto stream = std::make_unique<tls_stream>(ssl, fd);
         std::lock_guard lock(conn_mu);
         reap_finished();
         if (stopping) return;
@@ -137,7 +143,8 @@ uint16_t mock_llm_server::port() const {
 }
 
 std::string mock_llm_server::base_url() const {
-    return "https://127.0.0.1:" + std::to_string(port());
+    const char* scheme = impl_->router.options().plain_http ? "http" : "https";
+    return std::string(scheme) + "://127.0.0.1:" + std::to_string(port());
 }
 
 std::string mock_llm_server::certificate_pem() const {

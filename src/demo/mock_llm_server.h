@@ -25,7 +25,7 @@ class mock_llm_server {
     // Binds 127.0.0.1:port and starts serving. Throws std::runtime_error on bind failure.
     void start();
     uint16_t port() const;
-    std::string base_url() const;  // "https://127.0.0.1:PORT"
+    std::string base_url() const;  // "https://127.0.0.1:PORT" ("http://" with plain_http)
     // The server certificate, for clients that would rather trust it than skip verification
     // (e.g. NODE_EXTRA_CA_CERTS, curl --cacert).
     std::string certificate_pem() const;

@@ -32,6 +32,9 @@ mock_reply openai_reply(const mock_turn& turn, bool include_usage);
 enum class gemini_framing { single, sse, json_array };
 mock_reply gemini_reply(const mock_turn& turn, gemini_framing framing);
 
+// Ollama /api/chat (`chat`) or /api/generate: NDJSON lines when streamed, else one object.
+mock_reply ollama_reply(const mock_turn& turn, bool chat);
+
 // A JSON value of the shape a JSON schema asks for (first enum value, empty strings...), so
 // that structured side requests (Gemini CLI's next-speaker check, model router) parse.
 nlohmann::json sample_from_schema(const nlohmann::json& schema);

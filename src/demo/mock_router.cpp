@@ -160,6 +160,7 @@ mock_reply mock_router::route(const mock_request& req) {
     if (post && (starts_with(path, "/v1beta/models/") || starts_with(path, "/v1/models/")) &&
         path.find(':') != std::string_view::npos)
         return gemini(req, path, query);
+    if (post && (path == "/api/chat" || path == "/api/generate")) return ollama(req, path);
     return probe(req, path);
 }
 

@@ -31,6 +31,7 @@ class mock_router {
     mock_reply anthropic(const mock_request& req, std::string_view path);
     mock_reply openai(const mock_request& req);
     mock_reply gemini(const mock_request& req, std::string_view path, std::string_view query);
+    mock_reply ollama(const mock_request& req, std::string_view path);  // mock_ollama.cpp
     mock_reply probe(const mock_request& req, std::string_view path) const;
 
     mock_llm_options opts_;

@@ -28,6 +28,7 @@ struct mock_llm_options {
              cache_creation_tokens = 0;       // usage reported in every reply
     std::string model = "claude-sonnet-4-5";  // echoed when the request names none
     std::string content_encoding;             // "" | "gzip": compress response bodies
+    bool plain_http = false;                  // serve http:// instead of https://
 };
 
 // A request as received. `body` is decoded: a gzip-encoded request body is stored inflated.

@@ -96,6 +96,9 @@ struct tls_event {
     uint64_t truncated = 0;   // bytes the call moved beyond the capture limit, or lost in transit
     uint64_t latency_ns = 0;  // handshake only
     int32_t ret = 0;          // handshake only: library return value
+    // "" for TLS; "tcp", "pipe" or "unix" for plaintext read/write syscalls (--plaintext):
+    // the same stream, read by the same analyzers.
+    std::string transport;
 };
 
 // Anything an analyzer produces. `body` is the full JSON object, including

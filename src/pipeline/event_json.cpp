@@ -111,7 +111,10 @@ void append_tls(const tls_event& e, std::string& out) {
     w.field("tid", e.tid);
     w.field("comm", e.comm);
     w.field("conn", e.conn);
-    w.field("lib", to_string(e.lib));
+    if (e.transport.empty())
+        w.field("lib", to_string(e.lib));
+    else
+        w.field("transport", e.transport);  // a plaintext stream: no TLS library
     if (handshake) {
         w.field("latency_ns", e.latency_ns);
         w.field("ret", e.ret);
@@ -219,6 +222,7 @@ result<event> parse_tls(const json& j, bool handshake) {
         return event(std::move(e));
     }
     e.direction = str_or(j, "direction") == "write" ? tls_direction::write : tls_direction::read;
+    e.transport = str_or(j, "transport");
     e.len = num_or<uint64_t>(j, "len");
     e.data = str_or(j, "data");
     if (json_get(j, "binary", false)) {

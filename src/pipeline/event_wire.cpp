@@ -76,7 +76,7 @@ template <typename IO, typename T>
 requires std::is_same_v<std::remove_const_t<T>, tls_event>
 void fields(IO& io, T& e) {
     io(e.ts_ns, e.pid, e.tid, e.comm, e.conn, e.lib, e.direction, e.len, e.data, e.truncated,
-       e.latency_ns, e.ret);
+       e.latency_ns, e.ret, e.transport);
 }
 
 struct put_all {

@@ -143,6 +143,15 @@ result<std::unique_ptr<capture>> capture::start(const capture_options& opts,
         if (!tls) return error{tls.message()};
         c->tls_ = std::move(*tls);
     }
+    if (opts.plaintext) {
+        auto plain = bpf::plain_probe::load(cfg, c->process_->tracked_fd(),
+                                            c->process_->pid_drops_fd(), notes);
+        if (!plain) return error{plain.message()};
+        c->plain_ = std::move(*plain);
+        if (auto s = c->plain_->attach(); !s) return error{s.message()};
+        c->plain_reassembler_ = std::make_unique<tls_reassembler>(
+            [raw = c.get()](tls_event e) { raw->push(std::move(e)); });
+    }
     if (auto s = c->process_->attach(); !s) return error{s.message()};
     // Everything that needs more than attaching uprobes and reading is done, and no
     // thread exists yet: capabilities are per thread, so every later one inherits these.
@@ -166,6 +175,8 @@ result<std::unique_ptr<capture>> capture::start(const capture_options& opts,
     if (!c->ring_) return error{"create ring buffer reader: " + bpf::errno_message(errno)};
     if (c->tls_ && ring_buffer__add(c->ring_.get(), c->tls_->ring_fd(), on_ring, c.get()) != 0)
         return error{"add tls ring buffer: " + bpf::errno_message(errno)};
+    if (c->plain_ && ring_buffer__add(c->ring_.get(), c->plain_->ring_fd(), on_ring, c.get()) != 0)
+        return error{"add plaintext ring buffer: " + bpf::errno_message(errno)};
 
     // Already-running targets: attach TLS probes to what they have mapped now.
     if (c->attacher_) {
@@ -204,9 +215,11 @@ void capture::poll_loop() {
         }
         // A call whose last chunk was lost would wait forever: close it.
         if (reassembler_) reassembler_->flush_older_than(now_epoch_ns(), 2'000'000'000);
+        if (plain_reassembler_) plain_reassembler_->flush_older_than(now_epoch_ns(), 2'000'000'000);
     }
     ring_buffer__consume(ring_.get());  // what the kernel produced before we stopped
     if (reassembler_) reassembler_->flush_all();
+    if (plain_reassembler_) plain_reassembler_->flush_all();
     opens_.flush_all(emit);
     opens_aggregated_ = opens_.absorbed();
 }
@@ -250,6 +263,11 @@ int capture::on_record(const void* data, size_t size) {
                 }
                 if (opens_.admit(r)) push(std::move(r));
             } else if constexpr (std::is_same_v<T, tls_chunk>) {
+                if (r.transport) {
+                    plain_chunks_++;
+                    if (plain_reassembler_) plain_reassembler_->add(r);
+                    return;
+                }
                 tls_chunks_++;
                 if (reassembler_) reassembler_->add(r);
             } else {
@@ -292,6 +310,9 @@ capture_stats capture::stats() const {
     if (tls_) s.tls_drops = tls_->drops();
     if (reassembler_) s.tls_gap_bytes = reassembler_->lost_bytes();
     s.tls_chunks = tls_chunks_;
+    if (plain_) s.plain_drops = plain_->drops();
+    if (plain_reassembler_) s.plain_gap_bytes = plain_reassembler_->lost_bytes();
+    s.plain_chunks = plain_chunks_;
     s.opens_aggregated = opens_aggregated_;
     if (attacher_) s.attach = attacher_->stats();
     if (process_) read_pid_drops(s);

@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "bpf/plain_probe.h"
 #include "bpf/probes.h"
 #include "pipeline/bounded_queue.h"
 #include "pipeline/event.h"
@@ -28,6 +29,7 @@ namespace agentsight {
 struct capture_options {
     targeting target;
     bool tls = true;
+    bool plaintext = false;  // plaintext streams from read/write syscalls (bpf/plain.bpf.c)
     bpf::probe_config probes;
     std::string discovery_cache_dir;
     bool verbose = false;
@@ -57,8 +59,11 @@ struct capture_stats {
     uint64_t queue_drops = 0;          // events the analysis side could not take in time
     bpf::drop_counts process_drops{};  // kernel: per bpf/events.h as_drop_kind
     bpf::drop_counts tls_drops{};
-    uint64_t tls_chunks = 0;        // TLS plaintext chunk records received
-    uint64_t tls_gap_bytes = 0;     // bytes missing from reassembled TLS calls (their `lost_bytes`)
+    uint64_t tls_chunks = 0;     // TLS plaintext chunk records received
+    uint64_t tls_gap_bytes = 0;  // bytes missing from reassembled TLS calls (their `lost_bytes`)
+    bpf::drop_counts plain_drops{};  // --plaintext: AS_DROP_TLS_BYTES counts plaintext bytes
+    uint64_t plain_chunks = 0;
+    uint64_t plain_gap_bytes = 0;
     uint64_t opens_aggregated = 0;  // repeated opens folded into a later count
     tls_attacher_stats attach;
     // The processes and trees that lost most records, most first (fixed arrays: these counters
@@ -123,6 +128,9 @@ class capture {
     bpf::ring_buffer_ptr ring_;
     std::optional<held_command> command_;
     std::unique_ptr<tls_reassembler> reassembler_;
+    // Its own reassembler: chunks of a thread's TLS and plaintext calls come from two rings.
+    std::unique_ptr<bpf::plain_probe> plain_;
+    std::unique_ptr<tls_reassembler> plain_reassembler_;
     open_aggregator opens_;  // capture thread only
 
     void read_pid_drops(capture_stats& s) const;
@@ -134,7 +142,8 @@ class capture {
     mutable capture_stats drops_cache_{};                         // its pid/tree slots only
 
     std::atomic<bool> stop_{false};
-    std::atomic<uint64_t> records_{0}, decode_errors_{0}, opens_aggregated_{0}, tls_chunks_{0};
+    std::atomic<uint64_t> records_{0}, decode_errors_{0}, opens_aggregated_{0}, tls_chunks_{0},
+        plain_chunks_{0};
     std::thread thread_;
 };
 

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "bpf/events.h"
+#include "sources/plaintext_decoder.h"
 
 namespace agentsight {
 namespace {
@@ -290,6 +291,8 @@ result<decoded_record> decode_record(std::span<const uint8_t> bytes, const clock
         }
         case AS_REC_TLS_DATA:
             return decode_tls_data(bytes, clock);
+        case AS_REC_PLAIN_DATA:
+            return decode_plain_data(bytes, clock);
         case AS_REC_TLS_HANDSHAKE: {
             as_tls_handshake rec;
             if (!read_fixed(bytes, rec)) return error{"tls handshake record: bad size"};

@@ -29,6 +29,7 @@ struct tls_chunk {
     uint32_t total_len = 0, offset = 0, captured_len = 0;
     tls_lib lib = tls_lib::openssl;
     tls_direction direction = tls_direction::read;
+    uint8_t transport = 0;  // bpf/events.h as_plain_transport of a plaintext stream; 0 = TLS
     std::string_view data;
 };
 

@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "sources/plaintext_decoder.h"
+
 namespace agentsight {
 
 void tls_reassembler::finish(pending& p) {
@@ -27,7 +29,9 @@ void tls_reassembler::add(const tls_chunk& c) {
         p.ev.pid = c.pid;
         p.ev.tid = c.tid;
         p.ev.comm.assign(c.comm);
-        p.ev.conn = conn_id(c.pid, c.conn);
+        p.ev.conn =
+            c.transport ? plain_conn_id(c.pid, c.transport, c.conn) : conn_id(c.pid, c.conn);
+        p.ev.transport = plain_transport_name(c.transport);
         p.ev.lib = c.lib;
         p.ev.direction = c.direction;
         p.ev.len = c.total_len;

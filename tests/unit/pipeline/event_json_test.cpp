@@ -2,6 +2,7 @@
 
 #include "pipeline/bounded_queue.h"
 #include "pipeline/event_json.h"
+#include "pipeline/event_wire.h"
 #include "pipeline/pipeline.h"
 
 namespace agentsight {
@@ -108,6 +109,35 @@ TEST(bounded_queue, refuses_and_counts_when_full) {
     EXPECT_EQ(q.pop(std::chrono::milliseconds(1)).value(), 2);
     EXPECT_FALSE(q.pop(std::chrono::milliseconds(1)).has_value());
     EXPECT_TRUE(q.closed_and_empty());
+}
+
+}  // namespace
+}  // namespace agentsight
+
+namespace agentsight {
+namespace {
+
+// A plaintext stream (--plaintext) is a `tls` record with a transport instead of a library.
+TEST(event_json, plaintext_stream_keeps_its_transport_through_json_and_wire) {
+    tls_event t;
+    t.pid = 9;
+    t.conn = "9:pipe:77";
+    t.transport = "pipe";
+    t.direction = tls_direction::read;
+    t.data = "{\"jsonrpc\":\"2.0\"}\n";
+    t.len = t.data.size();
+    std::string line = event_to_json(t);
+    EXPECT_NE(line.find("\"transport\":\"pipe\""), std::string::npos) << line;
+    EXPECT_EQ(line.find("\"lib\""), std::string::npos) << line;
+    auto back = parse_event_json(line);
+    ASSERT_TRUE(back);
+    EXPECT_EQ(std::get<tls_event>(*back).transport, "pipe");
+    std::string wire;
+    append_event_wire(t, wire);
+    auto over = parse_event_wire(wire);
+    ASSERT_TRUE(over) << over.message();
+    EXPECT_EQ(std::get<tls_event>(*over).transport, "pipe");
+    EXPECT_EQ(event_to_json(*over), line);
 }
 
 }  // namespace
