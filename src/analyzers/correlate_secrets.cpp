@@ -19,10 +19,17 @@ constexpr size_t k_max_kinds = 8;
 constexpr std::string_view k_marker = "[redacted:";
 constexpr std::string_view k_ellipsis = "\xE2\x80\xA6";  // a kept prefix: "sk-ant-…[redacted:"
 
+// A result's text: a string, or content blocks whose `text` fields are joined by lines.
 std::string text_of(const json& content) {
     if (content.is_string()) return content.get<std::string>();
     if (content.is_null()) return {};
-    return content.dump();
+    if (!content.is_array()) return content.dump();
+    std::string out;
+    for (const auto& block : content) {
+        auto t = block.is_object() ? block.find("text") : block.end();
+        out += (t != block.end() && t->is_string() ? t->get<std::string>() : block.dump()) + "\n";
+    }
+    return out;
 }
 
 struct found_secret {

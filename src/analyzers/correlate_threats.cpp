@@ -93,15 +93,17 @@ void correlator::check_dns_name(const process_event& e, const emit_fn& emit) {
     if (is_shell_binary(e.filename) || is_shell_binary(e.comm)) return;
     const std::string name = long_dns_name(e.argv, rules_.dns_min_label);
     if (name.empty() || !alerted_.insert("dns_exfiltration|" + name).second) return;
+    // The name itself is the data (maybe a secret): the alert names only its domain.
+    const std::string domain = registered_domain(name);
     alert a{e.ts_ns,
             "dns_exfiltration",
             rules_.dns_exfiltration.severity,
-            "a DNS name with a " + std::to_string(rules_.dns_min_label) +
-                "+ character label, which carries data rather than names a host, looked up by " +
-                who(e) + ": " + clip(name, 120),
+            "a " + std::to_string(name.size()) + "-character DNS name under " + domain +
+                ", with a label of " + std::to_string(rules_.dns_min_label) +
+                "+ characters that carries data rather than names a host, looked up by " + who(e),
             {e.pid},
             {ref_of(e)}};
-    a.chain.host = clip(name, 253);
+    a.chain.host = domain;
     a.chain.why = "data can leave in the name of a DNS query, past any HTTP proxy";
     raise(std::move(a), emit);
 }

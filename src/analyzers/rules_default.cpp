@@ -97,7 +97,8 @@ std::string_view default_rules_text() {
                 "ca-*.pem", "*cert.pem", "*-cert.pem", "*chain.pem", "*.crt.pem",
                 "*certificates*.pem", "*.pub.pem"]}
   ]
-})rules";
+}
+)rules";
     return text;
 }
 

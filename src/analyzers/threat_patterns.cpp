@@ -112,29 +112,52 @@ std::string download_piped_to_interpreter(std::string_view script,
     return {};
 }
 
+namespace {
+
+std::vector<std::string_view> labels_of(std::string_view name) {
+    std::vector<std::string_view> out;
+    for (size_t at = 0; at <= name.size();) {
+        size_t dot = name.find('.', at);
+        if (dot == std::string_view::npos) dot = name.size();
+        out.push_back(name.substr(at, dot - at));
+        at = dot + 1;
+    }
+    return out;
+}
+
+bool is_label(std::string_view l) {
+    if (l.empty() || l.size() > 63) return false;
+    return std::all_of(l.begin(), l.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+    });
+}
+
+}  // namespace
+
 std::string long_dns_name(const std::vector<std::string>& argv, size_t min_label) {
     if (min_label == 0) return {};
     for (const auto& a : argv) {
-        // A name: letters, digits, '-' and '.', at least two labels, no label over 63.
-        if (a.find('.') == std::string::npos || a.size() > 253) continue;
-        bool name = true;
-        size_t label = 0, longest = 0;
-        for (char c : a) {
-            if (c == '.') {
-                label = 0;
-                continue;
-            }
-            if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') {
-                name = false;
-                break;
-            }
-            longest = std::max(longest, ++label);
-        }
-        if (name && longest >= min_label && longest <= 63 && a.back() != '.' &&
-            std::isalpha(static_cast<unsigned char>(a.back())))
+        // data.attacker.example: three labels or more, a top-level label of letters, and a
+        // long label below the registered domain (a token like "ya29.<long>" is not one).
+        if (a.size() > 253) continue;
+        const auto labels = labels_of(a);
+        if (labels.size() < 3 || !std::all_of(labels.begin(), labels.end(), is_label)) continue;
+        const std::string_view top = labels.back();
+        if (top.size() < 2 || top.size() > 24 || !std::all_of(top.begin(), top.end(), [](char c) {
+                return std::isalpha(static_cast<unsigned char>(c));
+            }))
+            continue;
+        if (std::any_of(labels.begin(), labels.end() - 2,
+                        [&](std::string_view l) { return l.size() >= min_label; }))
             return a;
     }
     return {};
+}
+
+std::string registered_domain(std::string_view name) {
+    const auto labels = labels_of(name);
+    if (labels.size() < 2) return std::string(name);
+    return std::string(labels[labels.size() - 2]) + "." + std::string(labels.back());
 }
 
 std::string secret_kind(std::string_view text, const secret_span& span) {

@@ -18,9 +18,13 @@ std::string download_piped_to_interpreter(std::string_view script,
                                           const std::vector<std::string>& fetchers,
                                           const std::vector<std::string>& interpreters);
 
-// The first word of `argv` that looks like a DNS name with a label of at least `min_label`
-// characters (data encoded into a subdomain); "" when there is none.
+// The first word of `argv` that looks like a DNS name (three labels or more, a top-level
+// label of letters) with a label below its registered domain of at least `min_label`
+// characters: data encoded into a subdomain. "" when there is none.
 std::string long_dns_name(const std::vector<std::string>& argv, size_t min_label);
+
+// "a.b.x.example" -> "x.example": whose DNS server receives the query.
+std::string registered_domain(std::string_view name);
 
 // A name for the kind of secret in `text` at `span`: "anthropic_api_key", "aws_access_key_id",
 // "private_key", "jwt", "credential (DB_PASSWORD)"… Never the secret itself.

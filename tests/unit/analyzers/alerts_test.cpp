@@ -296,7 +296,7 @@ TEST(rules, user_file_merges_over_defaults) {
     EXPECT_EQ(r->tool_loop_count, 5u);
     EXPECT_FALSE(r->unexplained.enabled);
     EXPECT_EQ(r->llm_error_burst.enabled, true);
-    ASSERT_EQ(r->path_rules.size(), 3u);  // two defaults + one appended
+    ASSERT_EQ(r->path_rules.size(), default_rules().path_rules.size() + 1);  // appended
     EXPECT_EQ(r->path_rules.back().rule, "secrets_dir");
 }
 

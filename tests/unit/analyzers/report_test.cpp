@@ -100,8 +100,9 @@ TEST(report, text_fits_80_columns_and_names_what_happened) {
 
 TEST(report, alerts_are_listed) {
     std::string text = render_report(report_of("/correlate/unexplained.jsonl", true));
-    EXPECT_TRUE(has_line(text, "Alerts (2)"));
+    EXPECT_TRUE(has_line(text, "Alerts (3)"));
     EXPECT_TRUE(has_line(text, "warning  unexplained: exec curl -s http://203.0.113.9:8080/x.sh"));
+    EXPECT_TRUE(has_line(text, "warning  unexplained_network: connection to 203.0.113.9:8080"));
     EXPECT_TRUE(has_line(text, "warning  opaque_connection: connection to 203.0.113.9:8080"));
 }
 
