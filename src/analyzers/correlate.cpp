@@ -259,6 +259,7 @@ void correlator::on_tick(uint64_t now_ns, const emit_fn& emit) {
     now_ns_ = std::max(now_ns_, now_ns);
     judge_candidates(now_ns_, false, emit);
     judge_connects(now_ns_, false, emit);
+    release_held(now_ns_, false, emit);
     std::vector<std::string> due;
     for (const auto& [id, t] : tools_) {
         const bool active = !t.pids.empty() || !t.files.empty() || !t.connections.empty();
@@ -274,6 +275,7 @@ void correlator::finish(const emit_fn& emit) {
     judge_candidates(UINT64_MAX, true, emit);
     judge_connects(UINT64_MAX, true, emit);
     emit_upkeep(emit);
+    release_held(UINT64_MAX, true, emit);  // last: what finish raised may be held too
     while (!tool_order_.empty()) close_tool(tool_order_.front(), emit);
 }
 

@@ -120,6 +120,9 @@ class correlator : public stage {
     std::string who(const process_event& e) const;
     std::string exe_of(int32_t pid, const std::string& fallback) const;
     void fill_chain(alert& a) const;
+    // An alert on a process no tool call owns yet waits up to grace_ms for its llm_call,
+    // which may come after the activity it caused (the rings are not ordered).
+    void release_held(uint64_t now_ns, bool final, const emit_fn& emit);
     int32_t command_root(int32_t pid) const;  // the topmost non-agent ancestor
     void note_origin(const pending_tool& t);
 
@@ -165,7 +168,9 @@ class correlator : public stage {
         int32_t pid = 0;
         std::string path;
     };
-    std::deque<secret_read> secret_reads_;              // bounded, oldest dropped
+    std::deque<secret_read> secret_reads_;
+    std::deque<alert> held_;  // alerts waiting for their chain's tool call              // bounded,
+                              // oldest dropped
     std::unordered_map<std::string, int32_t> fetched_;  // path a downloader wrote -> its pid
     std::map<std::string, uint32_t> tool_repeats_;
     std::deque<uint64_t> llm_errors_;

@@ -10,6 +10,7 @@ namespace {
 
 constexpr size_t k_max_origins = 4096;
 constexpr size_t k_max_steps = 16;
+constexpr size_t k_max_held = 1024;
 
 // One line per rule; the message has the details.
 const char* default_why(const std::string& rule) {
@@ -76,6 +77,34 @@ void correlator::fill_chain(alert& a) const {
         p = info->ppid;
     }
     std::reverse(c.processes.begin(), c.processes.end());
+}
+
+void correlator::raise(alert a, const emit_fn& emit) {
+    const int32_t pid = a.pids.empty() ? 0 : a.pids.front();
+    const bool fresh = a.ts_ns + rules_.unexplained_grace_ns > now_ns_;
+    // Alerts leave in the order they were raised: behind a held one, every one waits.
+    const bool wait =
+        pid && fresh && a.chain.call_id.empty() && !is_agent(pid) && owner_of(pid).empty();
+    if ((wait || !held_.empty()) && held_.size() < k_max_held) {
+        held_.push_back(std::move(a));
+        return;
+    }
+    fill_chain(a);
+    emit(event(to_event(a)));
+}
+
+void correlator::release_held(uint64_t now_ns, bool final, const emit_fn& emit) {
+    while (!held_.empty()) {
+        alert& a = held_.front();
+        const int32_t pid = a.pids.empty() ? 0 : a.pids.front();
+        const bool waiting = pid && a.chain.call_id.empty() && !is_agent(pid) &&
+                             owner_of(pid).empty() &&
+                             a.ts_ns + rules_.unexplained_grace_ns > now_ns;
+        if (!final && waiting) break;
+        fill_chain(a);
+        emit(event(to_event(a)));
+        held_.pop_front();
+    }
 }
 
 }  // namespace agentsight::analyzers

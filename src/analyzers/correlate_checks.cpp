@@ -75,11 +75,6 @@ std::string correlator::resolve(const std::string& path, int32_t /*pid*/) const 
     return normalize(working_dir_ + "/" + path);
 }
 
-void correlator::raise(alert a, const emit_fn& emit) {
-    fill_chain(a);
-    emit(event(to_event(a)));
-}
-
 namespace {
 
 // A signal or ptrace that reached agentsight is the rule's severity (critical by default): the
@@ -151,17 +146,21 @@ void correlator::check_paths(const process_event& e, const emit_fn& emit) {
         // The first rule that matches speaks for the path: a cron file is persistence, not
         // also a system write and a write outside the working directory.
         if (const path_rule* r = path_rule_for(e, *raw, abs)) {
-            if (e.ret >= 0 && !write) note_secret_read(e, r->rule, abs);
+            // The agent's runtime at startup, before any model output (Bun loads .env, SDKs
+            // probe ~/.aws): no prompt can have asked for it.
+            const bool startup = is_agent(e.pid) && first_answer_ts_ == 0 && !write;
+            if (e.ret >= 0 && !write && !startup) note_secret_read(e, r->rule, abs);
             // The outcome is in the key: a failed probe must not hide a later real read.
-            const std::string key =
-                r->rule + '\0' + std::to_string(e.pid) + '\0' + abs + (e.ret < 0 ? "|failed" : "");
+            const std::string key = r->rule + '\0' + std::to_string(e.pid) + '\0' + abs +
+                                    (e.ret < 0 ? "|failed" : "") + (startup ? "|startup" : "");
             if (!alerted_.insert(key).second) continue;
             const std::string what = r->message.empty() ? r->rule : r->message;
             alert a{e.ts_ns,
                     r->rule,
                     // A refused or failed attempt (ENOENT, EACCES) touched nothing: intent at most.
-                    e.ret < 0 ? "info" : r->severity,
-                    what + ": " + op + " " + abs + " by " + who(e) + failed_suffix(e.ret),
+                    e.ret < 0 || startup ? "info" : r->severity,
+                    what + ": " + op + " " + abs + " by " + who(e) + failed_suffix(e.ret) +
+                        (startup ? " (the agent itself at startup, before any model answer)" : ""),
                     {e.pid},
                     {ref_of(e)}};
             a.chain.file = abs;

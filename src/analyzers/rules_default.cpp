@@ -43,9 +43,9 @@ std::string_view default_rules_text() {
     "unexplained_network": {"enabled": true, "severity": "warning", "ignore_ports": [53]}
   },
   "housekeeping": {
-    "writes": ["~/.claude/**", "~/.claude.json*", "/tmp/claude-*", "/tmp/claude-*/**",
-               "~/.gemini/**", "~/.qwen/**", "~/.local/share/opencode/**", "~/.codex/**",
-               "/dev/null", "/dev/tty"],
+    "writes": ["~/.claude", "~/.claude/**", "~/.claude.json*", "/tmp/claude-*", "/tmp/claude-*/**",
+               "~/.gemini", "~/.gemini/**", "~/.qwen", "~/.qwen/**", "~/.local/share/opencode",
+               "~/.local/share/opencode/**", "~/.codex", "~/.codex/**", "/dev/null", "/dev/tty"],
     "commands": ["git status*", "git rev-parse*", "rg --files*",
                  "git *opencode/snapshot/*"]
   },

@@ -137,10 +137,20 @@ std::map<std::string, rule_score> score(const std::vector<scenario>& scenarios,
         const outcome& o = outcomes[i];
         if (!o.ran) problems.push_back(s.name + ": " + o.error);
         for (const auto& x : s.expect) {
-            auto hit = std::find_if(o.alerts.begin(), o.alerts.end(), [&](const json& a) {
-                return a.value("rule", "") == x.rule && a.value("severity", "") == x.severity;
-            });
-            std::string miss = hit == o.alerts.end() ? "" : missing_chain(*hit, x.chain, !s.demo);
+            // Any alert of the rule at the severity with a whole chain: the agent may also
+            // have raised one itself (Bun reads .env at startup, as info).
+            auto hit = o.alerts.end();
+            std::string miss;
+            for (auto it = o.alerts.begin(); it != o.alerts.end(); ++it) {
+                if (it->value("rule", "") != x.rule || it->value("severity", "") != x.severity)
+                    continue;
+                std::string m = missing_chain(*it, x.chain, !s.demo);
+                if (hit == o.alerts.end() || m.empty()) {
+                    hit = it;
+                    miss = m;
+                }
+                if (m.empty()) break;
+            }
             if (hit != o.alerts.end() && miss.empty()) {
                 ++out[x.rule].tp;
                 continue;

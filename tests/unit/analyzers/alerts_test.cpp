@@ -15,6 +15,7 @@ namespace {
 
 TEST(alerts, sensitive_read_of_a_private_key_but_not_known_hosts) {
     run r;
+    r.answer(T);  // after the first answer: the model could have asked for it
     r.push(open_file(T + 1 * ms, agent, "/home/dev/.ssh/id_ed25519"));
     r.push(open_file(T + 2 * ms, agent, "/home/dev/.ssh/known_hosts"));
     r.push(open_file(T + 3 * ms, agent, ".env"));  // relative: resolved against the workdir
@@ -207,6 +208,7 @@ TEST(alerts, startup_activity_is_only_info) {
 
 TEST(alerts, a_refused_attempt_is_never_critical) {
     run r;
+    r.answer(T);  // after the first answer: the model could have asked for it
     auto denied = open_file(T + 1 * ms, agent, "/home/dev/.ssh/id_ed25519");
     denied.ret = -13;  // EACCES
     r.push(denied);

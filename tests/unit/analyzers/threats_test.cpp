@@ -240,6 +240,7 @@ TEST(threats, a_library_loaded_from_tmp_is_library_injection) {
 
 TEST(threats, certificates_are_not_secrets_but_private_keys_are) {
     run r;
+    r.answer(T);  // after the first answer: the model could have asked for it
     for (const char* p : {"/tmp/mock/ca.pem", "/home/dev/proj/cert.pem", "/srv/tls/fullchain.pem",
                           "/opt/codex/root-ca.pem", "/home/dev/.local/certs/client-cert.pem"})
         r.push(open_file(T + 1 * ms, agent, p));
@@ -286,6 +287,26 @@ TEST(threats, alerts_name_the_executable_not_the_thread) {
     ASSERT_EQ(a.size(), 1u);
     EXPECT_NE(message(a[0]).find("by claude (pid 7100)"), std::string::npos) << message(a[0]);
     EXPECT_EQ(chain_comms(a[0]), (std::vector<std::string>{"claude"}));
+}
+
+TEST(threats, the_agent_runtime_reading_dotenv_at_startup_is_info) {
+    run r;
+    r.push(open_file(T + 1 * ms, agent, ".env"));  // Bun loads .env before any model output
+    r.answer(T + 100 * ms);
+    r.push(open_file(T + 200 * ms, agent, ".env"));  // now a Read tool: the model asked
+    auto a = r.alerts("sensitive_read");
+    ASSERT_EQ(a.size(), 2u);
+    EXPECT_EQ(a[0]["severity"], "info");
+    EXPECT_NE(message(a[0]).find("at startup"), std::string::npos);
+    EXPECT_EQ(a[1]["severity"], "critical");
+}
+
+TEST(threats, creating_the_agents_state_directory_is_housekeeping) {
+    run r;
+    auto mk = proc(process_event_type::mkdir, T + 1 * ms, agent, 7000, "claude");
+    mk.path = "/home/dev/.claude";
+    r.push(mk);
+    EXPECT_TRUE(r.alerts("write_outside_workdir").empty());
 }
 
 TEST(threats, new_rules_can_be_switched_off_and_tuned) {
