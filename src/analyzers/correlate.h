@@ -168,9 +168,8 @@ class correlator : public stage {
         int32_t pid = 0;
         std::string path;
     };
-    std::deque<secret_read> secret_reads_;
-    std::deque<alert> held_;  // alerts waiting for their chain's tool call              // bounded,
-                              // oldest dropped
+    std::deque<secret_read> secret_reads_;  // bounded, oldest dropped
+    std::deque<alert> held_;                // alerts waiting for their chain's tool call
     std::unordered_map<std::string, int32_t> fetched_;  // path a downloader wrote -> its pid
     std::map<std::string, uint32_t> tool_repeats_;
     std::deque<uint64_t> llm_errors_;
