@@ -309,6 +309,19 @@ TEST(threats, creating_the_agents_state_directory_is_housekeeping) {
     EXPECT_TRUE(r.alerts("write_outside_workdir").empty());
 }
 
+TEST(threats, an_alert_before_its_late_llm_call_still_names_the_tool_call) {
+    run r;
+    r.answer(T);
+    // The rings are not ordered: the tool's activity arrives before the llm_call asking for it.
+    r.push(exec(T + 100 * ms, 7200, agent, {"bash", "-c", "cat ~/.ssh/id_rsa"}));
+    r.push(open_file(T + 101 * ms, 7200, "/home/dev/.ssh/id_rsa"));
+    r.push(derived(llm_body(T + 50 * ms, json::array({bash_call("t1", "cat ~/.ssh/id_rsa")}))));
+    auto a = r.alerts("sensitive_read");
+    ASSERT_EQ(a.size(), 1u);
+    EXPECT_EQ(a[0]["chain"]["call_id"], "t1");
+    EXPECT_EQ(chain_comms(a[0]), (std::vector<std::string>{"claude", "bash"}));
+}
+
 TEST(threats, new_rules_can_be_switched_off_and_tuned) {
     auto rules = parse_rules(json::parse(R"({"rules": {"exfiltration": {"enabled": false},
         "dns_exfiltration": {"min_label": 20}, "download_execute": {"severity": "warning"}}})"),
