@@ -87,6 +87,17 @@ export function argvText(node) {
 }
 
 // One line that says what an event was, for the log and tooltips.
+// An alert's chain in one line: "Bash toolu_1 › claude 7100 › bash 7200 › curl 7202 · file F ·
+// host H · why" (docs/correlation.md, "The chain").
+export function alertChain(c) {
+  if (!c || typeof c !== 'object') return '';
+  const parts = [];
+  if (c.call_id) parts.push(`${c.tool_name || 'tool'} ${c.call_id}`);
+  for (const p of c.processes || []) parts.push(`${p.comm || '?'} ${p.pid}`);
+  const tail = [c.file && `file ${c.file}`, c.host && `host ${c.host}`, c.why].filter(Boolean);
+  return [parts.join(' › '), ...tail].filter(Boolean).join(' · ');
+}
+
 export function summarize(e) {
   switch (e.type) {
     case 'exec': return (e.argv && e.argv.length ? e.argv.join(' ') : e.filename) || '';
@@ -104,7 +115,10 @@ export function summarize(e) {
       return `${e.model || e.provider || ''}  ${String(what).slice(0, 160)}`;
     }
     case 'tool_exec': return `${e.tool_name || ''} ${e.call_id || ''}  pids ${(e.pids || []).join(',')}`;
-    case 'alert': return `[${e.severity || ''}] ${e.rule}: ${e.message || ''}`;
+    case 'alert': {
+      const chain = alertChain(e.chain);
+      return `[${e.severity || ''}] ${e.rule}: ${e.message || ''}${chain ? `  ⟵ ${chain}` : ''}`;
+    }
     default: {
       const parts = [];
       for (const [k, v] of Object.entries(e)) {

@@ -148,6 +148,7 @@ void correlator::on_process(const process_event& e, const emit_fn& emit) {
     check_paths(e, emit);
     net_.on_connect(e);
     if (!link_process_event(e)) maybe_candidate(e);
+    check_threats(e, emit);
     if (e.type == process_event_type::exec || e.type == process_event_type::connect ||
         e.type == process_event_type::file_open || is_write(e)) {
         recent_.push_back(e);
@@ -166,6 +167,7 @@ void correlator::on_llm_call(const json& b, uint64_t ts, const emit_fn& emit) {
     net_.on_host(string_or(b, "conn"), host);
     if (!first_answer_ts_) first_answer_ts_ = end_of(b, ts);
     check_llm_call(b, ts, emit);
+    check_secret_to_model(b, ts, emit);
 
     // Results first: they close calls of earlier turns, never this one's.
     if (auto it = b.find("tool_results"); it != b.end() && it->is_array()) {
@@ -207,6 +209,7 @@ void correlator::add_tool_call(const json& call, const json& llm, uint64_t ts) {
     t.conn = string_or(llm, "conn");
     t.agent_pid = json_get(llm, "pid", 0);
     auto& stored = tools_[id] = std::move(t);
+    note_origin(stored);
     tool_order_.push_back(id);
     relink_recent(stored);
 }
@@ -256,6 +259,7 @@ void correlator::on_tick(uint64_t now_ns, const emit_fn& emit) {
     now_ns_ = std::max(now_ns_, now_ns);
     judge_candidates(now_ns_, false, emit);
     judge_connects(now_ns_, false, emit);
+    release_held(now_ns_, false, emit);
     std::vector<std::string> due;
     for (const auto& [id, t] : tools_) {
         const bool active = !t.pids.empty() || !t.files.empty() || !t.connections.empty();
@@ -271,6 +275,7 @@ void correlator::finish(const emit_fn& emit) {
     judge_candidates(UINT64_MAX, true, emit);
     judge_connects(UINT64_MAX, true, emit);
     emit_upkeep(emit);
+    release_held(UINT64_MAX, true, emit);  // last: what finish raised may be held too
     while (!tool_order_.empty()) close_tool(tool_order_.front(), emit);
 }
 

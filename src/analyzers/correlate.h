@@ -98,6 +98,8 @@ class correlator : public stage {
 
     // correlate_checks.cpp: the alert rules
     void check_paths(const process_event& e, const emit_fn& emit);
+    const path_rule* path_rule_for(const process_event& e, const std::string& raw,
+                                   const std::string& abs) const;
     void check_tamper(const process_event& e, const emit_fn& emit);
     void check_llm_call(const json& b, uint64_t ts, const emit_fn& emit);
     void check_tool_loop(const std::string& name, const json& input, const json& llm, uint64_t ts,
@@ -113,6 +115,30 @@ class correlator : public stage {
     void emit_upkeep(const emit_fn& emit);
     void raise(alert a, const emit_fn& emit);
     std::string resolve(const std::string& path, int32_t pid) const;
+
+    // correlate_chain.cpp: who did it and how it came about
+    std::string who(const process_event& e) const;
+    std::string exe_of(int32_t pid, const std::string& fallback) const;
+    void fill_chain(alert& a) const;
+    // An alert on a process no tool call owns yet waits up to grace_ms for its llm_call,
+    // which may come after the activity it caused (the rings are not ordered).
+    void release_held(uint64_t now_ns, bool final, const emit_fn& emit);
+    int32_t command_root(int32_t pid) const;  // the topmost non-agent ancestor
+    void note_origin(const pending_tool& t);
+
+    // correlate_threats.cpp: exfiltration, download-and-execute, DNS names, beacons
+    void check_threats(const process_event& e, const emit_fn& emit);
+    void check_download_execute(const process_event& e, const emit_fn& emit);
+    void check_dns_name(const process_event& e, const emit_fn& emit);
+    void note_secret_read(const process_event& e, const std::string& rule, const std::string& path);
+    void check_exfil_same_command(const process_event& e, const emit_fn& emit);
+    void check_exfil_unnamed(const tracked_connect& r, const emit_fn& emit);
+    void check_outlived_connect(const process_event& e, const emit_fn& emit);
+    void raise_unexplained_network(const process_event& e, const std::string& why,
+                                   const emit_fn& emit);
+    bool exfil_ignored(const process_event& e) const;
+    // correlate_secrets.cpp
+    void check_secret_to_model(const json& b, uint64_t ts, const emit_fn& emit);
 
     rule_set rules_;
     std::string working_dir_;
@@ -131,6 +157,20 @@ class correlator : public stage {
     upkeep_group upkeep_;
     std::deque<process_event> recent_;  // for tool calls whose llm_call arrives late
     std::set<std::string> alerted_;     // dedupe keys
+    struct tool_origin {
+        uint64_t llm_ts = 0;
+        std::string tool_name;
+    };
+    std::unordered_map<std::string, tool_origin> origins_;  // call id -> its llm_call, bounded
+    std::deque<std::string> origin_order_;
+    struct secret_read {
+        uint64_t ts = 0;
+        int32_t pid = 0;
+        std::string path;
+    };
+    std::deque<secret_read> secret_reads_;  // bounded, oldest dropped
+    std::deque<alert> held_;                // alerts waiting for their chain's tool call
+    std::unordered_map<std::string, int32_t> fetched_;  // path a downloader wrote -> its pid
     std::map<std::string, uint32_t> tool_repeats_;
     std::deque<uint64_t> llm_errors_;
     std::vector<alert_ref> llm_error_refs_;

@@ -61,10 +61,6 @@ std::string domain_of(const std::string& host) {
     return prev == std::string::npos ? host : host.substr(prev + 1);
 }
 
-std::string who(const process_event& e) {
-    return e.comm + " (pid " + std::to_string(e.pid) + ")";
-}
-
 std::string failed_suffix(int64_t ret) {
     return ret < 0 ? " (failed: " + std::to_string(ret) + ")" : "";
 }
@@ -79,16 +75,12 @@ std::string correlator::resolve(const std::string& path, int32_t /*pid*/) const 
     return normalize(working_dir_ + "/" + path);
 }
 
-void correlator::raise(alert a, const emit_fn& emit) {
-    emit(event(to_event(a)));
-}
-
 namespace {
 
 // A signal or ptrace that reached agentsight is the rule's severity (critical by default): the
 // agent can stop or kill its recorder. An attempt that reached nothing (refused, not sent, or a
 // signal-0 probe) is info: it shows intent, and is reported once per sender, syscall and signal.
-std::string touch_story(const process_event& e) {
+std::string touch_story(const process_event& e, const std::string& by) {
     std::string whom =
         e.target == "unresolved_pidfd"
             ? "a process behind pidfd " + std::to_string(e.fd) + " (maybe agentsight)"
@@ -100,7 +92,7 @@ std::string touch_story(const process_event& e) {
                           : e.path == "ptrace" ? ""
                           : e.signal == 0      ? " (a probe: signal 0 delivers nothing)"
                                                : " (not sent)";
-    return what + " to " + whom + " by " + who(e) + outcome;
+    return what + " to " + whom + " by " + by + outcome;
 }
 
 }  // namespace
@@ -114,7 +106,7 @@ void correlator::check_tamper(const process_event& e, const emit_fn& emit) {
         raise({e.ts_ns,
                "tamper",
                e.delivered ? rules_.tamper.severity : "info",
-               touch_story(e),
+               touch_story(e, who(e)),
                {e.pid},
                {ref_of(e)}},
               emit);
@@ -132,6 +124,18 @@ void correlator::check_tamper(const process_event& e, const emit_fn& emit) {
           emit);
 }
 
+const path_rule* correlator::path_rule_for(const process_event& e, const std::string& raw,
+                                           const std::string& abs) const {
+    const bool write = is_write(e);
+    for (const auto& r : rules_.path_rules) {
+        if (r.on == "open" && e.type != process_event_type::file_open) continue;
+        if (r.on == "write" && !write) continue;
+        if (r.outside_workdir && (working_dir_.empty() || under(abs, working_dir_))) continue;
+        if (any_glob(r.paths, raw, abs) && !any_glob(r.except, raw, abs)) return &r;
+    }
+    return nullptr;
+}
+
 void correlator::check_paths(const process_event& e, const emit_fn& emit) {
     const std::string op = file_op(e);
     if (op.empty()) return;
@@ -139,23 +143,30 @@ void correlator::check_paths(const process_event& e, const emit_fn& emit) {
     for (const std::string* raw : {&e.path, &e.new_path}) {
         if (raw->empty()) continue;
         const std::string abs = resolve(*raw, e.pid);
-        for (const auto& r : rules_.path_rules) {
-            if (r.on == "open" && e.type != process_event_type::file_open) continue;
-            if (r.on == "write" && !write) continue;
-            if (!any_glob(r.paths, *raw, abs) || any_glob(r.except, *raw, abs)) continue;
+        // The first rule that matches speaks for the path: a cron file is persistence, not
+        // also a system write and a write outside the working directory.
+        if (const path_rule* r = path_rule_for(e, *raw, abs)) {
+            // The agent's runtime at startup, before any model output (Bun loads .env, SDKs
+            // probe ~/.aws): no prompt can have asked for it.
+            const bool startup = is_agent(e.pid) && first_answer_ts_ == 0 && !write;
+            if (e.ret >= 0 && !write && !startup) note_secret_read(e, r->rule, abs);
             // The outcome is in the key: a failed probe must not hide a later real read.
-            const std::string key =
-                r.rule + '\0' + std::to_string(e.pid) + '\0' + abs + (e.ret < 0 ? "|failed" : "");
+            const std::string key = r->rule + '\0' + std::to_string(e.pid) + '\0' + abs +
+                                    (e.ret < 0 ? "|failed" : "") + (startup ? "|startup" : "");
             if (!alerted_.insert(key).second) continue;
-            std::string what = r.message.empty() ? r.rule : r.message;
-            // A refused or failed attempt (ENOENT, EACCES) touched nothing: intent at most.
-            raise({e.ts_ns,
-                   r.rule,
-                   e.ret < 0 ? "info" : r.severity,
-                   what + ": " + op + " " + abs + " by " + who(e) + failed_suffix(e.ret),
-                   {e.pid},
-                   {ref_of(e)}},
-                  emit);
+            const std::string what = r->message.empty() ? r->rule : r->message;
+            alert a{e.ts_ns,
+                    r->rule,
+                    // A refused or failed attempt (ENOENT, EACCES) touched nothing: intent at most.
+                    e.ret < 0 || startup ? "info" : r->severity,
+                    what + ": " + op + " " + abs + " by " + who(e) + failed_suffix(e.ret) +
+                        (startup ? " (the agent itself at startup, before any model answer)" : ""),
+                    {e.pid},
+                    {ref_of(e)}};
+            a.chain.file = abs;
+            a.chain.why = what + (e.ret < 0 ? " (the attempt failed)" : "");
+            raise(std::move(a), emit);
+            continue;
         }
         if (!write || e.ret < 0 || !rules_.write_outside_workdir.enabled || working_dir_.empty())
             continue;
@@ -164,14 +175,15 @@ void correlator::check_paths(const process_event& e, const emit_fn& emit) {
             any_glob(rules_.housekeeping_writes, *raw, abs))
             continue;
         if (!alerted_.insert("write_outside_workdir|" + abs).second) continue;
-        raise({e.ts_ns,
-               "write_outside_workdir",
-               rules_.write_outside_workdir.severity,
-               op + " " + abs + " outside the working directory " + working_dir_ + " by " + who(e) +
-                   failed_suffix(e.ret),
-               {e.pid},
-               {ref_of(e)}},
-              emit);
+        alert a{e.ts_ns,
+                "write_outside_workdir",
+                rules_.write_outside_workdir.severity,
+                op + " " + abs + " outside the working directory " + working_dir_ + " by " +
+                    who(e) + failed_suffix(e.ret),
+                {e.pid},
+                {ref_of(e)}};
+        a.chain.file = abs;
+        raise(std::move(a), emit);
     }
 }
 
@@ -237,6 +249,10 @@ void correlator::judge_candidates(uint64_t now_ns, bool final, const emit_fn& em
         if (!final && e.ts_ns + rules_.unexplained_grace_ns > now_ns) break;
         candidates_.pop_front();
         if (is_agent(e.pid) || !owner_of(e.pid).empty() || !in_agent_tree(e.pid)) continue;
+        // A connection is judged on its own, also before the first answer: a hook or a
+        // startup script that phones home is not upkeep.
+        if (e.type == process_event_type::connect)
+            raise_unexplained_network(e, "no tool call explains the process that opened it", emit);
         bool seen = false;
         for (int32_t p = e.pid; p > 0 && !is_agent(p) && !seen; p = procs_.parent(p))
             seen = flagged_.count(p) > 0;
@@ -260,13 +276,17 @@ void correlator::judge_candidates(uint64_t now_ns, bool final, const emit_fn& em
             note_upkeep(e, what);
             continue;
         }
-        raise({e.ts_ns,
-               "unexplained",
-               rules_.unexplained.severity,
-               what + " by " + who(e) + ": no tool call explains it",
-               {e.pid},
-               {ref_of(e)}},
-              emit);
+        alert a{e.ts_ns,
+                "unexplained",
+                rules_.unexplained.severity,
+                what + " by " + who(e) + ": no tool call explains it",
+                {e.pid},
+                {ref_of(e)}};
+        if (e.type == process_event_type::connect)
+            a.chain.host = e.addr + ":" + std::to_string(e.port);
+        else if (e.type != process_event_type::exec)
+            a.chain.file = resolve(e.path, e.pid);
+        raise(std::move(a), emit);
     }
 }
 
@@ -344,14 +364,15 @@ void correlator::judge_host(tracked_connect& r, const emit_fn& emit) {
         if (!r.tls_seen || host_named(r.ev.addr)) return;
     }
     if (!alerted_.insert("unknown_host|" + peer).second) return;
-    raise({r.ev.ts_ns,
-           "unknown_host",
-           rules_.unknown_host.severity,
-           "connection to " + peer + " by " + who(r.ev) +
-               ": no LLM call or tool call named this host",
-           {r.ev.pid},
-           {ref_of(r.ev)}},
-          emit);
+    alert a{
+        r.ev.ts_ns,
+        "unknown_host",
+        rules_.unknown_host.severity,
+        "connection to " + peer + " by " + who(r.ev) + ": no LLM call or tool call named this host",
+        {r.ev.pid},
+        {ref_of(r.ev)}};
+    a.chain.host = peer;
+    raise(std::move(a), emit);
 }
 
 void correlator::judge_connects(uint64_t now_ns, bool final, const emit_fn& emit) {
@@ -368,16 +389,18 @@ void correlator::judge_connects(uint64_t now_ns, bool final, const emit_fn& emit
             if (!skip && alerted_.insert("opaque|" + std::to_string(r.ev.pid) + peer).second) {
                 const proc_info* p = procs_.find(r.ev.pid);
                 std::string binary = p && !p->filename.empty() ? p->filename : r.ev.comm;
-                raise({ts,
-                       "opaque_connection",
-                       rules_.opaque_connection.severity,
-                       "connection to " + peer + " by " + who(r.ev) + " [" + binary +
-                           "]: no TLS plaintext or HTTP exchange was captured for it (" + reason +
-                           ")",
-                       {r.ev.pid},
-                       {ref_of(r.ev)}},
-                      emit);
+                alert a{ts,
+                        "opaque_connection",
+                        rules_.opaque_connection.severity,
+                        "connection to " + peer + " by " + who(r.ev) + " [" + binary +
+                            "]: no TLS plaintext or HTTP exchange was captured for it (" + reason +
+                            ")",
+                        {r.ev.pid},
+                        {ref_of(r.ev)}};
+                a.chain.host = peer;
+                raise(std::move(a), emit);
             }
+            check_exfil_unnamed(r, emit);
         }
         if (!r.host_decided && (final || now_ns >= ts + k_host_wait_ns)) judge_host(r, emit);
     }

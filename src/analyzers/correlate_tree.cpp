@@ -21,7 +21,9 @@ proc_info& process_table::observe(const process_event& e) {
     using t = process_event_type;
     if (e.type == t::fork && e.child_pid > 0) {
         touch(e.child_pid, e.pid, e.ts_ns, e.comm, true);
-        return touch(e.pid, e.ppid, e.ts_ns, e.comm, false);
+        const std::string exe = touch(e.pid, e.ppid, e.ts_ns, e.comm, false).exe_comm;
+        procs_[e.child_pid].exe_comm = exe;  // a fork runs its parent's executable
+        return procs_[e.pid];
     }
     proc_info& p =
         touch(e.pid, e.ppid, e.ts_ns, e.type == t::exit ? "" : e.comm, e.type == t::exec);
@@ -30,6 +32,7 @@ proc_info& process_table::observe(const process_event& e) {
         p.argv = e.argv;
         p.exec_ts = e.ts_ns;
         p.comm = e.comm;
+        p.exe_comm = e.comm;
     } else if (e.type == t::exit) {
         p.exited = true;
         p.exit_code = e.exit_code;

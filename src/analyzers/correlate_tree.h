@@ -14,7 +14,8 @@ namespace agentsight::analyzers {
 struct proc_info {
     int32_t pid = 0;
     int32_t ppid = 0;
-    std::string comm;
+    std::string comm;      // of the last event: may be a thread's ("HTTP Client")
+    std::string exe_comm;  // the executable's, from its exec or its parent's at fork
     std::string filename;  // from the last exec; "" if it never exec'd in the trace
     std::vector<std::string> argv;
     uint64_t first_ts = 0;

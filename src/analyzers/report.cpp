@@ -68,7 +68,8 @@ void report_builder::add(const event& e) {
                            {"rule", str(b, "rule")},
                            {"severity", str(b, "severity")},
                            {"message", str(b, "message")},
-                           {"pids", json_get(b, "pids", json::array())}});
+                           {"pids", json_get(b, "pids", json::array())},
+                           {"chain", json_get(b, "chain", json::object())}});
     } else if (d->type == "session_start") {
         session_ = {{"session_id", str(b, "session_id")},
                     {"command", b.contains("command") ? b["command"] : json("")},
@@ -232,6 +233,7 @@ json report_builder::build(const std::string& source) const {
             {"files", {{"read", counted(files_read_)}, {"written", counted(files_written_)}}},
             {"network", network},
             {"alerts", alerts_},
+            {"alert_groups", group_alerts(alerts_)},
             {"drops", drops_}};
 }
 

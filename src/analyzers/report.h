@@ -52,6 +52,10 @@ class report_builder {
 // nothing was lost.
 std::vector<std::string> drop_lines(const json& report);
 
+// Alerts grouped by (rule, severity), most severe first: {rule, severity, count, first_ts,
+// message, chain, pids} with the first alert's message and chain (report_alerts.cpp).
+json group_alerts(const json& alerts);
+
 // Percentile by nearest rank over `values` (copied, then sorted): p in [0, 100].
 double percentile(std::vector<double> values, double p);
 

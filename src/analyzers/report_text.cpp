@@ -220,16 +220,35 @@ void list_section(writer& w, const std::string& title, const json& rows, const c
     w.more(std::min(shown, k_rows_per_section), rows.size());
 }
 
-void alerts_section(writer& w, const json& alerts) {
+// "Bash call toolu_1 > claude (7100) > bash (7200) > curl (7202); file F; host H".
+std::string chain_line(const json& c) {
+    std::string out;
+    if (!str(c, "call_id").empty()) out = str(c, "tool_name") + " call " + str(c, "call_id");
+    for (const auto& p : json_get(c, "processes", json::array()))
+        out += (out.empty() ? "" : " > ") + str(p, "comm") + " (" + num(p["pid"]) + ")";
+    if (!str(c, "file").empty()) out += "; file " + str(c, "file");
+    if (!str(c, "host").empty()) out += "; host " + str(c, "host");
+    return out;
+}
+
+void alerts_section(writer& w, const json& r) {
+    const json& alerts = r["alerts"];
+    const json groups = r.contains("alert_groups") ? r["alert_groups"] : group_alerts(alerts);
     w.heading("Alerts", alerts.size());
     if (alerts.empty()) w.line("  none");
     size_t shown = 0;
-    for (const auto& a : alerts) {
+    for (const auto& g : groups) {
         if (shown++ == 2 * k_rows_per_section) break;
-        w.wrap("  " + pad(str(a, "severity"), 8) + " " + str(a, "rule") + ": " + str(a, "message"),
+        const std::string n = num(g["count"]);
+        w.wrap("  " + pad(str(g, "severity"), 8) + " " + str(g, "rule") +
+                   (n == "1" ? "" : " (" + n + "x)") + ": " + str(g, "message"),
                "             ", 3);
+        const json c = json_get(g, "chain", json::object());
+        if (std::string chain = chain_line(c); !chain.empty())
+            w.wrap("           chain: " + chain, "             ", 2);
+        if (!str(c, "why").empty()) w.line("           why: " + str(c, "why"));
     }
-    w.more(std::min(shown, 2 * k_rows_per_section), alerts.size());
+    w.more(std::min(shown, 2 * k_rows_per_section), groups.size());
 }
 
 }  // namespace
@@ -244,7 +263,7 @@ std::string render_report(const json& r, size_t width) {
     list_section(w, "Files read", r["files"]["read"], "path");
     list_section(w, "Files written", r["files"]["written"], "path");
     list_section(w, "Network destinations", r["network"], "peer");
-    alerts_section(w, r["alerts"]);
+    alerts_section(w, r);
     for (const auto& l : drop_lines(r)) w.line(l);
     return w.out;
 }

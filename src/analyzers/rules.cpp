@@ -1,4 +1,5 @@
 #include "analyzers/rules.h"
+#include "analyzers/rules_reader.h"
 
 #include <fstream>
 #include <sstream>
@@ -36,69 +37,11 @@ bool glob_at(std::string_view p, std::string_view s) {
     return s.empty();
 }
 
-struct reader {
-    const std::string& where;
-    std::string error;
-
-    const json* object(const json& parent, const char* key) {
-        auto it = parent.find(key);
-        if (it == parent.end()) return nullptr;
-        if (!it->is_object()) fail(std::string(key) + " must be an object");
-        return &*it;
-    }
-    void fail(const std::string& why) {
-        if (error.empty()) error = where + ": " + why;
-    }
-    template <typename T>
-    void number(const json& o, const char* key, T& out, double scale = 1) {
-        auto it = o.find(key);
-        if (it == o.end()) return;
-        if (!it->is_number() || it->get<double>() < 0)
-            return fail(std::string(key) + " must be a number >= 0");
-        out = static_cast<T>(it->get<double>() * scale);
-    }
-    void strings(const json& o, const char* key, std::vector<std::string>& out) {
-        auto it = o.find(key);
-        if (it == o.end()) return;
-        if (!it->is_array()) return fail(std::string(key) + " must be a list of strings");
-        out.clear();
-        for (const auto& v : *it) {
-            if (!v.is_string()) return fail(std::string(key) + " must be a list of strings");
-            out.push_back(v.get<std::string>());
-        }
-    }
-    void ports(const json& o, const char* key, std::vector<uint16_t>& out) {
-        auto it = o.find(key);
-        if (it == o.end()) return;
-        out.clear();
-        if (!it->is_array()) return fail(std::string(key) + " must be a list of ports");
-        for (const auto& v : *it) {
-            if (!v.is_number_unsigned() || v.get<uint64_t>() > 65535)
-                return fail(std::string(key) + " must be a list of ports");
-            out.push_back(static_cast<uint16_t>(v.get<uint64_t>()));
-        }
-    }
-    void severity(const json& o, std::string& out, const std::string& rule) {
-        auto it = o.find("severity");
-        if (it == o.end()) return;
-        std::string s = it->is_string() ? it->get<std::string>() : "";
-        if (s != "info" && s != "warning" && s != "critical")
-            return fail(rule + ": severity must be info, warning or critical");
-        out = s;
-    }
-    void toggle(const json& o, rule_switch& out, const std::string& rule) {
-        if (auto it = o.find("enabled"); it != o.end()) {
-            if (!it->is_boolean()) return fail(rule + ": enabled must be true or false");
-            out.enabled = it->get<bool>();
-        }
-        severity(o, out.severity, rule);
-    }
-};
-
 void read_switches(reader& r, const json& rules, rule_set& out) {
     static const char* known[] = {
-        "unexplained", "write_outside_workdir", "unknown_host", "opaque_connection",
-        "tool_loop",   "llm_error_burst",       "tamper"};
+        "unexplained",     "write_outside_workdir", "unknown_host",     "opaque_connection",
+        "tool_loop",       "llm_error_burst",       "tamper",           "exfiltration",
+        "secret_to_model", "download_execute",      "dns_exfiltration", "unexplained_network"};
     for (const auto& [name, body] : rules.items()) {
         bool ok = false;
         for (const char* k : known) ok = ok || name == k;
@@ -137,6 +80,7 @@ void read_switches(reader& r, const json& rules, rule_set& out) {
         r.number(o, "window_s", out.error_burst_window_ns, s);
     });
     with("tamper", [&](const json& o) { r.toggle(o, out.tamper, "tamper"); });
+    read_threat_switches(r, rules, out);
 }
 
 void read_path_rules(reader& r, const json& list, std::vector<path_rule>& out) {
@@ -153,6 +97,11 @@ void read_path_rules(reader& r, const json& list, std::vector<path_rule>& out) {
                 return r.fail(p.rule + ": on must be open, write or any");
         }
         if (auto it = o.find("message"); it != o.end() && it->is_string()) p.message = *it;
+        if (auto it = o.find("outside_workdir"); it != o.end()) {
+            if (!it->is_boolean())
+                return r.fail(p.rule + ": outside_workdir must be true or false");
+            p.outside_workdir = it->get<bool>();
+        }
         r.strings(o, "paths", p.paths);
         r.strings(o, "except", p.except);
         p.paths = expand_home(p.paths);

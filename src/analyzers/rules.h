@@ -26,6 +26,7 @@ struct path_rule {
     std::string message;
     std::vector<std::string> paths;   // expanded: ~/ already replaced
     std::vector<std::string> except;  // expanded
+    bool outside_workdir = false;     // only paths outside the working directory (git hooks)
 };
 
 struct rule_set {
@@ -46,6 +47,19 @@ struct rule_set {
     uint32_t error_burst_count = 3;
     uint64_t error_burst_window_ns = 60'000'000'000ULL;
     rule_switch tamper;
+    // Threat rules (rules_threats.cpp, correlate_threats.cpp).
+    rule_switch exfiltration{true, "critical"};
+    std::vector<std::string> exfil_sources;  // path rule names whose reads are secrets
+    std::vector<uint16_t> exfil_ignore_ports;
+    std::vector<std::string> exfil_ignore_addrs;
+    rule_switch secret_to_model{true, "critical"};
+    rule_switch download_execute{true, "critical"};
+    std::vector<std::string> fetchers;      // programs that download (by file name)
+    std::vector<std::string> interpreters;  // programs that run what they are fed
+    rule_switch dns_exfiltration{true, "critical"};
+    uint32_t dns_min_label = 40;  // a DNS label this long carries data, not a name
+    rule_switch unexplained_network;
+    std::vector<uint16_t> network_ignore_ports;
     std::vector<path_rule> path_rules;
     // The agent's own upkeep: writes to these paths are no alert at all; these commands, like
     // any activity before the first LLM answer, are one grouped `info` line.

@@ -3,7 +3,8 @@
 # against the local HTTPS mock LLM. Root only; under CI=true a missing
 # prerequisite (root, agents, node modules, sqlite3) fails instead of skipping.
 # See docs/e2e.md.
-file(GLOB e2e_test_sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_LIST_DIR}/*.cpp)
+file(GLOB e2e_test_sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_LIST_DIR}/*.cpp
+     ${CMAKE_CURRENT_LIST_DIR}/alerts/*.cpp)
 add_executable(e2e_tests ${e2e_test_sources} ${CMAKE_CURRENT_LIST_DIR}/../bpf/harness.cpp)
 target_include_directories(e2e_tests PRIVATE ${CMAKE_CURRENT_LIST_DIR}/../bpf)
 target_compile_options(e2e_tests PRIVATE ${AGENTSIGHT_WARNINGS})

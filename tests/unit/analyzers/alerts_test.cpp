@@ -6,102 +6,16 @@
 
 #include <gtest/gtest.h>
 
+#include "alert_test_support.h"
 #include "analyzers/correlate.h"
 #include "analyzers/report_pricing.h"
 
 namespace agentsight::analyzers {
 namespace {
 
-constexpr uint64_t T = 1767225600000000000ULL;
-constexpr uint64_t ms = 1'000'000ULL;
-constexpr int32_t agent = 7100;
-
-process_event proc(process_event_type type, uint64_t ts, int32_t pid, int32_t ppid,
-                   std::string comm) {
-    process_event e;
-    e.type = type;
-    e.ts_ns = ts;
-    e.pid = pid;
-    e.ppid = ppid;
-    e.comm = std::move(comm);
-    return e;
-}
-
-process_event exec(uint64_t ts, int32_t pid, int32_t ppid, std::vector<std::string> argv) {
-    auto e = proc(process_event_type::exec, ts, pid, ppid, argv[0]);
-    e.filename = "/usr/bin/" + argv[0];
-    e.argv = std::move(argv);
-    return e;
-}
-
-process_event open_file(uint64_t ts, int32_t pid, std::string path, int32_t flags = 0) {
-    auto e = proc(process_event_type::file_open, ts, pid, pid == agent ? 7000 : agent,
-                  pid == agent ? "claude" : "sh");
-    e.path = std::move(path);
-    e.flags = flags;
-    e.ret = 3;
-    return e;
-}
-
-process_event connect(uint64_t ts, int32_t pid, std::string addr, uint16_t port) {
-    auto e = proc(process_event_type::connect, ts, pid, pid == agent ? 7000 : agent,
-                  pid == agent ? "claude" : "nc");
-    e.family = 2;
-    e.addr = std::move(addr);
-    e.port = port;
-    return e;
-}
-
-json llm_body(uint64_t ts, json tool_calls = json::array(), int status = 200,
-              std::string host = "api.anthropic.com") {
-    return {{"type", "llm_call"},
-            {"ts", ts},
-            {"pid", agent},
-            {"comm", "claude"},
-            {"conn", "7100:aa"},
-            {"provider", "anthropic"},
-            {"host", host},
-            {"model", "claude-sonnet-4-5"},
-            {"status", status},
-            {"user_prompt", "do it"},
-            {"tool_results", json::array()},
-            {"response", {{"text", ""}, {"tool_calls", tool_calls}, {"stop_reason", "tool_use"}}},
-            {"error", status >= 400 ? json("overloaded") : json(nullptr)},
-            {"duration_ms", 10.0}};
-}
-
-event derived(const json& body) {
-    return event(derived_event{body["type"], body["ts"].get<uint64_t>(), body});
-}
-
-struct run {
-    explicit run(rule_set rules = default_rules(), std::string workdir = "/home/dev/proj")
-        : c(std::move(rules), std::move(workdir)) {
-        push(exec(T, agent, 7000, {"claude"}));
-    }
-    void push(event e) {
-        c.on_event(e, emit);
-        uint64_t ts = std::visit([](const auto& v) { return v.ts_ns; }, e);
-        c.on_tick(ts, emit);
-    }
-    void answer(uint64_t ts) { push(derived(llm_body(ts))); }
-    std::vector<json> alerts(const std::string& rule) {
-        c.finish(emit);
-        std::vector<json> found;
-        for (const auto& a : out)
-            if (a["rule"] == rule) found.push_back(a);
-        return found;
-    }
-    correlator c;
-    std::vector<json> out;
-    emit_fn emit = [this](event e) {
-        if (auto* d = std::get_if<derived_event>(&e); d && d->type == "alert")
-            out.push_back(d->body);
-    };
-};
-
 TEST(alerts, sensitive_read_of_a_private_key_but_not_known_hosts) {
     run r;
+    r.answer(T);  // after the first answer: the model could have asked for it
     r.push(open_file(T + 1 * ms, agent, "/home/dev/.ssh/id_ed25519"));
     r.push(open_file(T + 2 * ms, agent, "/home/dev/.ssh/known_hosts"));
     r.push(open_file(T + 3 * ms, agent, ".env"));  // relative: resolved against the workdir
@@ -124,14 +38,14 @@ TEST(alerts, writes_outside_the_working_directory) {
     run r;
     r.push(open_file(T + 1 * ms, agent, "/home/dev/proj/src/main.c", 577));
     r.push(open_file(T + 2 * ms, agent, "/tmp/scratch", 577));
-    r.push(open_file(T + 3 * ms, agent, "/etc/cron.d/job", 577));
+    r.push(open_file(T + 3 * ms, agent, "/srv/data/job", 577));
     r.push(open_file(T + 4 * ms, agent, "/etc/passwd", 0));  // a read: not this rule
     auto rm = proc(process_event_type::file_unlink, T + 5 * ms, agent, 7000, "claude");
     rm.path = "../other/file";
     r.push(rm);
     auto a = r.alerts("write_outside_workdir");
     ASSERT_EQ(a.size(), 2u);
-    EXPECT_NE(a[0]["message"].get<std::string>().find("/etc/cron.d/job"), std::string::npos);
+    EXPECT_NE(a[0]["message"].get<std::string>().find("/srv/data/job"), std::string::npos);
     EXPECT_NE(a[1]["message"].get<std::string>().find("unlink /home/dev/other/file"),
               std::string::npos);
 }
@@ -294,6 +208,7 @@ TEST(alerts, startup_activity_is_only_info) {
 
 TEST(alerts, a_refused_attempt_is_never_critical) {
     run r;
+    r.answer(T);  // after the first answer: the model could have asked for it
     auto denied = open_file(T + 1 * ms, agent, "/home/dev/.ssh/id_ed25519");
     denied.ret = -13;  // EACCES
     r.push(denied);
@@ -383,7 +298,7 @@ TEST(rules, user_file_merges_over_defaults) {
     EXPECT_EQ(r->tool_loop_count, 5u);
     EXPECT_FALSE(r->unexplained.enabled);
     EXPECT_EQ(r->llm_error_burst.enabled, true);
-    ASSERT_EQ(r->path_rules.size(), 3u);  // two defaults + one appended
+    ASSERT_EQ(r->path_rules.size(), default_rules().path_rules.size() + 1);  // appended
     EXPECT_EQ(r->path_rules.back().rule, "secrets_dir");
 }
 

