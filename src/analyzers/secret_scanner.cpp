@@ -384,16 +384,35 @@ bool scheme_credential_at(std::string_view text, size_t i, bool streaming, secre
 }
 
 // Letters that is_secret_key's first tests look for, either case: 'w' ("passw"), 'c' and
-// 'd' ("credential"), and the last letters of the names it accepts.
-constexpr uint8_t k_has_w = 1, k_has_c = 2, k_has_d = 4, k_tail_last = 8;
+// 'd' ("credential").
+constexpr uint8_t k_has_w = 1, k_has_c = 2, k_has_d = 4;
 constexpr std::array<uint8_t, 256> k_name_letter = [] {
     std::array<uint8_t, 256> t{};
     for (int c = 0; c < 256; ++c) {
         const char l = lower(char(c));
         t[c] =
             uint8_t((l == 'w' ? k_has_w : 0) | (l == 'c' ? k_has_c : 0) | (l == 'd' ? k_has_d : 0));
-        for (char last : std::string_view("yntedh"))
-            if (l == last) t[c] |= k_tail_last;
+    }
+    return t;
+}();
+
+// The last three letters (lower case, as one number) of the names is_secret_key accepts
+// without a 'w' or a 'c' and 'd', in a table of 16 found with one multiply (a perfect hash
+// of these nine; other slots hold a value no three letters make).
+constexpr uint32_t tail_code(char a, char b, char c) {
+    return uint32_t(uint8_t(a)) << 16 | uint32_t(uint8_t(b)) << 8 | uint8_t(c);
+}
+constexpr uint32_t k_tail_hash = 0x05b6e6e3;
+constexpr size_t tail_slot(uint32_t code) {
+    return (code * k_tail_hash) >> 28;
+}
+constexpr std::array<uint32_t, 16> k_tail_slots = [] {
+    std::array<uint32_t, 16> t{};
+    t.fill(~uint32_t{0});
+    for (auto tail : {"key", "ken", "ret", "ase", "ion", "kie", "swd", "pwd", "uth"}) {
+        const uint32_t code = tail_code(tail[0], tail[1], tail[2]);
+        if (t[tail_slot(code)] != ~uint32_t{0}) throw "k_tail_hash is no perfect hash";
+        t[tail_slot(code)] = code;
     }
     return t;
 }();
@@ -406,20 +425,10 @@ bool is_secret_key(std::string_view name) {
     // Most names are rejected on their last three letters and a scan for 'w' ("passw") and
     // 'c' with 'd' ("credential"); "private_key" ends like a key.
     if (name.size() >= 3) {
-        const auto code = [](char a, char b, char c) {
-            return uint32_t(uint8_t(a)) << 16 | uint32_t(uint8_t(b)) << 8 | uint8_t(c);
-        };
-        static constexpr uint32_t k_tails[] = {
-            code('k', 'e', 'y'), code('k', 'e', 'n'), code('r', 'e', 't'),
-            code('a', 's', 'e'), code('i', 'o', 'n'), code('k', 'i', 'e'),
-            code('s', 'w', 'd'), code('p', 'w', 'd'), code('u', 't', 'h')};
         // Branch-free tests: this runs on every JSON member and header name of the capture.
-        bool maybe = false;
-        if (k_name_letter[uint8_t(name.back())] & k_tail_last) {
-            const uint32_t tail = code(lower(name[name.size() - 3]), lower(name[name.size() - 2]),
-                                       lower(name.back()));
-            for (uint32_t t : k_tails) maybe |= t == tail;
-        }
+        const uint32_t tail = tail_code(lower(name[name.size() - 3]), lower(name[name.size() - 2]),
+                                        lower(name.back()));
+        const bool maybe = k_tail_slots[tail_slot(tail)] == tail;
         if (!maybe) {
             uint8_t letters = 0;
             for (char ch : name) letters |= k_name_letter[uint8_t(ch)];
