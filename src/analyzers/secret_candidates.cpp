@@ -56,18 +56,30 @@ template <size_t N>
           (V)(cur == '=');
 }
 
-// Vector blocks at 32, 64, ... while a block and the byte after it fit; returns where the
-// last one ends. The loop keeps the constants in registers.
-size_t fill_sse2(const uint8_t* p, size_t n, uint32_t* out) {
-    size_t at = 32;
-    for (; at + 33 <= n; at += 32) {
+// Vector blocks at 1, 32, 64, ... and n - 33 (for n >= 34): every byte but the first and the
+// last, each block reading the byte either side. Overlapping blocks OR the same bits.
+size_t next_block(size_t at, size_t n) {
+    if (at == n - 33) return 0;
+    const size_t aligned = (at | 31) + 1;
+    return aligned + 33 <= n ? aligned : n - 33;
+}
+
+void put(uint32_t* out, size_t at, uint32_t bits) {
+    const size_t shift = at & 31;
+    out[at >> 5] |= bits << shift;
+    if (shift) out[(at >> 5) + 1] |= bits >> (32 - shift);
+}
+
+// The loops keep the constants in registers.
+void fill_sse2(const uint8_t* p, size_t n, uint32_t* out) {
+    for (size_t at = 1; at != 0; at = next_block(at, n)) {
         lanes<16>::type lo, hi;
         candidate_bytes<16>(p + at, lo);
         candidate_bytes<16>(p + at + 16, hi);
-        out[at >> 5] = uint32_t(_mm_movemask_epi8(__m128i(lo))) |
-                       uint32_t(_mm_movemask_epi8(__m128i(hi))) << 16;
+        put(out, at,
+            uint32_t(_mm_movemask_epi8(__m128i(lo))) | uint32_t(_mm_movemask_epi8(__m128i(hi)))
+                                                           << 16);
     }
-    return at;
 }
 
 #if defined(__GNUC__)
@@ -84,7 +96,7 @@ size_t fill_sse2(const uint8_t* p, size_t n, uint32_t* out) {
 // rule group in the byte (s/r, g, x, h, A, e, b/B) and the same bit in the byte after it for
 // the letters that may follow (k, h/i/l, o, f, I/K/S, y, e/a), so a pair is a common bit.
 // The tables are exact but for the byte after 'A', where C, Y and [ get by too.
-[[gnu::target("avx2")]] size_t fill_avx2(const uint8_t* p, size_t n, uint32_t* out) {
+[[gnu::target("avx2")]] void fill_avx2(const uint8_t* p, size_t n, uint32_t* out) {
 #define B(x) char(1 << (x))
     const __m256i first_lo = _mm256_setr_epi8(
         0, B(4), B(0) | B(6), B(0), 0, B(5), 0, B(1), B(2) | B(3), 0, 0, 0, 0, 0, 0, 0, 0, B(4),
@@ -102,8 +114,7 @@ size_t fill_sse2(const uint8_t* p, size_t n, uint32_t* out) {
                          B(0) | B(1) | B(2) | B(3) | B(6), B(5), 0, 0, 0, 0, 0, 0, 0, 0);
 #undef B
     const __m256i zero = _mm256_setzero_si256();
-    size_t at = 32;
-    for (; at + 33 <= n; at += 32) {
+    for (size_t at = 1; at != 0; at = next_block(at, n)) {
         const __m256i cur = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + at));
         const __m256i prev = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + at - 1));
         const __m256i next = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + at + 1));
@@ -139,15 +150,14 @@ size_t fill_sse2(const uint8_t* p, size_t n, uint32_t* out) {
             _mm256_or_si256(_mm256_andnot_si256(_mm256_cmpeq_epi8(prev, _mm256_set1_epi8('"')),
                                                 _mm256_cmpeq_epi8(cur, _mm256_set1_epi8(':'))),
                             _mm256_cmpeq_epi8(cur, _mm256_set1_epi8('='))));
-        out[at >> 5] =
-            ~uint32_t(_mm256_movemask_epi8(no_word)) | uint32_t(_mm256_movemask_epi8(marks));
+        put(out, at,
+            ~uint32_t(_mm256_movemask_epi8(no_word)) | uint32_t(_mm256_movemask_epi8(marks)));
     }
-    return at;
 }
 #endif
 #endif
 
-using fill_fn = size_t (*)(const uint8_t*, size_t, uint32_t*);
+using fill_fn = void (*)(const uint8_t*, size_t, uint32_t*);
 
 fill_fn best_fill() {
 #if defined(__SSE2__) && defined(__GNUC__)
@@ -172,10 +182,13 @@ void fill_candidate_masks(std::string_view text, std::vector<uint32_t>& masks) {
     const auto* p = reinterpret_cast<const uint8_t*>(text.data());
     const size_t n = text.size();
     masks.assign((n + 31) >> 5, 0);
-    size_t scalar_from = 32;
-    if (fill) scalar_from = fill(p, n, masks.data());
-    fill_scalar(p, 0, std::min<size_t>(32, n), masks.data());
-    fill_scalar(p, std::max<size_t>(scalar_from, 32), n, masks.data());
+    if (fill && n >= 34) {
+        fill(p, n, masks.data());
+        fill_scalar(p, 0, 1, masks.data());
+        fill_scalar(p, n - 1, n, masks.data());
+    } else {
+        fill_scalar(p, 0, n, masks.data());
+    }
 }
 
 }  // namespace agentsight::analyzers::detail
