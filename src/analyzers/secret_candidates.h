@@ -1,7 +1,8 @@
 // The secret scanner's first pass (secret_scanner.cpp): the positions of a text where one
 // of its rules can open. Most bytes of a capture open none, so they are never tested rule by
 // rule. 32 bytes at a time with AVX2 when the CPU has it (chosen once, at run time), else
-// SSE2, else two table lookups per byte (and for the first and last bytes).
+// SSE2; two table lookups per byte without either, for a text's first and last byte and for
+// texts under 34 bytes.
 #pragma once
 
 #include <algorithm>
