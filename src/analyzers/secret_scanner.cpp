@@ -11,6 +11,7 @@
 
 #include "analyzers/http_types.h"
 #include "analyzers/redact_marker.h"
+#include "analyzers/secret_candidates.h"
 
 namespace agentsight::analyzers {
 namespace {
@@ -310,113 +311,17 @@ bool aws_secret_after(std::string_view text, size_t from, bool streaming, secret
     return false;
 }
 
-// Which bytes can open a rule, and after which bytes. The first letter of a token prefix
-// ("sk-", "AKIA", "Bearer", "eyJ", ...), '"' (a JSON key) and '-' (a PEM block, a --flag)
-// open after a byte that is not a letter or digit; ':' (a header, URL userinfo) and '='
-// (a parameter or assignment, whose name is read backwards) open anywhere. Prose is mostly
-// skipped with two table lookups per byte.
-constexpr uint8_t k_opens_anywhere = 1;
-constexpr uint8_t k_opens_always = 4;
-constexpr uint8_t k_opens_json_key = 8;   // after '{', ',' or white space (not a value's quote)
-constexpr uint8_t k_opens_not_json = 16;  // after anything but '"' (not a JSON member's colon)
-constexpr std::array<uint8_t, 256> k_opens = [] {
-    std::array<uint8_t, 256> t{};
-    for (char c : std::string_view("ABbgsxhre-")) t[uint8_t(c)] = k_opens_anywhere;
-    t[uint8_t('"')] = k_opens_json_key;
-    t[uint8_t(':')] = k_opens_not_json;
-    t[uint8_t('=')] = k_opens_always;
-    return t;
-}();
-constexpr std::array<uint8_t, 256> k_allows_next = [] {
-    std::array<uint8_t, 256> t{};
-    for (int c = 0; c < 256; ++c)
-        t[c] = (alnum(char(c)) ? 0 : k_opens_anywhere) | k_opens_always |
-               (c == '"' ? 0 : k_opens_not_json);
-    for (char c : std::string_view("{, \n\t")) t[uint8_t(c)] |= k_opens_json_key;
-    return t;
-}();
+using detail::candidates;
 
-#if defined(__SSE2__)
-// The test of k_opens & k_allows_next, on the 16 bytes at p (reading p[-1] too), narrowed
-// where the rules ask more of the byte before: one bit per byte where a rule can match. Dense SSE
-// JSON has a candidate every few bytes, so the mask is kept for the block (class candidates) rather
-// than recomputed per candidate.
-uint32_t candidate_mask(const uint8_t* p) {
-    const __m128i cur = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    const __m128i prev = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p - 1));
-    // Literal arguments only, so each constant is a load rather than a broadcast per call.
-#define AGENTSIGHT_IS(v, c) _mm_cmpeq_epi8(v, _mm_set1_epi8(c))
-    const __m128i case_bit = _mm_set1_epi8(0x20);
-    const __m128i prev_folded = _mm_or_si128(prev, case_bit);  // only A-Z, a-z land in a-z
-    const __m128i prev_alnum =
-        _mm_or_si128(_mm_and_si128(_mm_cmpgt_epi8(prev, _mm_set1_epi8('0' - 1)),
-                                   _mm_cmplt_epi8(prev, _mm_set1_epi8('9' + 1))),
-                     _mm_and_si128(_mm_cmpgt_epi8(prev_folded, _mm_set1_epi8('a' - 1)),
-                                   _mm_cmplt_epi8(prev_folded, _mm_set1_epi8('z' + 1))));
-    // Token prefixes and JWTs open only after a byte that cannot be in a token (the rules test
-    // !token_char), so "message_start" is no candidate; Bearer/Basic and '-' after !alnum.
-    const __m128i prev_token =
-        _mm_or_si128(prev_alnum, _mm_or_si128(AGENTSIGHT_IS(prev, '-'), AGENTSIGHT_IS(prev, '_')));
-    const __m128i token_first =
-        _mm_or_si128(_mm_or_si128(_mm_or_si128(AGENTSIGHT_IS(cur, 'A'), AGENTSIGHT_IS(cur, 'g')),
-                                  _mm_or_si128(AGENTSIGHT_IS(cur, 's'), AGENTSIGHT_IS(cur, 'x'))),
-                     _mm_or_si128(_mm_or_si128(AGENTSIGHT_IS(cur, 'h'), AGENTSIGHT_IS(cur, 'r')),
-                                  AGENTSIGHT_IS(cur, 'e')));
-    const __m128i scheme_or_dash =
-        _mm_or_si128(AGENTSIGHT_IS(_mm_or_si128(cur, case_bit), 'b'), AGENTSIGHT_IS(cur, '-'));
-    const __m128i word = _mm_or_si128(_mm_andnot_si128(prev_token, token_first),
-                                      _mm_andnot_si128(prev_alnum, scheme_or_dash));
-    const __m128i key_prev = _mm_or_si128(
-        _mm_or_si128(AGENTSIGHT_IS(prev, '{'), AGENTSIGHT_IS(prev, ',')),
-        _mm_or_si128(AGENTSIGHT_IS(prev, ' '),
-                     _mm_or_si128(AGENTSIGHT_IS(prev, '\n'), AGENTSIGHT_IS(prev, '\t'))));
-    const __m128i any = _mm_or_si128(
-        _mm_or_si128(word, _mm_and_si128(AGENTSIGHT_IS(cur, '"'), key_prev)),
-        _mm_or_si128(_mm_andnot_si128(AGENTSIGHT_IS(prev, '"'), AGENTSIGHT_IS(cur, ':')),
-                     AGENTSIGHT_IS(cur, '=')));
-#undef AGENTSIGHT_IS
-    return uint32_t(_mm_movemask_epi8(any));
-}
-#endif
-
-// The candidates of one text in order: the positions where a rule can match. With SSE2, a
-// 16-byte block's candidates are found at once and kept, since dense JSON has several per
-// block; else two table lookups per byte that depend on the bytes only (not on the previous
-// step), so they pipeline. Most of the text is skipped without the rules' own tests.
-class candidates {
-  public:
-    explicit candidates(std::string_view text)
-        : p_(reinterpret_cast<const uint8_t*>(text.data())), n_(text.size()) {}
-
-    // The first candidate at or after `i` (callers ask with growing `i`), or the text's size.
-    size_t next(size_t i) {
-        if (i == 0) {
-            if (n_ > 0 && k_opens[p_[0]]) return 0;
-            i = 1;
-        }
-#if defined(__SSE2__)
-        while (i + 16 <= n_) {
-            if (i >= block_ + 16 || !have_block_) {
-                block_ = i;
-                mask_ = candidate_mask(p_ + i);
-                have_block_ = true;
-            }
-            if (uint32_t m = mask_ >> (i - block_)) return i + size_t(std::countr_zero(m));
-            i = block_ + 16;
-        }
-#endif
-        for (; i < n_; ++i)
-            if (k_opens[p_[i]] & k_allows_next[p_[i - 1]]) return i;
-        return std::max(i, n_);
+static_assert([] {
+    for (const auto& rule : k_tokens) {
+        bool listed = false;
+        for (auto opening : detail::k_token_openings)
+            listed = listed || rule.prefix.substr(0, 2) == opening;
+        if (!listed) return false;
     }
-
-  private:
-    const uint8_t* p_;
-    size_t n_;
-    size_t block_ = 0;  // the block whose candidates mask_ holds
-    uint32_t mask_ = 0;
-    bool have_block_ = false;
-};
+    return true;
+}());
 
 // The rules whose prefix starts with each byte: [first, last) in k_tokens, whose rules
 // sharing a first byte are adjacent (checked below), in their order of precedence.
@@ -479,16 +384,35 @@ bool scheme_credential_at(std::string_view text, size_t i, bool streaming, secre
 }
 
 // Letters that is_secret_key's first tests look for, either case: 'w' ("passw"), 'c' and
-// 'd' ("credential"), and the last letters of the names it accepts.
-constexpr uint8_t k_has_w = 1, k_has_c = 2, k_has_d = 4, k_tail_last = 8;
+// 'd' ("credential").
+constexpr uint8_t k_has_w = 1, k_has_c = 2, k_has_d = 4;
 constexpr std::array<uint8_t, 256> k_name_letter = [] {
     std::array<uint8_t, 256> t{};
     for (int c = 0; c < 256; ++c) {
         const char l = lower(char(c));
         t[c] =
             uint8_t((l == 'w' ? k_has_w : 0) | (l == 'c' ? k_has_c : 0) | (l == 'd' ? k_has_d : 0));
-        for (char last : std::string_view("yntedh"))
-            if (l == last) t[c] |= k_tail_last;
+    }
+    return t;
+}();
+
+// The last three letters (lower case, as one number) of the names is_secret_key accepts
+// without a 'w' or a 'c' and 'd', in a table of 16 found with one multiply (a perfect hash
+// of these nine; other slots hold a value no three letters make).
+constexpr uint32_t tail_code(char a, char b, char c) {
+    return uint32_t(uint8_t(a)) << 16 | uint32_t(uint8_t(b)) << 8 | uint8_t(c);
+}
+constexpr uint32_t k_tail_hash = 0x05b6e6e3;
+constexpr size_t tail_slot(uint32_t code) {
+    return (code * k_tail_hash) >> 28;
+}
+constexpr std::array<uint32_t, 16> k_tail_slots = [] {
+    std::array<uint32_t, 16> t{};
+    t.fill(~uint32_t{0});
+    for (auto tail : {"key", "ken", "ret", "ase", "ion", "kie", "swd", "pwd", "uth"}) {
+        const uint32_t code = tail_code(tail[0], tail[1], tail[2]);
+        if (t[tail_slot(code)] != ~uint32_t{0}) throw "k_tail_hash is no perfect hash";
+        t[tail_slot(code)] = code;
     }
     return t;
 }();
@@ -501,20 +425,10 @@ bool is_secret_key(std::string_view name) {
     // Most names are rejected on their last three letters and a scan for 'w' ("passw") and
     // 'c' with 'd' ("credential"); "private_key" ends like a key.
     if (name.size() >= 3) {
-        const auto code = [](char a, char b, char c) {
-            return uint32_t(uint8_t(a)) << 16 | uint32_t(uint8_t(b)) << 8 | uint8_t(c);
-        };
-        static constexpr uint32_t k_tails[] = {
-            code('k', 'e', 'y'), code('k', 'e', 'n'), code('r', 'e', 't'),
-            code('a', 's', 'e'), code('i', 'o', 'n'), code('k', 'i', 'e'),
-            code('s', 'w', 'd'), code('p', 'w', 'd'), code('u', 't', 'h')};
         // Branch-free tests: this runs on every JSON member and header name of the capture.
-        bool maybe = false;
-        if (k_name_letter[uint8_t(name.back())] & k_tail_last) {
-            const uint32_t tail = code(lower(name[name.size() - 3]), lower(name[name.size() - 2]),
-                                       lower(name.back()));
-            for (uint32_t t : k_tails) maybe |= t == tail;
-        }
+        const uint32_t tail = tail_code(lower(name[name.size() - 3]), lower(name[name.size() - 2]),
+                                        lower(name.back()));
+        const bool maybe = k_tail_slots[tail_slot(tail)] == tail;
         if (!maybe) {
             uint8_t letters = 0;
             for (char ch : name) letters |= k_name_letter[uint8_t(ch)];
@@ -554,7 +468,7 @@ void find_secrets(std::string_view text, bool streaming, std::vector<secret_span
     candidates at(text);
     size_t i = 0;
     while (i < text.size()) {
-        i = at.next(i);
+        i = at.next(i, text.size());
         if (i == text.size()) break;
         const char c = text[i];
         const char prev = i > 0 ? text[i - 1] : '\n';

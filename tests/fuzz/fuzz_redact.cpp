@@ -1,8 +1,13 @@
-// The redaction stage on attacker bytes: TLS records of two interleaved streams (secrets
-// may straddle records), an HTTP/2 connection (the input after the client preface as both
-// sides' frames: header blocks are decoded and rewritten in place), argv and paths of a
-// process, and a derived event's JSON body. Redaction must keep every record's length
-// (replayed HTTP/1.1 framing and HTTP/2 frames depend on it).
+// The redaction stage on attacker bytes, every path in every run, each on its own part of
+// the input (parts split by fuzz::k_split):
+//   0  TLS records of two interleaved streams (secrets may straddle records);
+//   1, 2  an HTTP/2 connection: the client's frames after the preface, and the server's
+//      (header blocks are decoded and rewritten in place);
+//   3  a process: argv (NUL-separated), filename and path;
+//   4  a derived event's JSON body (or, when it is not JSON, a string in one).
+// Redaction must keep every record's length (replayed HTTP/1.1 framing and HTTP/2 frames
+// depend on it). Each byte goes through one path: the same bytes through all of them
+// scanned every input five times and reached no code the parts do not.
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -36,10 +41,10 @@ void redact_records(redact_stage& stage, std::string_view in, uint8_t shape) {
 
 // The input as an HTTP/2 connection: the client side opens with the preface; the sides
 // alternate record by record, cut where the shape says.
-void redact_http2(redact_stage& stage, std::string_view in, uint8_t shape) {
-    auto parts = fuzz::split_parts(in, 2);
-    std::string client = std::string(k_http2_preface) + std::string(parts[0]);
-    std::string_view sides[2] = {client, parts.size() > 1 ? parts[1] : std::string_view{}};
+void redact_http2(redact_stage& stage, std::string_view client_frames,
+                  std::string_view server_frames, uint8_t shape) {
+    std::string client = std::string(k_http2_preface) + std::string(client_frames);
+    std::string_view sides[2] = {client, server_frames};
     fuzz::chunker cut[2] = {fuzz::chunker(shape), fuzz::chunker(uint8_t(shape ^ 0x5a))};
     const size_t min[2] = {fuzz::min_record(sides[0].size()), fuzz::min_record(sides[1].size())};
     while (!sides[0].empty() || !sides[1].empty()) {
@@ -61,11 +66,21 @@ void redact_http2(redact_stage& stage, std::string_view in, uint8_t shape) {
     }
 }
 
+// argv NUL-separated as in /proc/PID/cmdline (at most 32); the filename is the first
+// argument's first 64 bytes, the path the last argument, the new path (a rename) the second.
 void redact_process(redact_stage& stage, std::string_view in) {
     process_event p;
-    p.filename.assign(in.substr(0, 64));
-    p.path.assign(in);
-    for (std::string_view arg : fuzz::split_parts(in, 32)) p.argv.emplace_back(arg);
+    size_t at = 0;
+    while (p.argv.size() < 31) {
+        size_t nul = in.find('\0', at);
+        if (nul == std::string_view::npos) break;
+        p.argv.emplace_back(in.substr(at, nul - at));
+        at = nul + 1;
+    }
+    p.argv.emplace_back(in.substr(at));  // the rest, NULs and all past the 31st
+    p.filename.assign(p.argv.front().substr(0, 64));
+    p.path.assign(p.argv.back());
+    if (p.argv.size() > 1) p.new_path.assign(p.argv[1]);
     event e(std::move(p));
     stage.on_event(e, [](event) {});
     for (const auto& a : std::get<process_event>(e).argv) fuzz::touch(a);
@@ -84,10 +99,12 @@ void redact_body(redact_stage& stage, std::string_view in) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string_view in = fuzz::as_view(data, size);
     uint8_t shape = fuzz::take_shape(in);
+    auto parts = fuzz::split_parts(in, 5);
+    parts.resize(5);  // missing parts are empty
     redact_stage stage;
-    redact_records(stage, in, shape);
-    redact_http2(stage, in, shape);
-    redact_process(stage, in);
-    redact_body(stage, in);
+    redact_records(stage, parts[0], shape);
+    redact_http2(stage, parts[1], parts[2], shape);
+    redact_process(stage, parts[3]);
+    redact_body(stage, parts[4]);
     return 0;
 }

@@ -117,13 +117,14 @@ def main():
 
     anthropic_body = b""
     sse_body = b""
+    redact_seeds = []
     for name, path in captures():
         client, server = streams(path)
         write("analysis", name, b"\x00" + client + SPLIT + server)
         write("analysis", name + "_bytewise", b"\x01" + client + SPLIT + server)
         write("http1", name + "_request", b"\x03\x00" + client)
         write("http1", name + "_response", b"\x04\x05" + server)
-        write("redact", name, b"\x02" + client + server)
+        redact_seeds.append((name, client + server))
         with open(path, "rb") as f:
             write("trace_reader", name + ".jsonl", f.read())
             f.seek(0)
@@ -150,6 +151,20 @@ def main():
     write("http2", "anthropic_stream", b"\x03\x00" + client + SPLIT + server)
     write("http2", "anthropic_stream_loss", b"\x04\x01" + client + SPLIT + server + SPLIT + b"\x00\x05")
     write("analysis", "http2_anthropic_stream", b"\x00" + client + SPLIT + server)
+    # fuzz_redact: TLS records, the HTTP/2 connection (the harness sends the preface), argv,
+    # a JSON body; one part each (tests/fuzz/fuzz_redact.cpp). Within the 4 KiB -max_len of
+    # the long runs: the capture is cut to what is left.
+    h2_client, h2_server = h2_streams(anthropic_body[:120], sse_body[:300])
+    h2_client = h2_client[len(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"):]
+    argv = b"\0".join([b"curl", b"-H", b"x-api-key: sk-ant-api03-CANARYcanaryCANARY0123456789",
+                        b"--password", b"hunter2hunter2", b"https://user:pa55w0rd@example.com/?key=x"])
+    body = json.dumps({"type": "llm_call", "request": {"messages": [{"role": "user", "content":
+                       "my key is sk-proj-CANARYcanaryCANARY0123"}], "auth": {"client_secret": "s3cr3t",
+                       "refresh_token": "1//0eCANARYcanary"}}}).encode()
+    for name, tls in redact_seeds:
+        rest = SPLIT.join([h2_client, h2_server, argv, body])
+        tls = tls[: max(0, 4095 - len(SPLIT) - len(rest))]
+        write("redact", name, b"\x02" + SPLIT.join([tls, rest]))
 
     write("hpack", "literal", b"\x00" + hpack_literal(b":status", b"200") + hpack_literal(b"server", b"x"))
     # RFC 7541 C.4.1-C.4.3: three requests with Huffman and a shared dynamic table.

@@ -1,4 +1,4 @@
-// find_secrets skips text that cannot open a rule (see next_candidate); these cases pin each
+// find_secrets skips text that cannot open a rule (secret_candidates.h); these cases pin each
 // rule's first letter in each context it may start in, and the contexts it may not.
 #include <gtest/gtest.h>
 
@@ -90,7 +90,18 @@ TEST(secret_scanner, every_rule_opens_in_its_contexts) {
         {"a_MY_SECRET=v", "a_MY_SECRET=<v>"},  // a form key naming a secret
         {"a_MY_SECRETS=v", "a_MY_SECRETS=v"},
     };
-    for (const auto& [text, want] : cases) EXPECT_EQ(masked(text), expect(want)) << text;
+    for (const auto& [text, want] : cases) {
+        EXPECT_EQ(masked(text), expect(want)) << text;
+        // The same case at every offset of a longer text: the candidate scan works on 32-byte
+        // blocks (secret_candidates.h), with byte tables only before the first block and after
+        // the last, so each opening must be found in a block, across blocks and at the edges.
+        for (size_t offset = 0; offset <= 70; ++offset) {
+            const std::string before = std::string(offset, '.') + "\n";
+            const std::string after = "\n" + std::string(70 - offset, '.');
+            EXPECT_EQ(masked(before + text + after), before + expect(want) + after)
+                << text << " at offset " << offset;
+        }
+    }
 }
 
 }  // namespace
