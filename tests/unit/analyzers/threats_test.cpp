@@ -238,6 +238,18 @@ TEST(threats, a_library_loaded_from_tmp_is_library_injection) {
     EXPECT_EQ(a[0]["chain"]["file"], "/tmp/x/libhook.so");
 }
 
+// Bun (opencode) writes its embedded native libraries as `.<16 hex>-<8 hex>.so` into the
+// working directory and /tmp, then loads them: a benign opencode run raised two criticals.
+TEST(threats, bun_extracting_its_own_native_library_is_not_library_injection) {
+    run r;
+    r.push(open_file(T + 1 * ms, 7200, "/tmp/e2e/home/w/.bcffdd9ff4d7b6bf-00000000.so", 01101));
+    r.push(open_file(T + 2 * ms, 7200, "/tmp/.bcffdd9ff4d7b6bf-00000000.so"));
+    r.push(open_file(T + 3 * ms, 7200, "/tmp/.hook.so"));
+    auto a = r.alerts("library_injection");
+    ASSERT_EQ(a.size(), 1u);
+    EXPECT_EQ(a[0]["chain"]["file"], "/tmp/.hook.so");
+}
+
 TEST(threats, certificates_are_not_secrets_but_private_keys_are) {
     run r;
     r.answer(T);  // after the first answer: the model could have asked for it
