@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "bpf/events.h"
+#include "sources/stream_chunk.h"
 
 namespace agentsight {
 
@@ -36,20 +37,8 @@ result<decoded_record> decode_plain_data(std::span<const uint8_t> b, const clock
     if (head.transport < AS_PLAIN_TCP || head.transport > AS_PLAIN_UNIX ||
         head.direction > AS_TLS_WRITE)
         return error{"plaintext record: bad transport or direction"};
-    tls_chunk c;
-    c.ts_ns = clock.to_epoch(head.h.ts_ns);
-    c.pid = int32_t(head.h.pid);
-    c.tid = int32_t(head.h.tid);
-    c.comm = std::string_view(reinterpret_cast<const char*>(b.data()) + offsetof(as_header, comm),
-                              strnlen(head.h.comm, AS_COMM_LEN));
-    c.conn = head.conn;
-    c.call_seq = head.call_seq;
-    c.total_len = head.total_len;
-    c.offset = head.offset;
-    c.captured_len = head.captured_len;
+    tls_chunk c = stream_chunk(head, b, fixed, clock);
     c.transport = head.transport;
-    c.direction = head.direction == AS_TLS_WRITE ? tls_direction::write : tls_direction::read;
-    c.data = std::string_view(reinterpret_cast<const char*>(b.data()) + fixed, head.chunk_len);
     return decoded_record(c);
 }
 

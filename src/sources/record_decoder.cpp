@@ -6,6 +6,7 @@
 
 #include "bpf/events.h"
 #include "sources/plaintext_decoder.h"
+#include "sources/stream_chunk.h"
 
 namespace agentsight {
 namespace {
@@ -205,20 +206,8 @@ result<decoded_record> decode_tls_data(std::span<const uint8_t> b, const clock_o
         return error{"tls record: chunk length mismatch"};
     if (head.lib > AS_TLS_BORINGSSL || head.direction > AS_TLS_WRITE)
         return error{"tls record: bad lib or direction"};
-    tls_chunk c;
-    c.ts_ns = clock.to_epoch(head.h.ts_ns);
-    c.pid = int32_t(head.h.pid);
-    c.tid = int32_t(head.h.tid);
-    c.comm = std::string_view(reinterpret_cast<const char*>(b.data()) + offsetof(as_header, comm),
-                              strnlen(head.h.comm, AS_COMM_LEN));
-    c.conn = head.conn;
-    c.call_seq = head.call_seq;
-    c.total_len = head.total_len;
-    c.offset = head.offset;
-    c.captured_len = head.captured_len;
+    tls_chunk c = stream_chunk(head, b, fixed, clock);
     c.lib = tls_lib(head.lib);
-    c.direction = head.direction == AS_TLS_WRITE ? tls_direction::write : tls_direction::read;
-    c.data = std::string_view(reinterpret_cast<const char*>(b.data()) + fixed, head.chunk_len);
     return decoded_record(c);
 }
 
