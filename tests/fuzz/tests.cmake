@@ -34,7 +34,8 @@ if(AGENTSIGHT_FUZZ)
   # library pulls in the BPF skeletons and agentsight_tls (ELF discovery), which the
   # decoder does not need, which would double the fuzz build's time, and which clang 14
   # does not compile (boringssl_discovery.cpp captures a structured binding in a lambda).
-  target_sources(fuzz_record_decoder PRIVATE ${CMAKE_SOURCE_DIR}/src/sources/record_decoder.cpp)
+  target_sources(fuzz_record_decoder PRIVATE ${CMAKE_SOURCE_DIR}/src/sources/record_decoder.cpp
+                                             ${CMAKE_SOURCE_DIR}/src/sources/plaintext_decoder.cpp)
 elseif(NOT AGENTSIGHT_SANITIZE)
   add_test(NAME fuzz_short COMMAND ${fuzz_dir}/run_short.sh)
   set_tests_properties(fuzz_short PROPERTIES LABELS fuzz TIMEOUT 1200

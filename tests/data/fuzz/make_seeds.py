@@ -212,6 +212,10 @@ def write_records():
     data = b"POST /v1/messages HTTP/1.1\r\nHost: api.anthropic.com\r\n\r\n"
     write("record_decoder", "tls_data", header(16, 88 + len(data)) +
           struct.pack("<QQIIIIBB6x", 0x7f00aa01, 1, len(data), 0, len(data), len(data), 0, 1) + data)
+    body = b'{"jsonrpc":"2.0","id":1,"method":"tools/list"}\n'
+    write("record_decoder", "plain_data", header(18, 88 + len(body)) +
+          struct.pack("<QQIIIIBB2xi", 77001, 2, len(body), 0, len(body), len(body), 2, 1, 5) +
+          body)
     write("record_decoder", "tls_handshake", header(17, 72) + struct.pack("<QQiB3x", 0x7f00aa01, 1299836, 1, 3))
 
 
