@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Agent-session overhead benchmark (see docs/benchmarks.md, "Agent session").
 #
 #   bench/agent_session.sh [path/to/agentsight]      (root; default build/agentsight)

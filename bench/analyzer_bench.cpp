@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Analyzer and event-path throughput (Google Benchmark; see docs/benchmarks.md).
 //
 //   BM_analyze_anthropic_sse   HTTP/1.1 + chunked + SSE + Anthropic analysis of one captured

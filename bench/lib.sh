@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Shared helpers for the bench/*.sh scripts (sourced; needs $AS, $TMP, die()).
 
 # stdin: one number per line -> "median min max q1 q3" (quartiles by linear interpolation)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* File-open storm driver (see docs/benchmarks.md, "Saturation").
  *
  *   open_storm RATE SECONDS WORKERS PREFIX

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Plaintext source: cost to an UNTRACED process (see docs/benchmarks.md).
 #
 #   bench/plaintext_cost.sh [path/to/agentsight]      (root; default build/agentsight)

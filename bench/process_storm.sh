@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Process-storm overhead benchmark (see docs/benchmarks.md, "Process storm").
 #
 #   bench/process_storm.sh [path/to/agentsight]      (root; default build/agentsight)

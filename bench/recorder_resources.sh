@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Recorder resources (see docs/benchmarks.md, "Recorder resources").
 #
 #   bench/recorder_resources.sh [path/to/agentsight]      (root; default build/agentsight)

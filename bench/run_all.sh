@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Run every benchmark, one after the other (they must not overlap: each is a measurement).
 #
 #   sudo bench/run_all.sh [path/to/agentsight] [build dir]     (default build/agentsight, build)

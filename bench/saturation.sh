@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Saturation benchmark (see docs/benchmarks.md, "Saturation").
 #
 #   bench/saturation.sh [path/to/agentsight]      (root; default build/agentsight)

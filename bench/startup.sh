@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Start-up and teardown benchmark (see docs/benchmarks.md, "Start-up and teardown").
 #
 #   bench/startup.sh [path/to/agentsight] [path/to/baseline-agentsight]   (root)

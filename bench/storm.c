@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* Process-storm driver for bench/process_storm.sh.
  *   storm [N [OUT]]
  * fork + execve("/bin/true") + waitpid, N times (default 2000); prints the

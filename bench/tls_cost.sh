@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # TLS per-call cost benchmark (see docs/benchmarks.md, "TLS per-call cost").
 #
 #   bench/tls_cost.sh [path/to/agentsight]      (root; default build/agentsight)

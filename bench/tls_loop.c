@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* TLS per-call cost driver (see docs/benchmarks.md, "TLS per-call cost").
  *
  *   tls_loop ITERATIONS SIZE [NS_FILE]

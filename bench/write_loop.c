@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* Write-heavy driver for the plaintext-source cost (see docs/benchmarks.md, "Plaintext
  * source: cost to untraced processes").
  *

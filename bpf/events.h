@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /* The kernel/user ABI: every record BPF writes to a ring buffer.
  * Shared verbatim by the BPF programs (C) and the C++ decoder. Fixed-width
  * fields only, explicit padding, variable payload last with its lengths

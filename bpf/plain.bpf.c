@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /* Plaintext streams from syscall tracepoints: what TLS uprobes cannot see.
  * write/writev/sendto/sendmsg and read/readv/recvfrom/recvmsg of the traced
  * tree on TCP sockets that carry no TLS, on pipes and on unix sockets (MCP
@@ -8,7 +9,7 @@
  * lookup per call on enter and one on exit. */
 #include "lib/common.bpf.h"
 
-char LICENSE[] SEC("license") = "GPL";
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 /* Bytes copied per call; beyond it the record says what was lost. */
 const volatile __u32 cfg_max_capture = 1 << 20;

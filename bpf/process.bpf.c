@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /* Process, file and network activity of the traced process trees.
  * Tracepoints only (no kprobes/fentry on our target machines). Every program
  * first asks "is this tgid tracked?" so untracked processes pay one lookup. */
 #include "lib/common.bpf.h"
 
-char LICENSE[] SEC("license") = "GPL";
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 /* --comm NAME: start tracking any process whose new image has this comm. */
 const volatile char targ_comm[AS_COMM_LEN] = {};

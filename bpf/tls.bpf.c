@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /* TLS plaintext at the library boundary. One enter/exit pair of programs
  * serves every library and function: the attach cookie says which library,
  * which direction, and whether the byte count comes from a size_t* out
@@ -7,7 +8,7 @@
  * out. */
 #include "lib/common.bpf.h"
 
-char LICENSE[] SEC("license") = "GPL";
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 /* Plaintext bytes copied per call; beyond it the record says what was lost. */
 const volatile __u32 cfg_max_capture = 1 << 20;

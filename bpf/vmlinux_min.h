@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /* The kernel types our BPF programs read, written by hand for CO-RE.
  * preserve_access_index makes libbpf relocate every field access against the
  * running kernel's BTF, so only the fields named here matter and the build

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # BPF programs: bpf/<name>.bpf.c -> <name>.bpf.o -> <name>.skel.h (embedded in the binary).
 find_program(BPF_CLANG NAMES clang-14 clang REQUIRED)
 find_program(BPFTOOL NAMES bpftool PATHS /usr/sbin /usr/local/sbin REQUIRED)

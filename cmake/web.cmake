@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The web UI (web/) compiled into agentsight_server as byte arrays, so the
 # binary serves it with no runtime files and the build needs no npm.
 #

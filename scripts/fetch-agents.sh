@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Installs the real agents the e2e tests and benchmarks drive, from npm, into a
 # cache (default build/agents). Idempotent: an installed version is kept.
 #   scripts/fetch-agents.sh [DIR]

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The long fuzz run: every target to FUZZ_RUNS executions (default 10M) on its seeds plus
 # the corpus the short runs grew, niced, FUZZ_PARALLEL targets at a time (default 1, to
 # leave a core for others). Writes <build>/long/summary.md: executions, exec/s, coverage,

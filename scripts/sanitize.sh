@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The unit suite under ASan+UBSan (ctest unit_asan): configures build-asan with
 # AGENTSIGHT_SANITIZE=ON in Debug, builds only the unit_* executables and runs the `unit`
 # label there. Any leak, memory error or undefined behaviour fails the run.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Installs what agentsight needs to build, run and test on Debian 12, as root.
 # Idempotent: installs only missing packages, runs `apt-get update` once if needed.
 #   scripts/setup.sh          build + run dependencies

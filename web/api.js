@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The server's REST API. Same origin, so the HttpOnly cookie set when the page
 // was opened from the printed URL authenticates every call; no token in JS.
 

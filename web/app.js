@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // agentsight UI entry: tabs, session picker, header stats, the details
 // drawer, and the live feed that keeps every view current without reloads.
 import { api, onAuthError } from './api.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Conversation: the agent's LLM calls turn by turn, each tool call joined to
 // what it actually ran (commands, files, exit codes) through tool_exec.
 import { api } from './api.js';

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // DOM building and formatting shared by the views.
 // Everything captured is attacker-controlled text (prompts, file names, web
 // pages an agent read), so the UI only ever sets textContent: never innerHTML.

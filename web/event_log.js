@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Event log: every event, filtered and paged by the server, shown through a
 // virtual list: only the rows on screen exist in the DOM, and only the pages
 // they need are fetched, so 100k events scroll like 100.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The live feed: /api/stream (Server-Sent Events) in, one batch per animation
 // frame out. However fast events arrive, listeners run at most once a frame,
 // so the page keeps its frame rate and the DOM is touched in one go.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Process tree: who the agent ran, as a tree, with each process's activity
 // (files, connections, LLM calls), the tool call that caused it and alerts.
 import { api } from './api.js';

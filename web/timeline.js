@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Timeline: one lane per kind of activity, drawn on a canvas so 100k points
 // stay smooth. Wheel zooms around the cursor, drag pans, a click selects an
 // item and lights up everything linked to it: an LLM call's tool calls, the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What every view shares: it loads when shown, and live events only mark it
 // stale while hidden, so a busy agent costs nothing for views nobody watches.
 import { throttle } from './dom.js';

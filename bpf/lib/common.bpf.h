@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /* Kernel-only helpers shared by every program: the tracked-tree filter, the
  * per-process rate limiter, drop counters and the record header. */
 #ifndef AGENTSIGHT_COMMON_BPF_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The `alert` derived event: one place that fixes its shape (docs/correlation.md).
 #pragma once
 

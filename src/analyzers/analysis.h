@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The standard analysis chain and its options: [http+llm analyzer, redact]. The correlator
 // goes between them; redaction stays last so every sink sees redacted events.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "analyzers/content_decoder.h"
 
 #include <brotli/decode.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Streaming Content-Encoding decoder (gzip, deflate, br, zstd) with an output cap, so a
 // compression bomb in attacker-controlled traffic costs at most `cap` bytes.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The correlator stage (issue 7): links each tool call an LLM asked for to the processes,
 // files and connections it caused (`tool_exec`), and raises `alert`s for what no tool call
 // explains or what a rule in data/rules.json flags. Runs between the HTTP/LLM analyzer and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Every alert's chain: the LLM call and tool call that led to it, the processes from the agent
 // down to the one that acted, and one line saying why the rule fired (docs/correlation.md).
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The alert rules of data/rules.json, applied as events pass.
 #include <algorithm>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Matching kernel events to the tool calls that caused them.
 #include <algorithm>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Outgoing connections of the traced tree, paired with the TLS sessions that followed them.
 // The kernel gives connect(addr, port) and the TLS probes give (pid, conn) with plaintext, but
 // nothing ties the two: the first new TLS conn of a pid after its connect is taken as that

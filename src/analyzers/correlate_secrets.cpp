@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // secret_to_model: a tool's result carried a secret into the next LLM request (a tool read
 // .env, and the request sent its content to the provider). The correlator runs before the
 // redaction stage, so live it sees the secret and asks the one secret scanner; a redacted

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Threat rules judged on what happened: a secret read whose data leaves (exfiltration), a
 // download run as code (download_execute), data encoded in a DNS name (dns_exfiltration), and
 // connections no tool call explains (unexplained_network). docs/correlation.md has each rule.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What a tool call asks for, reduced to what can be seen from the kernel: a shell command, a
 // file path, or hosts. The correlator matches process/file/network events against these.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The process tree as the correlator sees it: who forked whom, what each pid exec'd, how it
 // ended. Built only from events, so a replay sees exactly what the recording saw.
 #pragma once

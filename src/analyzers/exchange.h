@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One request/response pair on a connection, whatever the framing (HTTP/1.1 or HTTP/2).
 // It decodes bodies, feeds LLM exchanges to their provider parser as bytes arrive (SSE is
 // parsed incrementally, so the first event in the header read counts and nothing waits for

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // HPACK header block decoder for one direction of an HTTP/2 connection, owning an nghttp2
 // inflater (its dynamic table is the per-direction state HTTP/2 requires).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Incremental HTTP/1.1 message parser for one direction of a connection: start line,
 // headers, Content-Length / chunked / read-until-close bodies. Input may be split at any
 // byte; bytes lost by the capture are skipped without losing framing when the body size

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // HTTP/1.1 for one connection: a request parser, a response parser and the FIFO that pairs
 // them (keep-alive and pipelining answer requests in order).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // HTTP/2 over TLS for one connection: frame parser per direction, HPACK state per direction,
 // streams paired into exchanges. Input may be split at any byte.
 #pragma once

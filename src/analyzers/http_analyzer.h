@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The HTTP + LLM analysis stage: tls_events in, llm_call / http_exchange events out.
 // Per connection it detects the protocol from the first bytes (HTTP/2 preface or an
 // HTTP/1.1 request line), and ignores anything else after at most a few bytes.

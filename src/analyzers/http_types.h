@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The parsed head of one HTTP message, shared by the HTTP/1.1 and HTTP/2 parsers so that
 // exchanges and LLM parsers never care which framing carried them.
 #pragma once

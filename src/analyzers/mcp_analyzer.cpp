@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "analyzers/mcp_analyzer.h"
 
 #include "analyzers/llm/json_util.h"

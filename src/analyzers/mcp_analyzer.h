@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The MCP analysis stage: newline-delimited JSON-RPC on the pipe and unix-socket streams of the
 // plaintext source (MCP over stdio), paired into mcp_call events.
 //

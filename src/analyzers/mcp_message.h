@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // MCP (JSON-RPC 2.0) messages as the MCP analyzer pairs them, and the mcp_call event built from
 // a request and its response (docs/events.md).
 #pragma once

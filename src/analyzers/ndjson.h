@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Newline-delimited JSON framing (Ollama's streamed responses, MCP's stdio transport):
 // complete lines out of chunks that may split anywhere. Blank lines are skipped and a CR
 // before the LF is dropped; a line longer than the cap is dropped whole.

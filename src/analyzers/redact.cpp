@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "analyzers/redact.h"
 
 #include "analyzers/http2_session.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The redaction stage: runs after the analyzers and before every sink, so no credential
 // reaches a file, the UI or an exporter; readers of a trace (report, serve, export) run it
 // again on what they read. It rewrites in place

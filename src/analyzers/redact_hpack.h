@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Redacts an HPACK header block in place, keeping every byte count and every decoded length.
 // A literal whose value is a secret is rewritten where it stands: a raw string gets the
 // usual marker, a Huffman string gets "redacted-3f9a" plus filler coded to the same number of

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "analyzers/redact_http2.h"
 
 #include <algorithm>

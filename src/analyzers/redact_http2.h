@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Redaction of one HTTP/2 connection's raw bytes, record by record: follows the frames of
 // each side, decodes every header block with that side's HPACK state (on the original bytes)
 // and rewrites the secret values in place (redact_hpack.h), so the raw `tls` events never hold

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What a redacted secret turns into. A marker names a stable short hash of the secret, so
 // two keys can be told apart without seeing either: "sk-ant-…[redacted:3f9a]".
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `agentsight report`: one pass over a session's events builds a summary (as JSON), and a
 // renderer prints it for a terminal. The CLI edge (cli/cmd_report.cpp) reads the trace.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The report's alert groups: each (rule, severity) once, with how often it fired, the first
 // alert's message and chain, and every pid involved. A run with forty `unexplained` lines
 // reads as one line with "40x".

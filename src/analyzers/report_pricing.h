@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Token prices for the report's cost estimate (data/pricing.json, compiled in as a default).
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A compiled-in copy of data/pricing.json; the unit test pricing_default_matches_file fails
 // when the two differ: edit the file, then paste it here.
 #include "analyzers/report_pricing.h"

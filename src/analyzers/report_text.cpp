@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The terminal form of the report: sections of short lines, each clipped to the width.
 // Nearly every string here was chosen by the traced agent (argv, comm, paths, hosts,
 // prompts, model output): each goes through one_line() before it is measured or padded,

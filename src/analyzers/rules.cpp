@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "analyzers/rules.h"
 #include "analyzers/rules_reader.h"
 

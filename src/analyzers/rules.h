@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The alert rules the correlator applies (data/rules.json, docs/correlation.md). The defaults
 // are compiled in; a user file is merged over them so a one-line file can tune one number.
 #pragma once

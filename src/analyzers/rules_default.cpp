@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A compiled-in copy of data/rules.json, so the binary needs no data files. The unit test
 // rules_default_matches_file fails when the two differ: edit the file, then paste it here.
 #include "analyzers/rules.h"

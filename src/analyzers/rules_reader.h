@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The reader of a rules document, shared by rules.cpp and rules_threats.cpp: each accessor
 // records the first type error with the file and key, so a user can act on it.
 #pragma once

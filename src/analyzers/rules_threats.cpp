@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The threat rules' keys in data/rules.json (docs/correlation.md, "Threat rules").
 #include "analyzers/rules_reader.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "analyzers/secret_candidates.h"
 
 #include <cstring>

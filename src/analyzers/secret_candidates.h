@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The secret scanner's first pass (secret_scanner.cpp): the positions of a text where one
 // of its rules can open. Most bytes of a capture open none, so they are never tested rule by
 // rule. 32 bytes at a time with AVX2 when the CPU has it (chosen once, at run time), else

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Finds secret-shaped text: credential headers, credential-named query, form and JSON keys,
 // provider token formats (Anthropic, OpenAI, Google, GitHub, Slack, Stripe, Hugging Face,
 // AWS), PEM private keys, JWTs, URL userinfo and Basic/Bearer credentials. Hand-written

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Server-Sent Events (text/event-stream) parser. Incremental: chunks may split anywhere,
 // including between the CR and LF of a line ending.
 #pragma once

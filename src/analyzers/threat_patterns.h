@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Shapes of attacks in text the correlator sees: a shell script that pipes a download into an
 // interpreter, a DNS name that carries data, and what kind of secret a scanner span is. Pure
 // functions over strings, so each rule's matching is tested on its own.

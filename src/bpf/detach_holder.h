@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Detaching a syscall tracepoint makes the kernel wait for an RCU grace period, one
 // tracepoint at a time under its event mutex (~40 ms each here, ~1.5 s for a recording's
 // ~45 tracepoints), and a uprobe link waits likewise. None of that has to delay the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Kernel feature and privilege probes, run before any BPF object is loaded so
 // that a missing piece is reported once, clearly, with what to do about it.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One owner per libbpf handle: movable, not copyable, destroyed exactly once.
 // Declare links before the skeleton they belong to so they die first.
 #pragma once

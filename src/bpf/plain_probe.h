@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The plaintext stream object (bpf/plain.bpf.c): syscall tracepoints on reads and writes of
 // the traced tree's TCP sockets without TLS, pipes and unix sockets. Loaded only on request
 // (--plaintext): it shares the process object's `tracked` and `pid_drops` maps.

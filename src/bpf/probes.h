@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The two BPF objects, opened, configured, loaded and attached: process
 // (tracepoints) and tls (uprobes, attached per process by the TLS source).
 #pragma once

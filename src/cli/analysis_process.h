@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The unprivileged half of a recording. Forked by run_capture before any BPF
 // object exists, it opens the trace file while it still can, drops to --user
 // with no capabilities and a seccomp filter, and only then parses: HTTP, SSE

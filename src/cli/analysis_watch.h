@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The capture process's watch on the analysis process. That process writes the trace, so an
 // agent that stops or kills it blinds the recording. Run as root, an agent can: the kernel
 // side reports who sent the signal (bpf/process.bpf.c, tamper evidence), and this watch notices

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What `process`, `tls` and `record` share: targeting flags, the capture,
 // the analysis thread, sinks, the status line and the exit summary.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `agentsight analyze RAW` and `agentsight export TRACE`: offline commands on
 // recorded traces. analyze replays raw process/TLS events through the same
 // analyzers `record` runs; no root needed. export passes every event through the redaction

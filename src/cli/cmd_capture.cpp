@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `process`, `tls` (alias `ssl`) and `record`: the capturing commands.
 #include "cli/capture_run.h"
 #include "cli/commands.h"

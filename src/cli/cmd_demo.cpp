@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `agentsight demo`: a built-in, offline agent session recorded end to end.
 // A local HTTPS mock LLM answers a small agent (linked to the system libssl)
 // with a bash tool call; the agent runs it and asks again; we record it all.

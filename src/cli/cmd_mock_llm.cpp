@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `agentsight mock-llm`: the local HTTPS mock LLM on its own, for tests and
 // benchmarks that drive real agents (Claude Code, Gemini CLI) against it.
 // Prints "mock-llm: https://127.0.0.1:PORT" once listening; on SIGTERM/SIGINT

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `agentsight report TRACE`: a readable summary of one recorded session (or --json). A trace
 // recorded without correlation (raw, or from an older build) is correlated here first.
 #include <cstdio>

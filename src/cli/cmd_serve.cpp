@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `agentsight serve TRACE`: the web UI on a recorded trace.
 #include <cerrno>
 #include <csignal>

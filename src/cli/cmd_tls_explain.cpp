@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `agentsight tls --explain PATH`: what TLS discovery finds in one file.
 // The path, and the evidence read out of the file (symbol and version
 // strings), are the file author's text: all of it is printed through printable().

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One function per subcommand; each registers its flags on `app` and
 // returns the callback that runs it after parsing.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The capture process's end of the privilege split: takes events off the
 // capture queue and writes them, with the capture counters and notes for the
 // user, to the analysis process. If that process is gone, reader_gone() says

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The CLI edge turns errors into one line on stderr and an exit code.
 // Messages quote paths, hosts and argv that the user or the traced agent chose,
 // so they are made terminal-safe here, once, for every place that prints them.

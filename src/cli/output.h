@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Building the pipeline's ends for a command: the trace file sink (JSON Lines
 // or SQLite), the analysis stages, OTLP export and the live UI.
 #pragma once

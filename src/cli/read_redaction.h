@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Redaction on the read side: `report`, `serve` and `export` run the redaction stage on
 // every event they read, so a trace recorded with --no-redact (or by an older build with
 // fewer rules) shows no secret unless the reader says --no-redact too.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Who `-- CMD` runs as. Under sudo the agent is the invoking user's program,
 // not root's: run as root it could stop or kill the recorder and rewrite what
 // the recorder reads. `--run-as USER` chooses; `--run-as root` keeps root.

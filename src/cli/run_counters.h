@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the status line and the exit summary report: counted by a sink at the
 // end of the pipeline, read from the main thread.
 #pragma once

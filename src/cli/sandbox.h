@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Dropping privileges for good, for the process that parses captured bytes
 // (tcpdump -Z and Wireshark's dumpcap split are the precedents): another user,
 // no capabilities at all, no way back through execve, Landlock and a seccomp

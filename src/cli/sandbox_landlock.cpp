@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Landlock for the analysis process, with raw syscalls and the kernel's ABI
 // structures spelled out here (the distribution's <linux/landlock.h> may
 // predate the network and scope fields). Everything the running kernel knows

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the analysis process may still do once sandboxed: the parts of the
 // policy that depend on the run (docs/architecture.md §6 has the whole list).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The analysis process's seccomp program: an allowlist of what it calls
 // (measured with `strace -f` on record to .jsonl and .db, --otlp, --ui and the
 // demo, plus the glibc and SQLite variants of those calls), three answers:

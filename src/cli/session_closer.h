@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The last stage of a recording: emits session_end when the pipeline
 // finishes, after every stage has flushed, so nothing follows it in a trace.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What one mock-server connection reads and writes: TLS (the default, what the uprobes see) or
 // plain TCP (--plain-http: local models and proxies that speak http://, which only the
 // plaintext syscall source sees).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A tiny coding agent for `agentsight demo`: it asks an Anthropic-style endpoint (normally the
 // mock) what to do, runs the bash tool call it gets, sends the result back and prints the
 // answer. It links the system libssl, so the TLS uprobes on libssl.so.3 see its traffic, and

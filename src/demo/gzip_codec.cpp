@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "demo/gzip_codec.h"
 
 #include <dlfcn.h>

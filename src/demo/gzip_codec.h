@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // gzip for the mock's bodies: compressed responses (to exercise the analyzers' decoding) and
 // gzip request bodies. zlib is loaded at run time because this layer does not link it.
 #pragma once

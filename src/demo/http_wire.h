@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // HTTP/1.1 message framing over a byte stream: just what the mock server and the demo agent
 // need (start line, headers, Content-Length and chunked bodies), with hard size limits because
 // the mock faces whatever a test or an agent sends.

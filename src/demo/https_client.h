@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A minimal HTTPS/1.1 client that keeps one connection alive across requests, as agents' SDKs
 // do. Certificate verification is off: it only talks to the local mock.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Anthropic Messages API replies (https://docs.anthropic.com/en/api/messages-streaming).
 #include <string>
 

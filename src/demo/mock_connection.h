@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One client connection of the mock server: HTTP/1.1 requests in, framed replies out, until
 // the client closes, asks to close, or sends something we cannot frame.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Gemini generateContent replies
 // (https://ai.google.dev/api/generate-content#method:-models.streamgeneratecontent).
 #include <string>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A local HTTPS (HTTP/1.1, keep-alive) server that speaks enough of the Anthropic, OpenAI and
 // Gemini APIs to drive real agents through a scripted tool loop. `agentsight demo`, the e2e
 // tests and the benchmarks point agents at it instead of a real provider.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Ollama's native API (https://github.com/ollama/ollama/blob/main/docs/api.md): POST /api/chat
 // and /api/generate. Streaming is the default and is NDJSON over chunked encoding, one object
 // per line, the last with "done": true, done_reason and the token counts.

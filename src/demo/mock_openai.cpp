@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // OpenAI Chat Completions replies
 // (https://platform.openai.com/docs/api-reference/chat-streaming).
 #include <ctime>

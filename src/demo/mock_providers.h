@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The three provider wire formats the mock speaks. Each function turns one scripted step into a
 // reply (body parts before HTTP framing), shaped like the real API's so that real agents accept
 // it and our analyzers see realistic streams.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Decides what the mock answers: which provider a path belongs to, whether a request is a main
 // agent turn (consumes the next script step) or a side request, and what probes get.
 #pragma once

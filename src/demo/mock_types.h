@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Plain data shared by the mock LLM server and its provider encoders.
 #pragma once
 

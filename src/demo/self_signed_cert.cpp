@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "demo/self_signed_cert.h"
 
 #include <cstring>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A fresh in-memory server identity for the mock: no files on disk, nothing to clean up.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Runs a tool call's command the way coding agents do: /bin/sh -c in a child process, output
 // captured. Going through fork/exec matters: the process tracer should see the agent's child.
 #pragma once

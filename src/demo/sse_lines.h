@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Splits a complete text/event-stream body into events. The demo agent reads its replies with
 // it and the tests parse the mock's streams back with it; the capture pipeline has its own,
 // incremental parser in analyzers/.

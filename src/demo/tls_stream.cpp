@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "demo/tls_stream.h"
 
 #include <arpa/inet.h>

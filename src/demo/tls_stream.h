@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // RAII owners for OpenSSL objects and a blocking TLS byte stream over one socket. Both the mock
 // server and the demo agent use the system libssl on purpose: that is what the uprobes watch.
 #pragma once

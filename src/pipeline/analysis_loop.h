@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The analysis thread: takes events from the capture queue, runs them
 // through the pipeline, ticks stage timeouts and flushes sinks. A sink that
 // can no longer write stops it: the rest of the input would only be lost.

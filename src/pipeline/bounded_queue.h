@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Multi-producer, single-consumer queue with a hard capacity. Producers on the
 // capture side never block: a full queue refuses the item and counts it, so the
 // ring-buffer consumer keeps draining the kernel even if analysis falls behind.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The event model every stage speaks: decoded kernel records (process, tls)
 // and the derived events analyzers emit (llm_call, tool_exec, alert, ...).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The one JSON Lines encoding of every event, both ways: sinks write it,
 // the replay source reads it back. docs/events.md is its schema.
 #pragma once

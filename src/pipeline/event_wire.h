@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The binary encoding of an event between the capture process and the
 // unprivileged analysis process (docs/architecture.md, "Privilege separation").
 // Both ends are the same binary, so the format is not versioned; it is still

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Length-prefixed frames over a socket: how the capture process hands events,
 // its counters and user notes to the analysis process. One direction only, so
 // nothing the unprivileged side sends can steer the privileged one.

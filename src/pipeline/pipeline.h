@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Runs events through the stages in order and hands everything to the sinks.
 // Single-threaded by design: the analysis thread owns it (see analysis_loop.h).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The two interfaces of the flow: a stage turns events into more events, a
 // sink writes them out. Sources push into a `pipeline` (pipeline.h).
 #pragma once

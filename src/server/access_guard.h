@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Who may talk to the UI server. Two checks on every request, in this order:
 //  1. Host must name this server (127.0.0.1, localhost or [::1] with our port,
 //     or the --bind address). A DNS-rebinding page reaches us under its own

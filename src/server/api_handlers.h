@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The REST API as plain functions from a store and query parameters to a JSON
 // reply, so they are tested without HTTP and ui_server stays wiring only.
 // Every time in a reply is epoch ns; ns that the browser sends back (session

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the UI needs from one event besides its JSON: the routing fields, a
 // one-line label for the timeline, and the lowercase text the log search scans.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Everything the UI shows, in memory: an append-only, indexed store of events
 // with paging and filters that stay fast at 100k+ events, plus the views built
 // as events arrive (process tree, sessions, LLM calls linked to tool runs).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "server/live_sink.h"
 
 namespace agentsight::server {

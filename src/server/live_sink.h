@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The pipeline's door into the UI: a sink that appends every event to the
 // store. Subscribers (SSE streams) wake on the store's wait_for_events().
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The agent's process tree, grown one event at a time from exec/fork/exit,
 // with per-process activity counts and the tool call that caused it.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "server/sse_format.h"
 
 namespace agentsight::server {

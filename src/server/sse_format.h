@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Server-Sent Events framing (the text/event-stream wire format).
 #pragma once
 

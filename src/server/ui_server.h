@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The web UI: an HTTP server on loopback serving the embedded single-page app,
 // the REST API (api_handlers.h) and a live Server-Sent Events stream.
 // Security model (docs/ui.md): loopback by default, a random token on every

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The UI server's front door: one thread that accepts connections and holds
 // each until a complete request header has arrived, and a pool of workers
 // that only ever see connections with a request ready to answer.

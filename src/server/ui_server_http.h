@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // httplib's request handling without httplib's accept loop and thread pool:
 // the gate (ui_server_gate.h) decides when a connection holds a complete
 // request, and this hands that request to httplib's parser, routing and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The UI's files, compiled into the binary: requests are answered from this
 // table only, never from the filesystem, so no path can escape it.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "sinks/export_trace.h"
 
 #include <sys/stat.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `agentsight export`: converts a trace between the store and JSON Lines. The
 // JSON of every event is copied as recorded, so db -> jsonl gives exactly the
 // lines a `-o trace.jsonl` recording would have written.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Mapping agentsight's llm_call JSON onto OpenTelemetry GenAI semantic
 // conventions: provider names, finish reasons, and the message JSON that
 // gen_ai.input.messages / gen_ai.output.messages / gen_ai.system_instructions carry.

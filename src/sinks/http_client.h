@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A minimal blocking HTTP/1.1 client for plain-http POSTs: enough for OTLP to a
 // local collector, with hard timeouts so a dead endpoint costs bounded time.
 // One request per connection (Connection: close); no TLS, no redirects.

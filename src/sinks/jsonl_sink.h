@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // JSON Lines to a file or stdout: one event per line, in pipeline order.
 #pragma once
 

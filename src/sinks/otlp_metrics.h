@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The two GenAI client metrics, aggregated in-process as cumulative histograms:
 // gen_ai.client.token.usage ({token}, by gen_ai.token.type) and
 // gen_ai.client.operation.duration (s). Single-threaded: the OTLP sink feeds it

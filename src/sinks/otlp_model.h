@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The spans and metric points the OTLP sink exports, and their OTLP/HTTP JSON
 // encoding: ids as lowercase hex, 64-bit integers as decimal strings, enums as
 // integers, lowerCamelCase keys (the OTLP spec's JSON rules).

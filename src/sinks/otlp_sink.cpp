@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "sinks/otlp_sink.h"
 #include "util/terminal_text.h"
 

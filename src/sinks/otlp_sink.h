@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Exports the session as OpenTelemetry GenAI traces and metrics over OTLP/HTTP
 // JSON (docs/otlp.md). write() builds spans and queues them; a sender thread
 // batches, POSTs and retries. A slow or dead collector costs dropped spans

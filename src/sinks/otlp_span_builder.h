@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Turns the event stream into OpenTelemetry GenAI spans (docs/otlp.md):
 //   invoke_agent {agent}      the session, root, INTERNAL
 //   ├─ chat {model}            one per llm_call, CLIENT

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A recording is one session. `record` emits session_start first and
 // session_end last; the store indexes rows by it and OTLP makes it the trace.
 //   session_start {type, ts, session_id, command, hostname, agentsight_version}

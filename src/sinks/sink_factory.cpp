@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "sinks/sink_factory.h"
 
 #include "sinks/jsonl_sink.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The CLI's one-liners for building sinks from flags: `record -o PATH
 // [--format F] [--append]` and `--otlp URL [--otlp-content]`.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Owning handles for SQLite connections and statements, and the few calls the
 // store makes, returning errors that name the file.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The files of a SQLite trace, made safe for root to write: the database and
 // its -wal, -shm and -journal sidecars. SQLite opens every one of them with
 // O_NOFOLLOW (and the database with SQLITE_OPEN_NOFOLLOW), but with O_CREAT and

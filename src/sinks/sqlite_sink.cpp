@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "sinks/sqlite_sink.h"
 
 #include <sys/stat.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Records events into a SQLite trace (schema: docs/store.md). write() only
 // encodes and queues; a writer thread (started by the first write) commits a transaction at least
 // every commit_interval, so a killed recorder loses at most the last interval and the WAL-mode file

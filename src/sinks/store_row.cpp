@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "sinks/store_row.h"
 
 #include "util/json_writer.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the SQLite writer thread needs from one event: its canonical JSON plus
 // the few facts the side tables (processes, tls_connections, llm_calls,
 // sessions) index. Extracted on the analysis thread so the hand-off queue holds

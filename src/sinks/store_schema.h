@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The SQLite trace store's schema (docs/store.md) and its version gate. The
 // version lives in PRAGMA user_version and in the meta table, so both SQLite
 // tools and our own reader can tell what they are looking at.

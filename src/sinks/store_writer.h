@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Writes store_rows into an open trace database with prepared statements.
 // Owned by the sqlite_sink's writer thread (or an importer); not thread-safe.
 #pragma once

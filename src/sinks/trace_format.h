@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The two on-disk trace formats and how a path picks one, so `record -o`,
 // `export` and `replay` agree on what `trace.db` or `-` means.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reads a recorded trace back, event by event in recorded order, whichever
 // format it is in: a SQLite store (by its magic bytes) or JSON Lines.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The two concrete readers behind open_trace(); not for other layers.
 #pragma once
 

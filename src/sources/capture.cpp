@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "sources/capture.h"
 #include "sources/command_program.h"
 

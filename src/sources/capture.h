@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The privileged half: loads and attaches the BPF programs, drains both ring
 // buffers on one thread, decodes records into events and hands them to the
 // analysis side through a bounded queue (never blocking on it).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The executable files a `-- CMD` will run, found before the held command is released, so
 // that their TLS probes are in place before its first instruction. Otherwise they are found
 // only after the exec, asynchronously: a Bun agent (Claude Code 2.1.337) whose stripped

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Noise control without loss: the first open of a path by a process is
 // reported at once; repeats (same pid, path, flags and result) are counted
 // and reported as one file_open with `count` = repeats, when the process

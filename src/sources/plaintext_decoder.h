@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Plaintext stream records (bpf/events.h as_plain_data) to the chunks the TLS reassembler
 // joins: a read or write on a TCP socket without TLS, a pipe or a unix socket becomes a
 // `tls`-shaped stream event with a `transport`, so that every analyzer reads it unchanged.

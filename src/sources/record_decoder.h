@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Kernel records (bpf/events.h) to events. Every record is size-checked and
 // copied out with memcpy; a ring-buffer pointer is never cast to a struct.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The fields every stream record shares (a TLS library call's plaintext, a plain syscall's
 // bytes), read once for both decoders.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Which processes to trace, shared by every capturing subcommand:
 // `-- CMD ARGS...`, `--pid PID`, `--comm NAME`, or everything.
 #pragma once

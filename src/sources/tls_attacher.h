@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Decides where TLS uprobes go and keeps them attached to exactly the traced
 // processes: on exec (new image), on the open of a TLS library (ld.so or dlopen), on fork
 // (inherited mappings). Runs on its own thread because

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "sources/tls_attacher_worker.h"
 
 namespace agentsight {

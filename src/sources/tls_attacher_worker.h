@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The TLS attacher's hands for everything that touches a file a traced
 // process chose: opening it, reading its maps, searching it. Each job runs on
 // a helper thread and the caller waits only until a deadline; a job that

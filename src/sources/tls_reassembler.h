@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Joins a TLS call's chunk records back into one tls_event. Chunks of one
 // call come from one CPU in order; a thread's calls are sequential, so a new
 // call on a thread also closes its previous one (with a gap, if chunks were

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the stripped-BoringSSL search needs from an instruction set, so that a
 // second architecture (aarch64: adrp+add pairs, movz/movk, bl) is one new
 // backend and no change to the classification in boringssl_discovery.cpp.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Names the functions that reference ssl_lib.cc by the reason codes their
 // OPENSSL_PUT_ERROR calls raise, and validates each choice.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Stripped, statically linked BoringSSL (Bun, and so Claude Code): no symbols,
 // so SSL_read / SSL_write / SSL_do_handshake are recognised by the error codes
 // their OPENSSL_PUT_ERROR calls pass, which BoringSSL keeps stable across

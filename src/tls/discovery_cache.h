@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // On-disk cache for the stripped-BoringSSL search, so that the next exec of
 // the same agent binary attaches without searching again. Root reads and
 // writes it, and its answers become uprobes in other processes, so nobody

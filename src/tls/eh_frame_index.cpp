@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "tls/eh_frame_index.h"
 
 #include <elf.h>

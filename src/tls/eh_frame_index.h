@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Function bounds from unwind tables. .eh_frame survives `strip` (the C++
 // runtime needs it to throw), so on a stripped binary its FDEs are the most
 // reliable map from an address to "the function that contains it".

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A read-only view of one ELF64 file through pread: headers are parsed once,
 // everything else is read on demand with bounds checks. pread rather than mmap
 // because the file may be a library an untrusted process can truncate under

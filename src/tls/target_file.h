@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Opening a file that a traced process named, as root, without letting that
 // process steer us: no symlink it planted in the last component (it could
 // point at a device or a file the process may not read), no FIFO or device

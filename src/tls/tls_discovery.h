@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Where to attach TLS uprobes in one ELF file: exported/known symbols first,
 // then (for stripped, statically linked BoringSSL such as Bun's) a search by
 // properties that survive rebuilds. See docs/tls-discovery.md.

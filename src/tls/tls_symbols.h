@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Symbol-table discovery: the fast path for every shared library and for
 // executables that export (or merely keep) their TLS library's symbols.
 #pragma once

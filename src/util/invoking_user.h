@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Who asked for this run: the user behind sudo, so that root can hand files
 // and the agent back to them instead of keeping both as root.
 #pragma once

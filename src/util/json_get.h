@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reading a field of an event body that may be missing, null or of another
 // type (a trace file is input like any other): the fallback, never a throw.
 // nlohmann's own value(key, default) throws when the key holds a null.

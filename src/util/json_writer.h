@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Append-only JSON writer for the hot output path (process and TLS events):
 // no DOM, no per-field allocation. Strings must be valid UTF-8; callers route
 // arbitrary bytes through `bytes_field`, which stays lossless.

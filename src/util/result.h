@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A value or an error message a person can act on. Loader layers return this;
 // the CLI edge turns errors into one-line messages and exit codes.
 #pragma once

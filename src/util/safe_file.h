@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Creating the files agentsight writes (traces, exports, SQLite sidecars)
 // without being turned against the machine. We often run as root in a
 // directory someone else controls (the agent's project, /tmp), so a path is

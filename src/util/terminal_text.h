@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Text that a terminal shows as text. Recorded argv, comm, file paths, model
 // output and host names are chosen by the traced agent (or by whoever named a
 // file it touched); printed raw, an ESC or C1 byte starts a control sequence

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Issue 9, bad input: each mistake gets one clear "agentsight: ..." line on
 // stderr (no usage dump, no "terminate called") and a non-zero exit. Trace
 // files are read strictly: a bad JSON Lines line anywhere is an error naming

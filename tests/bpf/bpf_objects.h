@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Which BPF programs and links a process holds, and whether they are gone.
 // bpftool on Debian 12 is built without pid iterators (no "pids" in
 // `bpftool -j prog show`), so a recorder's objects are read from its own

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Issue 9, faults from the environment: a traced TLS library unmapped while
 // attached, a full disk under the trace file, and an agent that forks 1000
 // children.

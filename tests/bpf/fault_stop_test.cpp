@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Issue 9, faults around stopping: SIGTERM/SIGINT mid-recording detach every
 // probe and close the trace; kill -9 of the recorder leaves the traced
 // command running to its normal end and the trace readable; a target that

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Runs the real agentsight binary on real workloads and reads its JSON Lines.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `--plaintext`: read/write syscalls of the traced tree on TCP sockets without TLS, pipes and
 // unix sockets, as `tls` stream records with a `transport`. TLS sockets stay with the uprobes.
 #include <csignal>

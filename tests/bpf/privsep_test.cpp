@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Privilege separation: the process that parses captured bytes holds no
 // capabilities, runs as --user under seccomp, and is never traced itself.
 #include <chrono>

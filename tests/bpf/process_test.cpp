@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `agentsight process` on real workloads: exec/fork/exit, files, network,
 // tree filtering, targeting errors.
 #include <thread>

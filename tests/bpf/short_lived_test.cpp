@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Issue 19 bug 2: short-lived children of the traced tree make their first TLS call within
 // milliseconds of exec. Their calls must be captured (≥ 99 %), and a connection whose
 // plaintext was not captured must raise opaque_connection with the reason.

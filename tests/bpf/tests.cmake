@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Root-only tests: the real binary tracing real workloads. Under CI=true a
 # test that cannot run (not root, missing tool) fails instead of skipping.
 # The fault and bad-input tests reuse the e2e harness (child processes, temp

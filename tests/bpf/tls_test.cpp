@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `agentsight tls` on real TLS clients against the local HTTPS mock server:
 // OpenSSL (curl, python _ex functions, node's embedded copy), GnuTLS, and
 // whole-body capture of a 1 MiB POST.

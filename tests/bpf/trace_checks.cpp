@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "trace_checks.h"
 
 #include "e2e_harness.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Checks shared by the fault tests: a trace that was written to the end.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Issue 19, the agent matrix: real agents from npm (scripts/fetch-agents.sh) and a Python
 // urllib agent, each recorded by `agentsight record` against the mock LLM on a benign task
 // (run `cat /etc/hostname`). Every row must give

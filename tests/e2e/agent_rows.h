@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The agent matrix (issue 19): one row per real agent, each with its TLS stack, how to
 // configure and start it against the mock LLM, and the tool call the mock asks it to make.
 // The checks are in agent_matrix_test.cpp; docs/e2e.md lists the rows.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Issue 9, secrets: the API key given to the real Claude Code 2.1.197 (the
 // canary) reaches no output of agentsight, in clear or in base64: the trace
 // (JSON Lines, its TLS data events decoded, SQLite), `report` (text and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // End-to-end harness: real agents (Claude Code, Gemini CLI) recorded by the
 // real agentsight binary against the local HTTPS mock LLM. Builds on
 // tests/bpf/harness.h (shell(), of_type(), REQUIRE_ROOT()).

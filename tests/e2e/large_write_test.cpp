@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Issue 19 bug 1, on the real binary: node's https client writes an HTTP request's head and
 // a 100 KB body in one SSL_write, the first bytes of a new connection (as Qwen Code and
 // Gemini CLI do with a large project context). The llm_call must be whole.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Issue 5: `agentsight record` on the real Claude Code 2.1.197 and Gemini CLI
 // gives one llm_call per main model request, with the model, the user's
 // prompt, the tool call, the tool result, the final text, the usage the mock

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Issue 22: MCP over stdio. A scripted client (python3, JSON-RPC lines on the server's stdin)
 // drives the real @modelcontextprotocol/server-filesystem from npm (scripts/fetch-agents.sh)
 // under `agentsight record --plaintext`: the trace has one mcp_call per request, with the

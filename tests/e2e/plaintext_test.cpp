@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Issue 22: local models over plain http://. `agentsight record --plaintext` on clients of the
 // mock LLM served without TLS (`mock-llm --plain-http`) gives complete llm_calls: Claude Code
 // native in Anthropic mode, OpenAI-compatible chat completions (vLLM, llama.cpp's server) and

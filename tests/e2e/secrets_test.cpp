@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Issue 18: no secret of the corpus (tests/data/secrets/corpus.tsv) reaches any output.
 // Real clients (curl --http1.1, curl --http2, python3, node over HTTP/2) run under `record`
 // against a local HTTPS server that answers with secrets of its own; the corpus is in

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Issue 6: the SQLite trace survives `kill -9` of the recorder, a schema
 // mismatch is refused with a clear message, and `record --otlp` sends one
 // trace per session in the GenAI span model (checked by the OTLP receiver in

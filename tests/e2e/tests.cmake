@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # End-to-end tests: the real agentsight binary recording the real agents
 # (Claude Code, Gemini CLI, Qwen Code, opencode, from scripts/fetch-agents.sh)
 # against the local HTTPS mock LLM. Root only; under CI=true a missing

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Issue 4: `agentsight tls` on the real Claude Code (a Bun executable with a
 // stripped, statically linked BoringSSL) captures both main request bodies
 // whole and both streamed responses; `--explain` fails cleanly on a binary

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A whole connection as its two byte streams, client then server, cut into records of a
 // fuzzed size (at most 64 records a stream, see fuzz_input.h): protocol detection,
 // HTTP/1.1 and HTTP/2 sessions, exchanges, providers and redaction, exactly as the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Shared by run_short.sh and scripts/fuzz-long.sh (sourced, not run): the one way to
 # configure and build the clang libFuzzer build.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Compressed response bodies (gzip, deflate, br, zstd) from the server: corrupt streams
 // and compression bombs must fail or stop at the cap, never overrun it.
 #include <cstdint>

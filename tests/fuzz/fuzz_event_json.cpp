@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One line of a recorded trace (JSON Lines, docs/events.md). A trace file is input too:
 // it is shared, attached to bug reports and replayed by `analyze` and `serve`. What the
 // reader accepts must also survive the writer and read back (export round-trips traces).

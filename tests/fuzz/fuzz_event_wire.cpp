@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The capture → analysis process channel (pipeline/event_wire, frame_channel). The
 // analysis process trusts the capture process, but a decoder that trusts a length is a
 // decoder that reads out of bounds the day the writer has a bug. What decodes must

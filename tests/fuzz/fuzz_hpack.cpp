@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // HPACK header blocks of one direction (the dynamic table carries over between blocks):
 // indexes, Huffman strings, table size updates, all attacker bytes.
 #include <cstdint>

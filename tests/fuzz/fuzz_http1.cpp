@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One direction of an HTTP/1.1 connection, cut into records at fuzzed boundaries, with
 // fuzzed capture losses and an early close: start lines, headers, Content-Length,
 // chunked framing and resync after desync all see attacker bytes.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Both directions of an HTTP/2 connection: frames of any type, length and flags, header
 // blocks over CONTINUATION, padding, SETTINGS and capture losses, interleaved at fuzzed
 // record boundaries.

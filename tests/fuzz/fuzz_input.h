@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Shared helpers for the libFuzzer targets: how one fuzz input becomes several byte
 // streams and how a stream is cut into records. The format is plain bytes so that seed
 // files stay readable: an optional leading "shape" byte, then parts separated by

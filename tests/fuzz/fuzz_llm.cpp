@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The LLM providers' JSON and SSE, end to end through the analysis chain: a well-formed
 // HTTP/1.1 request to one provider's endpoint with a fuzzed JSON body, answered by a
 // well-formed response head with a fuzzed body (JSON or event stream; sized, chunked or

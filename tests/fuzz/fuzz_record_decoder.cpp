@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One ring-buffer record, any bytes: the decoder must size-check everything the kernel
 // side claims (type, size, payload lengths) and never read past the record.
 #include <cstdint>

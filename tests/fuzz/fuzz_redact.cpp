@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The redaction stage on attacker bytes, every path in every run, each on its own part of
 // the input (parts split by fuzz::k_split):
 //   0  TLS records of two interleaved streams (secrets may straddle records);

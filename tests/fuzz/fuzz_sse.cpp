@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // text/event-stream from a server: the parser must cope with any line endings, a BOM,
 // huge lines and a stream cut at any byte (including between CR and LF), and give the
 // same events whatever the cut.

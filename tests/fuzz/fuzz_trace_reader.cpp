@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A whole trace file as `analyze` or `serve` opens it: JSON Lines (strict and lenient) or,
 // when the input starts with SQLite's magic, a SQLite store. The file is rewritten in place
 // for every input so the run does not churn the directory.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The short fuzz run of the normal test suite (ctest fuzz_short): configures a clang
 # libFuzzer build (reused when present), builds only the fuzz targets, and runs each on
 # its seed corpus in tests/data/fuzz/<name>/ for FUZZ_SECONDS. Fails on any crash, leak,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Fuzzing and sanitizers.
 #
 # In a fuzz build (-DAGENTSIGHT_FUZZ=ON, clang; see tests/fuzz/run_short.sh for the

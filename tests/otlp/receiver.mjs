@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Test-only OTLP/HTTP JSON receiver. It checks every request against the
 // official opentelemetry-proto schema (the protobufjs module generated from
 // the .proto files, shipped in @opentelemetry/otlp-transformer), then writes

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Issue 16, finding 7: the TLS discovery cache decides where root puts
 // uprobes in other processes. Each test plants what an attacker could and
 // runs the real `agentsight tls --explain` on Claude Code 2.1.197, whose

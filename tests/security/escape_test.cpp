@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Issue 16, finding 8: terminal escape injection. A traced process chooses its
 // argv, its comm (the name of the file it execs) and the names of files it
 // opens; none of it may reach the user's terminal as a control sequence, in

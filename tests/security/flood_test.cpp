@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Issue 16, finding 10: a traced process floods the kernel side. A file-open flood must not
 // cost another process its LLM traffic, forking must not mint rate-limit budget, and what was
 // lost is pinned on the pid and tree that lost it (session_end, report).

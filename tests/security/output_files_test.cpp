@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Issue 16, findings 1, 2 and 6: every file agentsight writes, attacked.
 // Another user (or the agent) prepares the output's name in a directory they
 // control: a symlink to a file root owns, a FIFO, a file of their own, or a

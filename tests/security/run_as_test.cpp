@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Finding 4 (user-space half) and 11 of issue 16: under sudo, `-- CMD` runs as
 // the invoking user, not as root; the analysis process refuses to be root;
 // `serve` gives up root once its port is bound. Sudo is simulated with

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The analysis process's sandbox (issue 16, finding 5), attacked from inside: each test forks, enters
 // the sandbox as the real analysis process does, performs one thing a
 // compromised parser would try, and reports the outcome to the parent.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Finding 5 of issue 16, end to end: the real analysis process runs with stdin
 // on /dev/null under the seccomp allowlist and Landlock, and what it must still
 // do under them (--otlp to a collector, --ui to a browser, SQLite beside the

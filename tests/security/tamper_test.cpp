@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Issue 16, finding 4 (tamper half): a root agent signals the agentsight processes. Each test
 // is the agent: the recorded command finds the analysis process (the capture process's child
 // named agentsight-ana) and attacks it with a signal syscall the old tamper watch missed.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Security tests: each performs an attack from issue 16 (a malicious agent, a
 # malicious local user, malicious bytes on the wire) against the real binary
 # and asserts that it failed harmlessly with a clear message. Root only; under

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Issue 16, finding 3: a traced process names files that root then opens and
 // searches for TLS functions. Each test performs one attack with the real
 // binary and a real TLS client (python's OpenSSL against the local mock LLM),

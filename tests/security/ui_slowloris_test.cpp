@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Issue 16, finding 9: the web UI fell to a slowloris. 200 idle connections,
 // no token needed, stalled httplib's 16 workers for 60 s. Here `agentsight
 // serve` faces 1000 idle connections and slow header senders, and the user's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Benchmark, not a test: how fast the UI becomes usable on a 100k-event
 // trace. Generates the trace, serves it with `agentsight serve`, drives the
 // system chromium and prints the timings (ms).

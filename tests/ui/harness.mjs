@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Shared by the UI tests and the benchmark: start `agentsight serve TRACE`,
 // read the URL it prints, and launch the system chromium with a fresh profile.
 import { spawn } from 'node:child_process';

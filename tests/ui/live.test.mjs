@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Issue 8: the web UI of a live recording updates without a reload. Starts
 // `agentsight record --ui --port 0 -- sh -c 'sleep 5; /bin/echo MARKER; sleep 3'`
 // (root: record attaches BPF probes), opens the printed URL before the echo

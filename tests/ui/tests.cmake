@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Browser tests of the web UI: the system chromium driven by playwright-core
 # against `agentsight serve`. Needs `apt-get install -y chromium` and
 # `npm ci --prefix tests/ui`; without them the test fails with the reason

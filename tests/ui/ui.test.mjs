@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Browser tests of the web UI against `agentsight serve` on a recorded
 // Claude Code-like session (tests/data/ui/claude_session.jsonl): the user's
 // prompt, the Bash tool call linked to the `cat /etc/hostname` it ran, the

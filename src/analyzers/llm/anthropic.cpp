@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Anthropic Messages API: POST /v1/messages, plain JSON or SSE
 // (message_start, content_block_*, message_delta, message_stop).
 #include <map>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Anthropic's hot stream event, content_block_delta with a text, thinking or tool-input
 // delta, read without building a JSON document. It is most of a streamed response, and a
 // DOM per event (allocations for every key and value) cost more than the rest of the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Gemini generateContent: POST .../models/<model>:generateContent (one JSON response) and
 // :streamGenerateContent (SSE with ?alt=sse, otherwise a JSON array of responses). Each
 // streamed response carries cumulative usageMetadata; the stream ends with the body.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Small, forgiving accessors for provider JSON: attacker-controlled bodies may have any
 // shape, and a wrong type must never throw out of the analyzer.
 #pragma once

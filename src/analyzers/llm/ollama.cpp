@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Ollama's native API: POST /api/chat and /api/generate. Streaming is the default (a request
 // says "stream": false to opt out) and is NDJSON, one JSON object per line, the last with
 // "done": true, the stop reason and the token counts; a non-streamed response is that one

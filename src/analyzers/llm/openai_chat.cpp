@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // OpenAI Chat Completions: POST /v1/chat/completions, plain JSON or SSE `data:` chunks that
 // end with `data: [DONE]` (a usage-only chunk precedes it with stream_options.include_usage).
 #include <map>

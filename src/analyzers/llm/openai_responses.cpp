@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // OpenAI Responses API: POST /v1/responses, plain JSON or SSE typed events
 // (response.output_text.delta, response.function_call_arguments.delta, ...) ending with
 // response.completed / response.incomplete / response.failed; there is no [DONE].

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The provider interface: one file per LLM API (anthropic.cpp, openai_chat.cpp, ...) turns
 // that API's request and response bodies into the common llm_request / llm_response shape.
 // Adding a provider = one new file + one line in registry.cpp.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The provider list. Explicit on purpose: self-registering statics in a static library are
 // dropped by the linker when nothing references their object file.
 #include <array>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "tls/x86_64/x86_64_backend.h"
 
 #include <elf.h>

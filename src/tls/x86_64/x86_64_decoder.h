@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // An x86-64 instruction *length* decoder: enough structure (prefixes, opcode,
 // ModRM, immediate) to sweep a function linearly and recognise the few
 // instruction forms the BoringSSL search reads. It does not know mnemonics.

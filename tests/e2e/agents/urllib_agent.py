@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """A minimal interactive coding agent on Python's urllib (the system libssl), for the agent
 matrix (tests/e2e/agent_matrix_test.cpp). It reads one prompt per stdin line, loops with the
 Anthropic Messages API (non-streaming) until the model stops asking for tools, runs each Bash

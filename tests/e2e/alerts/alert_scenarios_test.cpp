@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Issue 20's acceptance suite: prompt-injected tool calls that Claude Code native really runs
 // (the mock LLM scripts them), each of which must raise the right rule at the right severity
 // with a complete chain, and benign runs that must raise nothing above info. It prints the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A stand-in for "a host outside": a tiny HTTP server on a second loopback address
 // (127.0.0.2), so exfiltration, download-and-run and beacons reach a real peer while the
 // machine has no network. GET /i.sh serves a harmless script; anything else gets "ok".

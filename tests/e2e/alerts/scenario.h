@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The alert acceptance suite's pieces (issue 20): a scenario is one recording of Claude Code
 // native driven by the mock LLM into one tool call (or the built-in demo), the alert rules it
 // must raise with their severity and chain, and the scoring of true and false positives.

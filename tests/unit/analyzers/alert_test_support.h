@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Events built in place for the alert-rule tests (alerts_test.cpp, threats_test.cpp): an agent
 // (pid 7100, "claude") under a traced root, and a runner that collects the alerts.
 #pragma once

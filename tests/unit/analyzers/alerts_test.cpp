@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One test per alert rule of data/rules.json, on events built in place, plus the rules file
 // itself: the compiled-in copy, merging a user file, and errors a person can act on.
 #include <algorithm>

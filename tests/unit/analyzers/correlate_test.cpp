@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The correlator on hand-written traces (tests/data/correlate, shapes from docs/events.md):
 // tool calls linked to the processes and files they caused, and what stays unexplained.
 #include <fstream>

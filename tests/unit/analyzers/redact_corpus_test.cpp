@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The secrets corpus (tests/data/secrets/corpus.tsv) in every text position the redaction
 // stage sees: HTTP/1.1 header, query, JSON body at depth, form body, response body, argv and
 // file path, in raw records cut anywhere and in derived bodies. And the negative corpus:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Test helper: every header of an HTTP/2 byte stream (one direction of a connection, as the
 // raw `tls` events hold it), decoded with the project's nghttp2-based HPACK decoder. Used to
 // prove that no header block in a redacted capture decodes to a secret.

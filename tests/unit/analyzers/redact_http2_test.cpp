@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // HTTP/2 redaction in raw `tls` records: header blocks built with nghttp2's deflater (Huffman,
 // dynamic-table insertions and references) carry secrets; after the redaction stage, a fresh
 // HTTP/2 analysis of the redacted records (its own HPACK decoder) must still decode every

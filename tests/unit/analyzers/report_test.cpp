@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The session report: numbers from a correlated golden trace, the text form within 80
 // columns, and the JSON form parsing back.
 #include <fstream>

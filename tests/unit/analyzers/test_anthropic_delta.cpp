@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // read_anthropic_delta reads the hot Anthropic delta events without a JSON document. Whatever
 // it accepts must mean exactly what nlohmann reads from the same bytes; whatever it refuses
 // goes to the full parser, so refusing is always safe.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Golden tests on the hand-made provider captures in tests/data/analyzers/: the llm_call
 // JSON must be byte-identical however the TLS records are split, and equal to the reviewed
 // golden file. AGENTSIGHT_UPDATE_GOLDEN=1 rewrites the goldens (then review the diff).

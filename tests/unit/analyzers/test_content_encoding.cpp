@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Content-Encoding on request and response bodies: gzip, deflate (zlib and raw), br, zstd.
 #include <zlib.h>
 #include <zstd.h>

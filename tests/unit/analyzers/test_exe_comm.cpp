@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Issue 19 bug 5: Bun makes its HTTP calls on a thread named "HTTP Client". Each llm_call
 // carries `exe_comm`, the name the process's exec gave it, beside the thread's `comm`;
 // learned from exec and fork events only, so a replay gives what the recording gave.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // HTTP/1.1 framing edge cases, through the whole analyzer (requests to a non-LLM path give
 // http_exchange events, which expose method, status and body sizes).
 #include "test_support.h"

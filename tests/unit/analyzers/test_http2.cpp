@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // HTTP/2: frames and HPACK built here with nghttp2's deflater, so the analyzer's inflater
 // sees a real encoder's output (dynamic table, Huffman, table size updates).
 #include <nghttp2/nghttp2.h>

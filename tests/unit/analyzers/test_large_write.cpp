@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Issue 19 bug 1: a first write larger than the protocol probe (64 KiB) on a new connection.
 // Node writes an HTTP request's head and body in one SSL_write, so a large context arrives as
 // one record before the connection's protocol is known. No byte of it may be lost to detection.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // When an exchange is emitted: only at the stream's real end, and for a stream cut off
 // mid-way on process exit, idle timeout or end of input, marked incomplete.
 #include "test_support.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // MCP over stdio: newline-delimited JSON-RPC on pipe streams, paired in the server's view.
 #include "analyzers/mcp_analyzer.h"
 #include "test_support.h"

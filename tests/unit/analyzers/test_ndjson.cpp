@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Newline-delimited JSON framing, shared by Ollama's NDJSON streams and MCP over stdio.
 #include <string>
 #include <vector>

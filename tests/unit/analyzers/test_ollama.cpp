@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Ollama's native API over plain HTTP: /api/chat and /api/generate with NDJSON streaming (the
 // default) and as one JSON object, through the same HTTP/1.1 analyzer as TLS traffic.
 #include "test_support.h"

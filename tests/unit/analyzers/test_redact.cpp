@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Redaction: canary credentials in headers, query strings, bodies and argv must not appear in
 // anything that reaches a sink, raw TLS records included, however records are split.
 #include "analyzers/redact_marker.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // find_secrets skips text that cannot open a rule (secret_candidates.h); these cases pin each
 // rule's first letter in each context it may start in, and the contexts it may not.
 #include <gtest/gtest.h>

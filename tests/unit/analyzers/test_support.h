@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Shared helpers for the analyzer tests: a tiny in-order runner with a collecting sink,
 // capture loading, and the byte-boundary splitters the golden tests use.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Issue 19 bug 4: user_prompt is the last text the person typed, also when the follow-up
 // shares its message with tool results (Claude Code sends [tool_result, text "second
 // question"]). Every provider follows the same rule.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The threat rules (issue 20): exfiltration, secret_to_model, download_execute,
 // dns_exfiltration, persistence, system_write, library_injection, unexplained_network, and the
 // chain every alert carries. Events are built in place (alert_test_support.h).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The exit summary (issue 19): "2 LLM calls ... tls bytes lost 0" next to calls marked
 // capture_gap read as "all fine". It must say which calls are not whole and which
 // connections stayed opaque, and why.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `tls --explain` (issue 19): piped, the verdict comes after the evidence it points to; a
 // script (Claude Code's cli.js) is answered with the interpreter to explain instead.
 #include <gtest/gtest.h>

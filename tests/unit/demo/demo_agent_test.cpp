@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The demo agent against the mock: the full two-turn tool loop.
 #include <fstream>
 #include <sstream>

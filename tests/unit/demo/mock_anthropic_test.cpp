@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The mock's Anthropic Messages endpoint: stream shape, script advance, non-stream JSON.
 #include <gtest/gtest.h>
 

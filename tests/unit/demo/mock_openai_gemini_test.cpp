@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The mock's OpenAI Chat Completions and Gemini endpoints.
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Which requests consume script steps: the auxiliary-request heuristic.
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The mock server as a server: framing, bad input, probes, lifecycle, concurrency.
 #include <chrono>
 #include <stdexcept>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Helpers shared by the demo tests: a client for the mock and stream decoding.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Real Claude Code and Gemini CLI complete a tool loop against the mock. This pins the recipe
 // the e2e tests and `agentsight demo` rely on (env vars, flags, settings) to the installed
 // agent versions. Needs scripts/fetch-agents.sh; without the agents the tests skip, except

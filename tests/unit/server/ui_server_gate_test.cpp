@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The gate in front of the UI server: idle and trickling clients cost a
 // descriptor, never a worker, and never keep a real request waiting.
 #include "server/ui_server_gate.h"

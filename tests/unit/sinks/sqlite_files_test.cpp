@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // sqlite_files: the trace and its sidecars, as root may create them next to
 // files someone else planted.
 #include "sinks/sqlite_files.h"

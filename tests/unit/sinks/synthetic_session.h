@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A small Claude Code-like recording for sink tests: the agent asks the model,
 // the model calls Bash, bash runs cat, the agent sends the result back.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // An in-process HTTP/1.1 server on 127.0.0.1:<ephemeral> that records each
 // request and answers with scripted status codes: a stand-in OTLP collector.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Issue 19 agent matrix: `record -- env -i … claude` lost Claude Code 2.1.337's first request,
 // because its Bun binary was searched only after the exec. The files the command will run are
 // found before it is released: through `env`, PATH, symlinks and `#!` lines.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Plaintext stream records: decoded like TLS chunks, reassembled per call, named per stream.
 #include <cstring>
 #include <vector>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The attacher's worker must never make its caller wait past a deadline, nor
 // shutdown wait at all, whatever a job is stuck in (issue 16: a FIFO named
 // libssl.so.3 blocked the attacher, and Ctrl-C with it, for good).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The tamper-evidence record: which syscall reached which agentsight process, and whether the
 // kernel delivered it.
 #include <cstring>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Stripped BoringSSL in Claude Code's Bun binaries. The same logic must find
 // the same three functions in both versions, without per-version tables.
 #include <elf.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Hostile ELF files built in memory for the discovery budget tests (unit and
 // security): a valid ELF64 x86-64 header, one program header per segment, and
 // the segments' bytes, with nothing else a real linker would add.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Issue 16, finding 3: files a traced process names are opened and searched
 // by root. A FIFO or a symlink must be refused without blocking or following
 // it, and a crafted ELF must not buy more than a bounded amount of work.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The tls_skipped event (a file kept from the TLS search) through both of
 // its encodings: the JSON Lines trace and the capture-to-analysis wire.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Symbol discovery on the real TLS libraries of this machine, cross-checked
 // against the unwind tables: every offset must be the start of a function.
 #include <elf.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The error-site reader on hand-assembled functions covering the layouts a
 // BoringSSL build can produce: non-PIE immediates, PIE lea, the older
 // five-argument ERR_put_error, and error paths that jump to a shared call.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // append_json_string must agree with nlohmann::json on every input: the analyzers fall back
 // to nlohmann when it says no, so a disagreement would make results depend on the path.
 #include <gtest/gtest.h>

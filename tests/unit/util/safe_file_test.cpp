@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // safe_file: what root may write at a path someone else may have prepared.
 #include "util/safe_file.h"
 

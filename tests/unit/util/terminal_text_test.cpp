@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // printable() is what stands between an agent-chosen string and the user's
 // terminal: every byte a terminal could act on must come out spelled out.
 #include <gtest/gtest.h>
