@@ -82,6 +82,13 @@ void set_if(json& obj, const char* key, const json& value) {
     if (!value.is_null()) obj[key] = value;
 }
 
+json function_tool_names(const json& body) {
+    json names = json::array();
+    if (const json& tools = member(body, "tools"); tools.is_array())
+        for (const auto& t : tools) names.push_back(str(member(t, "function"), "name"));
+    return names;
+}
+
 bool ends_with(std::string_view s, std::string_view suffix) {
     return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }

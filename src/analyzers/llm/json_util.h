@@ -29,6 +29,9 @@ json parse_arguments(std::string_view text);
 // Parses JSON without throwing; a discarded value on error.
 json parse_json(std::string_view text);
 void set_if(json& obj, const char* key, const json& value);  // copies unless null
+// Names of the request's `tools` in OpenAI's function shape ({"function":{"name":…}}), which
+// OpenAI-compatible servers and Ollama share; [] when absent.
+json function_tool_names(const json& body);
 bool ends_with(std::string_view s, std::string_view suffix);
 
 }  // namespace agentsight::analyzers::llm

@@ -114,10 +114,7 @@ class ollama final : public provider {
         }
         r["system"] = std::move(system);
         r["messages"] = std::move(messages);
-        json tools = json::array();
-        if (const json& ts = member(body, "tools"); ts.is_array())
-            for (const auto& t : ts) tools.push_back(str(member(t, "function"), "name"));
-        r["tools"] = std::move(tools);
+        r["tools"] = function_tool_names(body);
         const json& options = member(body, "options");
         set_if(r, "max_tokens", member(options, "num_predict"));
         set_if(r, "temperature", member(options, "temperature"));

@@ -147,10 +147,7 @@ class openai_chat final : public provider {
             }
         r["system"] = std::move(system);
         r["messages"] = std::move(messages);
-        json tools = json::array();
-        if (const json& ts = member(body, "tools"); ts.is_array())
-            for (const auto& t : ts) tools.push_back(str(member(t, "function"), "name"));
-        r["tools"] = std::move(tools);
+        r["tools"] = function_tool_names(body);
         const json& max = member(body, "max_completion_tokens");
         set_if(r, "max_tokens", max.is_null() ? member(body, "max_tokens") : max);
         set_if(r, "temperature", member(body, "temperature"));
