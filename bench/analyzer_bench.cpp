@@ -21,10 +21,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "analyzers/analysis.h"
+#include "analysis/analysis.h"
 #include "bpf/events.h"
+#include "outputs/trace/jsonl_sink.h"
 #include "pipeline/event_json.h"
-#include "sinks/jsonl_sink.h"
 #include "sources/record_decoder.h"
 
 namespace {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "cli/app.h"
+#include "app/app.h"
 
 int main(int argc, char** argv) {
     return agentsight::cli::run(argc, argv);

@@ -20,7 +20,7 @@
 #include <map>
 #include <thread>
 
-#include "../unit/analyzers/redact_h2_dump.h"
+#include "../unit/analysis/redact_h2_dump.h"
 #include "e2e_harness.h"
 
 namespace agentsight::test::e2e {

@@ -12,7 +12,7 @@ target_compile_options(e2e_tests PRIVATE ${AGENTSIGHT_WARNINGS})
 target_compile_definitions(e2e_tests PRIVATE AGENTSIGHT_BIN="$<TARGET_FILE:agentsight>"
                                              AGENTSIGHT_SOURCE_DIR="${CMAKE_SOURCE_DIR}"
                                              AGENTSIGHT_BUILD_DIR="${CMAKE_BINARY_DIR}")
-target_link_libraries(e2e_tests PRIVATE agentsight_pipeline agentsight_analyzers OpenSSL::Crypto
+target_link_libraries(e2e_tests PRIVATE agentsight_pipeline agentsight_analysis OpenSSL::Crypto
                                         GTest::gtest_main)
 add_dependencies(e2e_tests agentsight)
 gtest_discover_tests(e2e_tests PROPERTIES LABELS e2e RUN_SERIAL TRUE TIMEOUT 600

@@ -5,7 +5,7 @@
 // analysis process runs them on captured plaintext.
 #include <cstdint>
 
-#include "analyzers/analysis.h"
+#include "analysis/analysis.h"
 #include "fuzz_input.h"
 
 using namespace agentsight;

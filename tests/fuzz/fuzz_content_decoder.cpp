@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "analyzers/content_decoder.h"
+#include "analysis/protocol/content_decoder.h"
 #include "fuzz_input.h"
 
 using namespace agentsight;

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "analyzers/hpack_decoder.h"
+#include "analysis/protocol/hpack_decoder.h"
 #include "fuzz_input.h"
 
 using namespace agentsight;

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "analyzers/http1_parser.h"
+#include "analysis/protocol/http1_parser.h"
 #include "fuzz_input.h"
 
 using namespace agentsight;

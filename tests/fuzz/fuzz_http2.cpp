@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "analyzers/http2_session.h"
+#include "analysis/protocol/http2_session.h"
 #include "fuzz_input.h"
 
 using namespace agentsight;

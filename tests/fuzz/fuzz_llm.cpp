@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "analyzers/analysis.h"
+#include "analysis/analysis.h"
 #include "fuzz_input.h"
 
 using namespace agentsight;

@@ -13,8 +13,8 @@
 #include <cstdlib>
 #include <string>
 
-#include "analyzers/http2_session.h"
-#include "analyzers/redact.h"
+#include "analysis/protocol/http2_session.h"
+#include "analysis/redact/redact.h"
 #include "fuzz_input.h"
 
 using namespace agentsight;

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "analyzers/sse.h"
+#include "analysis/protocol/sse.h"
 #include "fuzz_input.h"
 
 using namespace agentsight;

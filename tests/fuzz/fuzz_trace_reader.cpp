@@ -9,7 +9,7 @@
 #include <string>
 
 #include "fuzz_input.h"
-#include "sinks/trace_reader.h"
+#include "replay/trace_reader.h"
 
 using namespace agentsight;
 

@@ -25,7 +25,7 @@ if(AGENTSIGHT_FUZZ)
     target_compile_options(${name} PRIVATE ${AGENTSIGHT_WARNINGS}
                                            -fsanitize=fuzzer,address,undefined)
     target_link_options(${name} PRIVATE -fsanitize=fuzzer,address,undefined)
-    target_link_libraries(${name} PRIVATE agentsight_analyzers agentsight_sinks
+    target_link_libraries(${name} PRIVATE agentsight_analysis agentsight_report agentsight_replay agentsight_outputs
                                           agentsight_pipeline)
     # At the top of the build tree, where run_short.sh and fuzz-long.sh look for them.
     set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})

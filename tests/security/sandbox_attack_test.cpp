@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// The analysis process's sandbox (issue 16, finding 5), attacked from inside: each test forks, enters
-// the sandbox as the real analysis process does, performs one thing a
-// compromised parser would try, and reports the outcome to the parent.
+// The analysis process's sandbox (issue 16, finding 5), attacked from inside: each test forks,
+// enters the sandbox as the real analysis process does, performs one thing a compromised parser
+// would try, and reports the outcome to the parent.
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
@@ -26,7 +26,7 @@
 #include <string>
 #include <thread>
 
-#include "cli/sandbox.h"
+#include "app/sandbox.h"
 #include "harness.h"
 
 namespace agentsight::cli {

@@ -14,7 +14,7 @@ if(security_test_sources)
   target_compile_definitions(security_tests PRIVATE AGENTSIGHT_BIN="$<TARGET_FILE:agentsight>"
                                                     AGENTSIGHT_SOURCE_DIR="${CMAKE_SOURCE_DIR}"
                                                     AGENTSIGHT_BUILD_DIR="${CMAKE_BINARY_DIR}")
-  target_link_libraries(security_tests PRIVATE agentsight_cli agentsight_pipeline agentsight_util
+  target_link_libraries(security_tests PRIVATE agentsight_app agentsight_pipeline agentsight_util
                                                OpenSSL::Crypto GTest::gtest_main)
   add_dependencies(security_tests agentsight)
   gtest_discover_tests(security_tests PROPERTIES LABELS security RUN_SERIAL TRUE TIMEOUT 300

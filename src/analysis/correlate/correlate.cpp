@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "analysis/correlate/correlate.h"
+#include "util/json_get.h"
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
+namespace agentsight::analyzers {
+
+namespace {
+
+constexpr size_t k_max_recent = 4096;
+constexpr uint64_t k_recent_window_ns = 10'000'000'000ULL;
+constexpr uint64_t k_linked_timeout_factor = 20;  // a linked call without a result: 10 min
+constexpr int32_t k_o_wronly = 01, k_o_rdwr = 02, k_o_creat = 0100;
+
+std::string string_or(const json& b, const char* key) {
+    auto it = b.find(key);
+    return it != b.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+uint64_t end_of(const json& b, uint64_t ts) {
+    auto it = b.find("duration_ms");
+    double ms = it != b.end() && it->is_number() ? it->get<double>() : 0.0;
+    return ts + static_cast<uint64_t>(ms > 0 ? ms * 1e6 : 0);
+}
+
+uint64_t wall_now() {
+    return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count());
+}
+
+// Only while recording can /proc answer for a pid; in a replay the pid is long gone or reused.
+bool looks_live(const process_event& e) {
+    uint64_t now = wall_now();
+    uint64_t gap = now > e.ts_ns ? now - e.ts_ns : e.ts_ns - now;
+    if (gap > 5'000'000'000ULL) return false;
+    std::ifstream f("/proc/" + std::to_string(e.pid) + "/comm");
+    std::string comm;
+    std::getline(f, comm);
+    return !comm.empty() && comm == e.comm;
+}
+
+}  // namespace
+
+bool is_write(const process_event& e) {
+    using t = process_event_type;
+    switch (e.type) {
+        case t::file_open:
+            return (e.flags & (k_o_wronly | k_o_rdwr | k_o_creat)) != 0;
+        case t::file_unlink:
+        case t::file_rename:
+        case t::mkdir:
+            return true;
+        default:
+            return false;
+    }
+}
+
+std::string file_op(const process_event& e) {
+    using t = process_event_type;
+    switch (e.type) {
+        case t::file_open:
+            return is_write(e) ? "write" : "read";
+        case t::file_unlink:
+            return "unlink";
+        case t::file_rename:
+            return "rename";
+        case t::mkdir:
+            return "mkdir";
+        default:
+            return "";
+    }
+}
+
+correlator::correlator(rule_set rules, std::string working_dir)
+    : rules_(std::move(rules)), working_dir_(std::move(working_dir)), net_(rules_.opaque_wait_ns) {}
+
+result<std::unique_ptr<correlator>> make_correlator(const correlator_options& opts) {
+    auto rules = load_rules(opts.rules_path);
+    if (!rules) return error{rules.message()};
+    return std::make_unique<correlator>(std::move(rules.value()), opts.working_dir);
+}
+
+void correlator::on_event(event& e, const emit_fn& emit) {
+    if (auto* p = std::get_if<process_event>(&e)) {
+        on_process(*p, emit);
+    } else if (auto* t = std::get_if<tls_event>(&e)) {
+        net_.on_tls(*t);
+    } else if (auto* d = std::get_if<derived_event>(&e)) {
+        if (d->type == "llm_call") {
+            on_llm_call(d->body, d->ts_ns, emit);
+        } else if (d->type == "http_exchange") {
+            talks_http_.insert(json_get(d->body, "pid", 0));
+            link_http(d->body);
+            // Judged when the connection's record is due or at the end: an LLM call that names
+            // this host may come later (Claude's `HEAD /` check precedes its first call).
+            net_.on_host(string_or(d->body, "conn"), strip_port(string_or(d->body, "host")));
+        } else if (d->type == "session_start") {
+            on_session_start(d->body);
+        }
+    }
+}
+
+void correlator::on_session_start(const json& b) {
+    if (auto it = b.find("pid"); it != b.end() && it->is_number_integer())
+        mark_agent(it->get<int32_t>());
+    if (working_dir_.empty()) working_dir_ = string_or(b, "cwd");
+}
+
+void correlator::mark_agent(int32_t pid) {
+    // The pid that talks to the model is the agent, and so is every process it runs under
+    // (a wrapper script, `npx`), up to the traced root.
+    for (int hops = 0; pid > 0 && hops < 64; ++hops) {
+        agents_.insert(pid);
+        pid = procs_.parent(pid);
+        if (!procs_.find(pid)) break;
+    }
+}
+
+bool correlator::in_agent_tree(int32_t pid) const {
+    for (int hops = 0; pid > 0 && hops < 256; ++hops) {
+        if (is_agent(pid)) return true;
+        pid = procs_.parent(pid);
+    }
+    return false;
+}
+
+void correlator::learn_working_dir(const process_event& e) {
+    if (!working_dir_.empty() || !looks_live(e)) return;
+    std::error_code ec;
+    auto cwd = std::filesystem::read_symlink("/proc/" + std::to_string(e.pid) + "/cwd", ec);
+    if (!ec) working_dir_ = cwd.string();
+}
+
+void correlator::on_process(const process_event& e, const emit_fn& emit) {
+    saw_process_ = true;
+    const bool seen = procs_.find(e.pid) != nullptr;
+    const int32_t known_parent = procs_.find(e.ppid) ? e.ppid : 0;
+    procs_.observe(e);
+    if (!seen && known_parent == 0 && e.ppid > 0) {
+        roots_.insert(e.pid);  // the traced root: its parent is outside the tree
+        agents_.insert(e.pid);
+        learn_working_dir(e);
+    }
+    check_tamper(e, emit);
+    check_paths(e, emit);
+    net_.on_connect(e);
+    if (!link_process_event(e)) maybe_candidate(e);
+    check_threats(e, emit);
+    if (e.type == process_event_type::exec || e.type == process_event_type::connect ||
+        e.type == process_event_type::file_open || is_write(e)) {
+        recent_.push_back(e);
+        while (recent_.size() > k_max_recent ||
+               (!recent_.empty() && recent_.front().ts_ns + k_recent_window_ns < e.ts_ns))
+            recent_.pop_front();
+    }
+}
+
+void correlator::on_llm_call(const json& b, uint64_t ts, const emit_fn& emit) {
+    const int32_t pid = json_get(b, "pid", 0);
+    mark_agent(pid);
+    talks_http_.insert(pid);
+    std::string host = strip_port(string_or(b, "host"));
+    if (!host.empty()) named_hosts_.insert(host);
+    net_.on_host(string_or(b, "conn"), host);
+    if (!first_answer_ts_) first_answer_ts_ = end_of(b, ts);
+    check_llm_call(b, ts, emit);
+    check_secret_to_model(b, ts, emit);
+
+    // Results first: they close calls of earlier turns, never this one's.
+    if (auto it = b.find("tool_results"); it != b.end() && it->is_array()) {
+        for (const auto& r : *it) {
+            std::string id = string_or(r, "tool_call_id");
+            auto t = tools_.find(id);
+            if (t == tools_.end()) continue;
+            t->second.result_linked = true;
+            t->second.is_error = json_get(r, "is_error", false);
+            close_tool(id, emit);
+        }
+    }
+    const json* response = b.contains("response") ? &b["response"] : nullptr;
+    if (!response || !response->is_object()) return;
+    auto calls = response->find("tool_calls");
+    if (calls == response->end() || !calls->is_array()) return;
+    for (const auto& c : *calls) {
+        add_tool_call(c, b, ts);
+        check_tool_loop(string_or(c, "name"), c.contains("input") ? c["input"] : json(), b, ts,
+                        emit);
+    }
+}
+
+void correlator::add_tool_call(const json& call, const json& llm, uint64_t ts) {
+    std::string id = string_or(call, "id");
+    if (id.empty() || tools_.count(id) || done_tools_.count(id)) return;
+    pending_tool t;
+    t.call_id = id;
+    t.tool_name = string_or(call, "name");
+    const json input = call.contains("input") ? call["input"] : json();
+    t.target = classify_tool(t.tool_name, input);
+    for (const auto& h : t.target.hosts) named_hosts_.insert(h);
+    t.target_text = t.target.kind == tool_kind::shell  ? t.target.command
+                    : t.target.kind == tool_kind::file ? t.target.path
+                    : t.target.hosts.empty()           ? std::string()
+                                                       : t.target.hosts.front();
+    t.llm_ts = ts;
+    t.llm_end_ts = end_of(llm, ts);
+    t.conn = string_or(llm, "conn");
+    t.agent_pid = json_get(llm, "pid", 0);
+    auto& stored = tools_[id] = std::move(t);
+    note_origin(stored);
+    tool_order_.push_back(id);
+    relink_recent(stored);
+}
+
+void correlator::close_tool(const std::string& call_id, const emit_fn& emit) {
+    auto it = tools_.find(call_id);
+    if (it == tools_.end()) return;
+    emit_tool(it->second, emit);
+    done_tools_.insert(call_id);
+    tools_.erase(it);
+    std::erase(tool_order_, call_id);
+}
+
+void correlator::emit_tool(pending_tool& t, const emit_fn& emit) {
+    // A TLS-only capture says nothing about activity: "no_activity" would be a false claim.
+    if (!saw_process_) return;
+    const bool linked = !t.pids.empty() || !t.files.empty() || !t.connections.empty();
+    // Helper shells before the root are context: the tool starts with its root.
+    uint64_t start = t.root_exact ? t.root_ts : linked && t.first_ts ? t.first_ts : t.llm_end_ts;
+    uint64_t end = std::max(start, t.last_ts);
+    json exit_code = nullptr;
+    if (const proc_info* p = procs_.find(t.top_pid); p && p->exited) {
+        exit_code = p->exit_code;
+        end = std::max(end, p->exit_ts);
+    }
+    json body = {{"type", "tool_exec"},
+                 {"ts", start},
+                 {"call_id", t.call_id},
+                 {"tool_name", t.tool_name},
+                 {"target", t.target_text},
+                 {"llm_call_ts", t.llm_ts},
+                 {"conn", t.conn},
+                 {"pid", t.agent_pid},
+                 {"pids", t.pids},
+                 {"processes", t.processes},
+                 {"files", t.files},
+                 {"connections", t.connections},
+                 {"exit_code", exit_code},
+                 {"duration_ms", static_cast<double>(end - start) / 1e6},
+                 {"status", linked ? "linked" : "no_activity"},
+                 {"result_linked", t.result_linked}};
+    if (t.result_linked) body["is_error"] = t.is_error;
+    emit(event(derived_event{"tool_exec", start, std::move(body)}));
+}
+
+void correlator::on_tick(uint64_t now_ns, const emit_fn& emit) {
+    now_ns_ = std::max(now_ns_, now_ns);
+    judge_candidates(now_ns_, false, emit);
+    judge_connects(now_ns_, false, emit);
+    release_held(now_ns_, false, emit);
+    std::vector<std::string> due;
+    for (const auto& [id, t] : tools_) {
+        const bool active = !t.pids.empty() || !t.files.empty() || !t.connections.empty();
+        uint64_t limit = rules_.tool_timeout_ns * (active ? k_linked_timeout_factor : 1);
+        if (now_ns_ >= t.llm_end_ts + limit) due.push_back(id);
+    }
+    for (const auto& id : due) close_tool(id, emit);
+    procs_.prune(now_ns_ > 3'600'000'000'000ULL ? now_ns_ - 3'600'000'000'000ULL : 0);
+    std::erase_if(owner_, [&](const auto& kv) { return !procs_.find(kv.first); });
+}
+
+void correlator::finish(const emit_fn& emit) {
+    judge_candidates(UINT64_MAX, true, emit);
+    judge_connects(UINT64_MAX, true, emit);
+    emit_upkeep(emit);
+    release_held(UINT64_MAX, true, emit);  // last: what finish raised may be held too
+    while (!tool_order_.empty()) close_tool(tool_order_.front(), emit);
+}
+
+}  // namespace agentsight::analyzers

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "app/analysis_watch.h"
+
+#include <csignal>
+#include <cstring>
+
+#include <sys/wait.h>
+
+namespace agentsight::cli {
+namespace {
+
+// A stop nobody traced is reported only if it lasts: Ctrl-Z stops both processes, and `fg`
+// continues them in an order we do not choose.
+constexpr auto k_untraced_stop_grace = std::chrono::seconds(1);
+// How long a signal's BPF record may trail its effect (records are read every 20 ms).
+constexpr auto k_record_wait = std::chrono::milliseconds(300);
+
+std::string signal_name(int sig) {
+    const char* abbrev = sigabbrev_np(sig);
+    return abbrev ? std::string("SIG") + abbrev : "signal " + std::to_string(sig);
+}
+
+std::string sender_of(const capture& cap, int sig, bool wait) {
+    auto deadline = std::chrono::steady_clock::now() + k_record_wait;
+    for (;;) {
+        auto s = cap.last_signal_to_analysis();
+        if (s && s->signal == sig)
+            return "pid " + std::to_string(s->sender_pid) + " (" + s->sender_comm + ", " +
+                   s->syscall + ")";
+        if (!wait || std::chrono::steady_clock::now() >= deadline)
+            return "a process outside the traced tree";
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+}
+
+}  // namespace
+
+analysis_watch::~analysis_watch() {
+    stop_resuming();
+}
+
+std::optional<std::string> analysis_watch::check(const capture& cap) {
+    siginfo_t info{};
+    if (::waitid(P_PID, id_t(pid_), &info, WEXITED | WSTOPPED | WNOHANG | WNOWAIT) != 0 ||
+        info.si_pid == 0) {
+        stopped_since_.reset();
+        return std::nullopt;
+    }
+    const int sig = info.si_status;
+    if (info.si_code == CLD_KILLED || info.si_code == CLD_DUMPED)
+        return "analysis process killed by signal " + signal_name(sig) + " from " +
+               sender_of(cap, sig, true) + "; the recording is incomplete";
+    if (info.si_code != CLD_STOPPED) return std::nullopt;  // an exit: it said why itself
+    auto now = std::chrono::steady_clock::now();
+    if (!stopped_since_) stopped_since_ = now;
+    auto traced = cap.last_signal_to_analysis();
+    const bool by_traced = traced && traced->signal == sig;
+    if (!by_traced && now - *stopped_since_ < k_untraced_stop_grace) return std::nullopt;
+    return "analysis process stopped by signal " + signal_name(sig) + " from " +
+           sender_of(cap, sig, false) + "; the recording is stopped";
+}
+
+void analysis_watch::start_resuming() {
+    if (resuming_.exchange(true)) return;
+    resumer_ = std::thread([this] {
+        while (resuming_) {
+            ::kill(pid_, SIGCONT);
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+    });
+}
+
+bool analysis_watch::await_exit(std::chrono::milliseconds limit) {
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    for (;;) {
+        siginfo_t info{};
+        if (::waitid(P_PID, id_t(pid_), &info, WEXITED | WNOHANG | WNOWAIT) != 0) return true;
+        if (info.si_pid != 0) return true;
+        if (std::chrono::steady_clock::now() >= deadline) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+}
+
+void analysis_watch::stop_resuming() {
+    resuming_ = false;
+    if (resumer_.joinable()) resumer_.join();
+}
+
+}  // namespace agentsight::cli

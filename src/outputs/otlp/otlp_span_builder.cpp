@@ -1,0 +1,477 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "outputs/otlp/otlp_span_builder.h"
+
+#include <algorithm>
+#include <set>
+
+#include "outputs/otlp/genai_semconv.h"
+#include "pipeline/session_events.h"
+
+namespace agentsight {
+namespace {
+
+constexpr uint64_t k_ms = 1'000'000;
+constexpr size_t k_max_alerts = 256;
+constexpr size_t k_max_listed = 64;  // files/connections listed on a tool span
+
+std::string str_at(const json& j, const char* key) {
+    auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+template <typename T>
+std::optional<T> num_at(const json& j, const char* key) {
+    auto it = j.find(key);
+    if (it == j.end() || !it->is_number()) return std::nullopt;
+    return it->get<T>();
+}
+
+const json& field(const json& j, const char* key) {
+    static const json null_json;
+    auto it = j.find(key);
+    return it != j.end() ? *it : null_json;
+}
+
+std::string dump(const json& j) {
+    return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// llm_call "start" is epoch ns; a value that small can only be milliseconds.
+uint64_t epoch_ns(uint64_t v) {
+    return v < 100'000'000'000'000ull ? v * k_ms : v;
+}
+
+std::string agent_name_of(const std::string& command) {
+    std::string first = command.substr(0, command.find(' '));
+    size_t slash = first.rfind('/');
+    return slash == std::string::npos ? first : first.substr(slash + 1);
+}
+
+std::string join_argv(const std::vector<std::string>& argv) {
+    std::string s;
+    for (const auto& a : argv) {
+        if (!s.empty()) s += ' ';
+        s += a;
+    }
+    return s;
+}
+
+std::vector<std::string> string_list(const json& arr) {
+    std::vector<std::string> out;
+    if (!arr.is_array()) return out;
+    for (const auto& v : arr) {
+        if (out.size() == k_max_listed) break;
+        out.push_back(v.is_string() ? v.get<std::string>() : dump(v));
+    }
+    return out;
+}
+
+}  // namespace
+
+otlp_span_builder::otlp_span_builder(otlp_builder_options options, uint64_t seed)
+    : options_(std::move(options)), rng_(seed) {}
+
+std::string otlp_span_builder::new_id(int bytes) {
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string s;
+    for (;;) {
+        s.clear();
+        for (int i = 0; i < bytes; i += 8) {
+            uint64_t v = rng_();
+            for (int b = 0; b < 8 && i + b < bytes; ++b, v >>= 8) {
+                s += hex[(v >> 4) & 0xf];
+                s += hex[v & 0xf];
+            }
+        }
+        if (s.find_first_not_of('0') != std::string::npos) return s;  // all-zero ids are invalid
+    }
+}
+
+otlp_span otlp_span_builder::make_span(std::string name, span_kind kind, std::string parent,
+                                       uint64_t start, uint64_t end) {
+    otlp_span s;
+    s.trace_id = session_.trace_id;
+    s.span_id = new_id(8);
+    s.parent_span_id = std::move(parent);
+    s.name = std::move(name);
+    s.kind = kind;
+    s.start_ns = start;
+    s.end_ns = std::max(start, end);
+    s.attributes.add("gen_ai.conversation.id", session_.id);
+    return s;
+}
+
+void otlp_span_builder::begin_session(std::string id, uint64_t ts_ns, std::string command) {
+    session_ = session_state{};
+    session_.active = true;
+    session_.id = id.empty() ? new_session_id() : std::move(id);
+    session_.trace_id = new_id(16);
+    session_.span_id = new_id(8);
+    session_.start_ns = session_.last_ns = ts_ns;
+    session_.command = std::move(command);
+    session_.agent_name = agent_name_of(session_.command);
+}
+
+// Events before any session_start (a live run without `record`, an old trace)
+// still get a trace: an implicit session that starts with the first event.
+void otlp_span_builder::ensure_session(uint64_t ts_ns) {
+    if (!session_.active) begin_session(options_.session_id, ts_ns, {});
+    if (ts_ns) {
+        session_.last_ns = std::max(session_.last_ns, ts_ns);
+        if (ts_ns < session_.start_ns) session_.start_ns = ts_ns;
+    }
+}
+
+void otlp_span_builder::on_event(const event& e, std::vector<otlp_span>& out) {
+    if (auto* p = std::get_if<process_event>(&e)) {
+        ensure_session(p->ts_ns);
+        on_process(*p, out);
+        return;
+    }
+    if (auto* t = std::get_if<tls_event>(&e)) {
+        ensure_session(t->ts_ns);
+        return;
+    }
+    const auto& d = std::get<derived_event>(e);
+    if (d.type == "session_start") {
+        if (session_.active) end_session(session_.last_ns, nullptr, out);
+        begin_session(str_at(d.body, "session_id"), d.ts_ns, str_at(d.body, "command"));
+        return;
+    }
+    ensure_session(d.ts_ns);
+    if (d.type == "session_end") {
+        end_session(d.ts_ns, &field(d.body, "stats"), out);
+    } else if (d.type == "llm_call") {
+        on_llm_call(d.body, d.ts_ns, out);
+    } else if (d.type == "tool_exec") {
+        on_tool_exec(d.body, d.ts_ns, out);
+    } else if (d.type == "alert") {
+        on_alert(d.body, d.ts_ns);
+    }
+}
+
+void otlp_span_builder::on_process(const process_event& p, std::vector<otlp_span>& out) {
+    using t = process_event_type;
+    if (p.type == t::fork) {
+        proc_info child;
+        child.pid = p.child_pid;
+        child.ppid = p.pid;
+        child.comm = p.comm;
+        child.start_ns = p.ts_ns;
+        // Until it execs, a forked child runs its parent's program.
+        if (auto parent = procs_.find(p.pid); parent != procs_.end()) {
+            child.filename = parent->second.filename;
+            child.argv = parent->second.argv;
+        }
+        procs_[p.child_pid] = std::move(child);
+    } else if (p.type == t::exec) {
+        auto& info = procs_[p.pid];
+        if (info.exited) info = proc_info{};  // a reused pid
+        info.pid = p.pid;
+        if (p.ppid) info.ppid = p.ppid;
+        info.comm = p.comm;
+        info.filename = p.filename;
+        info.argv = p.argv;
+        if (!info.start_ns) info.start_ns = p.ts_ns;
+    } else if (p.type == t::exit) {
+        auto& info = procs_[p.pid];
+        info.pid = p.pid;
+        if (!info.ppid) info.ppid = p.ppid;
+        if (info.comm.empty()) info.comm = p.comm;
+        if (!info.start_ns) info.start_ns = p.ts_ns - std::min(p.ts_ns, p.duration_ns);
+        info.exited = true;
+        info.exit_ns = p.ts_ns;
+        info.exit_code = p.exit_code;
+        info.signal = p.signal;
+        if (info.claimed && !info.emitted) emit_process(info, p.ts_ns, out);
+        exited_order_.push_back(p.pid);
+        evict_processes();
+    }
+}
+
+void otlp_span_builder::evict_processes() {
+    while (procs_.size() > options_.max_tracked_processes && !exited_order_.empty()) {
+        auto it = procs_.find(exited_order_.front());
+        exited_order_.pop_front();
+        if (it != procs_.end() && it->second.exited) procs_.erase(it);
+    }
+}
+
+void otlp_span_builder::on_llm_call(const json& b, uint64_t ts_ns, std::vector<otlp_span>& out) {
+    const auto duration_ms = num_at<double>(b, "duration_ms");
+    uint64_t start = 0;
+    if (auto s = num_at<uint64_t>(b, "start")) {
+        start = epoch_ns(*s);
+    } else {
+        start = ts_ns -
+                std::min<uint64_t>(ts_ns, static_cast<uint64_t>(duration_ms.value_or(0) * k_ms));
+    }
+    const uint64_t end = duration_ms ? start + static_cast<uint64_t>(*duration_ms * k_ms) : ts_ns;
+    ensure_session(start);
+
+    const std::string model = str_at(b, "model");
+    const std::string provider = genai_provider_name(str_at(b, "provider"));
+    otlp_span s = make_span(model.empty() ? "chat" : "chat " + model, span_kind::client,
+                            session_.span_id, start, end);
+    auto& a = s.attributes;
+    a.add("gen_ai.operation.name", "chat");
+    a.add_nonempty("gen_ai.provider.name", provider);
+    a.add_nonempty("gen_ai.request.model", model);
+    a.add_nonempty("gen_ai.response.model", str_at(b, "response_model"));
+    a.add_nonempty("gen_ai.response.id", str_at(b, "response_id"));
+    const json& request = field(b, "request");
+    const json& response = field(b, "response");
+    if (auto mt = num_at<int64_t>(request, "max_tokens")) a.add("gen_ai.request.max_tokens", *mt);
+    if (std::string stop = str_at(response, "stop_reason"); !stop.empty())
+        a.add_strings("gen_ai.response.finish_reasons", {stop});
+    const json& usage = field(b, "usage");
+    const auto in_tokens = num_at<int64_t>(usage, "input_tokens");
+    const auto out_tokens = num_at<int64_t>(usage, "output_tokens");
+    if (in_tokens) a.add("gen_ai.usage.input_tokens", *in_tokens);
+    if (out_tokens) a.add("gen_ai.usage.output_tokens", *out_tokens);
+    if (auto v = num_at<int64_t>(usage, "cache_read_tokens"))
+        a.add("gen_ai.usage.cache_read.input_tokens", *v);
+    if (auto v = num_at<int64_t>(usage, "cache_creation_tokens"))
+        a.add("gen_ai.usage.cache_creation.input_tokens", *v);
+    a.add_nonempty("server.address", str_at(b, "host"));
+    if (auto pid = num_at<int64_t>(b, "pid")) a.add("process.pid", *pid);
+    if (auto ttft = num_at<double>(b, "ttft_ms")) a.add("agentsight.ttft_ms", *ttft);
+    if (b.value("incomplete", false)) a.add_bool("agentsight.incomplete", true);
+
+    const auto status = num_at<int64_t>(b, "status");
+    const json& err = field(b, "error");
+    std::string error_type;
+    if (status && *status >= 400) error_type = std::to_string(*status);
+    if (!err.is_null() && error_type.empty())
+        error_type = err.is_object() && err.contains("type") ? str_at(err, "type") : "_OTHER";
+    if (!error_type.empty()) {
+        s.status = span_status::error;
+        s.status_message = err.is_string() ? err.get<std::string>()
+                           : err.is_null() ? ""
+                                           : dump(err);
+        a.add("error.type", error_type);
+    }
+    if (options_.capture_content) {
+        if (request.contains("system") && !request["system"].is_null())
+            a.add("gen_ai.system_instructions", genai_system_instructions(request["system"]));
+        a.add("gen_ai.input.messages", genai_input_messages(field(request, "messages")));
+        a.add("gen_ai.output.messages", genai_output_messages(response));
+    }
+
+    genai_metric_labels labels{
+        "chat", provider, model, str_at(b, "response_model"), str_at(b, "host"), error_type};
+    if (in_tokens) metrics_.record_tokens(labels, true, *in_tokens, end);
+    if (out_tokens) metrics_.record_tokens(labels, false, *out_tokens, end);
+    metrics_.record_duration(labels, static_cast<double>(end - start) / 1e9, end);
+
+    // This call's tool results close the tools the previous calls asked for.
+    if (const json& results = field(b, "tool_results"); results.is_array()) {
+        for (const auto& r : results) {
+            auto it = tools_.find(str_at(r, "tool_call_id"));
+            if (it == tools_.end() || it->second.result_seen) continue;
+            pending_tool& t = it->second;
+            t.result_seen = true;
+            t.end_ns = std::max(t.start_ns, start);
+            t.is_error = r.value("is_error", false);
+            if (options_.capture_content) {
+                const json& c = field(r, "content");
+                t.result = c.is_string() ? c.get<std::string>() : dump(c);
+            }
+            if (!t.exec.is_null()) {
+                emit_tool(t, out);
+                tools_.erase(it);
+            } else {
+                t.ticks_left = options_.tool_grace_ticks;
+            }
+        }
+    }
+    if (const json& calls = field(response, "tool_calls"); calls.is_array()) {
+        for (const auto& c : calls) {
+            pending_tool t;
+            t.call_id = str_at(c, "id");
+            t.name = str_at(c, "name");
+            t.span_id = new_id(8);
+            t.chat_span_id = s.span_id;
+            t.start_ns = end;
+            if (options_.capture_content && c.contains("input")) t.arguments = dump(c["input"]);
+            if (!t.call_id.empty()) tools_[t.call_id] = std::move(t);
+            ++session_.tool_calls;
+        }
+    }
+    ++session_.llm_calls;
+    out.push_back(std::move(s));
+}
+
+void otlp_span_builder::on_tool_exec(const json& b, uint64_t ts_ns, std::vector<otlp_span>& out) {
+    const std::string call_id = str_at(b, "call_id");
+    const auto duration_ms = num_at<double>(b, "duration_ms").value_or(0);
+    auto it = tools_.find(call_id);
+    if (it == tools_.end()) {  // a tool we never saw requested (its llm_call was not decoded)
+        pending_tool t;
+        t.call_id = call_id;
+        t.name = str_at(b, "tool_name");
+        t.span_id = new_id(8);
+        t.start_ns = ts_ns - std::min<uint64_t>(ts_ns, static_cast<uint64_t>(duration_ms * k_ms));
+        it = tools_.emplace(call_id, std::move(t)).first;
+        it->second.result_seen = true;  // no result will come for it
+        it->second.end_ns = ts_ns;
+    }
+    pending_tool& t = it->second;
+    t.exec = b;
+    t.exec_end_ns = std::max(ts_ns, t.start_ns);
+
+    std::set<int32_t> pids;
+    if (const json& list = field(b, "pids"); list.is_array())
+        for (const auto& p : list)
+            if (p.is_number_integer()) pids.insert(p.get<int32_t>());
+    for (int32_t pid : pids) {
+        auto& info = procs_[pid];
+        info.pid = pid;
+        info.claimed = true;
+        if (info.span_id.empty()) info.span_id = new_id(8);
+    }
+    for (int32_t pid : pids) {
+        auto& info = procs_[pid];
+        // Nest by ppid inside the tool, so `bash -c cat` shows cat under bash.
+        info.parent_span_id =
+            pids.count(info.ppid) && info.ppid != pid ? procs_[info.ppid].span_id : t.span_id;
+        if (!info.start_ns) info.start_ns = t.start_ns;
+        if (info.exited && !info.emitted) emit_process(info, info.exit_ns, out);
+    }
+    // The span waits for the tool's result (it arrives with the next llm_call)
+    // so it can end when the agent got it back, but not forever.
+    if (t.result_seen) {
+        emit_tool(t, out);
+        tools_.erase(it);
+    } else {
+        t.ticks_left = options_.result_wait_ticks;
+    }
+}
+
+void otlp_span_builder::emit_tool(pending_tool& t, std::vector<otlp_span>& out) {
+    const uint64_t end = t.result_seen ? t.end_ns : t.exec_end_ns ? t.exec_end_ns : t.end_ns;
+    otlp_span s =
+        make_span("execute_tool " + t.name, span_kind::internal, session_.span_id, t.start_ns, end);
+    s.span_id = t.span_id;
+    auto& a = s.attributes;
+    a.add("gen_ai.operation.name", "execute_tool");
+    a.add_nonempty("gen_ai.tool.name", t.name);
+    a.add_nonempty("gen_ai.tool.call.id", t.call_id);
+    a.add("gen_ai.tool.type", "function");
+    if (!t.chat_span_id.empty()) {
+        otlp_link l;
+        l.trace_id = session_.trace_id;
+        l.span_id = t.chat_span_id;
+        l.attributes.add("agentsight.link", "requested_by");
+        s.links.push_back(std::move(l));
+    }
+    if (const json& exec = t.exec; exec.is_object()) {
+        if (auto code = num_at<int64_t>(exec, "exit_code"))
+            a.add("agentsight.tool.exit_code", *code);
+        std::vector<int64_t> pids;
+        if (const json& list = field(exec, "pids"); list.is_array())
+            for (const auto& p : list)
+                if (p.is_number_integer() && pids.size() < k_max_listed)
+                    pids.push_back(p.get<int64_t>());
+        if (!pids.empty()) a.add_ints("agentsight.tool.pids", pids);
+        auto files = string_list(field(exec, "files"));
+        if (!files.empty()) a.add_strings("agentsight.tool.files", files);
+        auto conns = string_list(field(exec, "connections"));
+        if (!conns.empty()) a.add_strings("agentsight.tool.connections", conns);
+    }
+    if (options_.capture_content) {
+        if (!t.arguments.empty()) a.add("gen_ai.tool.call.arguments", t.arguments);
+        if (!t.result.empty()) a.add("gen_ai.tool.call.result", t.result);
+    }
+    if (t.is_error) {
+        s.status = span_status::error;
+        a.add("error.type", "tool_error");
+    }
+    out.push_back(std::move(s));
+}
+
+void otlp_span_builder::emit_process(proc_info& p, uint64_t end_ns, std::vector<otlp_span>& out) {
+    otlp_span s =
+        make_span("process " + p.comm, span_kind::internal, p.parent_span_id, p.start_ns, end_ns);
+    s.span_id = p.span_id;
+    auto& a = s.attributes;
+    a.add("process.pid", static_cast<int64_t>(p.pid));
+    if (p.ppid) a.add("process.parent_pid", static_cast<int64_t>(p.ppid));
+    a.add_nonempty("process.executable.name", p.comm);
+    a.add_nonempty("process.executable.path", p.filename);
+    if (!p.argv.empty()) {
+        a.add("process.command_line", join_argv(p.argv));
+        a.add_strings("process.command_args", p.argv);
+    }
+    if (p.exited) {
+        a.add("process.exit.code", static_cast<int64_t>(p.exit_code));
+        if (p.signal) a.add("agentsight.process.signal", static_cast<int64_t>(p.signal));
+        if (p.exit_code != 0 || p.signal != 0) s.status = span_status::error;
+    } else {
+        a.add_bool("agentsight.process.running", true);
+    }
+    p.emitted = true;
+    out.push_back(std::move(s));
+}
+
+void otlp_span_builder::on_alert(const json& b, uint64_t ts_ns) {
+    if (session_.alerts.size() >= k_max_alerts) return;
+    otlp_span_event ev;
+    ev.time_ns = ts_ns;
+    ev.name = "agentsight.alert";
+    ev.attributes.add_nonempty("agentsight.alert.rule", str_at(b, "rule"));
+    ev.attributes.add_nonempty("agentsight.alert.severity", str_at(b, "severity"));
+    ev.attributes.add_nonempty("agentsight.alert.message", str_at(b, "message"));
+    session_.alerts.push_back(std::move(ev));
+}
+
+void otlp_span_builder::on_tick(std::vector<otlp_span>& out) {
+    for (auto it = tools_.begin(); it != tools_.end();) {
+        if (it->second.ticks_left > 0) --it->second.ticks_left;
+        if (it->second.ticks_left == 0) {
+            emit_tool(it->second, out);
+            it = tools_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+}
+
+void otlp_span_builder::end_session(uint64_t end_ns, const json* stats,
+                                    std::vector<otlp_span>& out) {
+    for (auto& [id, t] : tools_) {
+        if (!t.result_seen && !t.exec_end_ns) t.exec_end_ns = std::max(t.start_ns, end_ns);
+        emit_tool(t, out);
+    }
+    tools_.clear();
+    for (auto& [pid, p] : procs_)
+        if (p.claimed && !p.emitted) emit_process(p, p.exited ? p.exit_ns : end_ns, out);
+
+    std::string name =
+        session_.agent_name.empty() ? "invoke_agent" : "invoke_agent " + session_.agent_name;
+    otlp_span root = make_span(std::move(name), span_kind::internal, "", session_.start_ns,
+                               std::max(end_ns, session_.last_ns));
+    root.span_id = session_.span_id;
+    auto& a = root.attributes;
+    a.add("gen_ai.operation.name", "invoke_agent");
+    a.add_nonempty("gen_ai.agent.name", session_.agent_name);
+    a.add_nonempty("process.command_line", session_.command);
+    a.add("agentsight.llm_calls", session_.llm_calls);
+    a.add("agentsight.tool_calls", session_.tool_calls);
+    if (stats && stats->is_object())
+        for (const auto& [k, v] : stats->items())
+            if (v.is_number_integer()) a.add("agentsight.stats." + k, v.get<int64_t>());
+    root.events = std::move(session_.alerts);
+    out.push_back(std::move(root));
+    session_ = session_state{};
+    procs_.clear();
+    exited_order_.clear();
+}
+
+void otlp_span_builder::finish(uint64_t now_ns, std::vector<otlp_span>& out) {
+    // The last event, not the wall clock: a replayed trace from last month must
+    // not produce a month-long session span.
+    if (session_.active) end_session(session_.last_ns ? session_.last_ns : now_ns, nullptr, out);
+}
+
+}  // namespace agentsight
