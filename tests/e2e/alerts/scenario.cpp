@@ -3,6 +3,7 @@
 
 #include <sys/stat.h>
 #include <unistd.h>
+#include <csignal>
 
 #include <algorithm>
 #include <chrono>
@@ -107,7 +108,10 @@ outcome run_scenario(const scenario& s, const std::string& cache, const std::str
     if (s.cleanup) s.cleanup();
     o.alerts = alerts_of(trace);
     // The tamper scenario ends the recording on purpose (non-zero); the trace must be whole.
-    o.ran = fs::exists(trace) && (s.write_analysis_pid || (WIFEXITED(st) && WEXITSTATUS(st) == 0));
+    // A recorder killed at the deadline is a hang, whatever the scenario: say what it printed.
+    const bool hung = WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL;
+    o.ran = !hung && fs::exists(trace) &&
+            (s.write_analysis_pid || (WIFEXITED(st) && WEXITSTATUS(st) == 0));
     if (!o.ran) o.error = "record status " + std::to_string(st) + ": " + read_file(err);
     return o;
 }
