@@ -280,9 +280,17 @@ int child::wait(int timeout_ms) {
         if (waitpid(pid_, &st, WNOHANG) == pid_) return status_ = st;
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
+    // What every process and thread of the hung tree waits on, before it is gone.
+    const std::string tree =
+        run("ps -L -o pid,tid,ppid,stat,wchan:28,comm -g $(ps -o sid= -p " + std::to_string(pid_) +
+            ") 2>&1; for t in /proc/" + std::to_string(pid_) +
+            "/task/*; do echo \"== $t $(cat $t/comm)\"; cat $t/stack 2>/dev/null | head -8; done")
+            .out;
     kill(pid_, SIGKILL);
     waitpid(pid_, &status_, 0);
-    ADD_FAILURE() << "pid " << pid_ << " did not exit within " << timeout_ms << " ms; killed";
+    ADD_FAILURE() << "pid " << pid_ << " did not exit within " << timeout_ms
+                  << " ms; killed. Its session then:\n"
+                  << tree;
     return status_;
 }
 
