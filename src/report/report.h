@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // `agentsight report`: one pass over a session's events builds a summary (as JSON), and a
-// renderer prints it for a terminal. The CLI edge (cli/cmd_report.cpp) reads the trace.
+// renderer prints it for a terminal. The CLI edge (app/cmd_report.cpp) reads the trace.
 #pragma once
 
 #include <cstdint>

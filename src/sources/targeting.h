@@ -26,7 +26,7 @@ struct command_identity {
 
 struct targeting {
     std::vector<std::string> command;  // launched after probes are attached
-    // Who the command runs as; nullopt keeps our own credentials (see cli/run_as.h).
+    // Who the command runs as; nullopt keeps our own credentials (see app/run_as.h).
     std::optional<command_identity> command_user;
     int32_t pid = 0;
     std::string comm;

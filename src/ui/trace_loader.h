@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Filling a store from a recorded trace. The reader is injected, so the CLI
-// can plug in sinks/trace_reader (SQLite or JSONL) without this layer
+// can plug in replay/trace_reader (SQLite or JSONL) without this layer
 // depending on it; a JSON Lines reader is here for tests and tools.
 #pragma once
 

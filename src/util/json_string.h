@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Decoding one JSON string literal in place of a full parser, for hot paths that read a
-// known shape (see analyzers/llm/anthropic_delta). It accepts exactly what RFC 8259 and
+// known shape (see analysis/llm/anthropic_delta). It accepts exactly what RFC 8259 and
 // nlohmann::json accept, so a caller can fall back to the full parser on `false` and get
 // the same answer either way.
 #pragma once

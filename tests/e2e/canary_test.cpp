@@ -100,7 +100,7 @@ std::string curl_auth(const ui_address& ui) {
     return "curl -s -H " + sq("Authorization: Bearer " + ui.token) + " ";
 }
 
-// Every /api endpoint of the UI (src/server/ui_server.cpp), each event one by
+// Every /api endpoint of the UI (src/ui/ui_server.cpp), each event one by
 // one, and the SSE stream from the start; all bodies concatenated.
 std::string fetch_whole_api(const ui_address& ui, const temp_dir& dir) {
     std::string all;

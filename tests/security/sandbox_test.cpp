@@ -3,7 +3,7 @@
 // on /dev/null under the seccomp allowlist and Landlock, and what it must still
 // do under them (--otlp to a collector, --ui to a browser, SQLite beside the
 // trace) works. The attacks themselves, made from inside the sandbox, are in
-// tests/unit/cli/sandbox_test.cpp.
+// tests/security/sandbox_attack_test.cpp.
 #include <atomic>
 #include <chrono>
 #include <csignal>

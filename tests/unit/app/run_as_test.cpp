@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Who `-- CMD` runs as: the choice (cli/run_as) and the switch in the held
+// Who `-- CMD` runs as: the choice (app/run_as) and the switch in the held
 // child (sources/targeting).
 #include <gtest/gtest.h>
 
