@@ -26,13 +26,17 @@ class analysis_watch {
     // signal SIGSTOP from pid 42 (python3)") once the process has been stopped by a traced
     // process, or for a second by anyone, or killed by a signal; nothing otherwise.
     std::optional<std::string> check(const capture& cap);
+    // check() once more when the recording loop ends, for up to the untraced-stop grace while
+    // the process stays stopped: the target may exit between a stop and the loop's next check.
+    std::optional<std::string> settle(const capture& cap);
     // After check() reported a stop: keeps sending SIGCONT (allowed within our session without
     // CAP_KILL) so that the process drains what it was sent, the tamper alert included, and
     // finishes the trace. Until stop_resuming(), or the process exits.
     void start_resuming();
-    // Waits up to `limit` for the process to exit, without reaping it (analysis_child::wait
-    // does). False when it did not.
-    bool await_exit(std::chrono::milliseconds limit);
+    // Waits up to `limit` (none: for ever) for the process to exit, without reaping it
+    // (analysis_child::wait does), so its pid cannot be reused under the resumer. False when
+    // it did not.
+    bool await_exit(std::optional<std::chrono::milliseconds> limit);
     void stop_resuming();
 
   private:

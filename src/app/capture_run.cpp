@@ -175,11 +175,12 @@ int run_capture(capture_run_options& o) {
         forward.publish((*cap)->stats(), (*cap)->take_notes());
         (*cap)->await_target(50);
     }
-    if (!tampered && forward.reader_gone()) tampered = watch.check(**cap);
-    if (tampered) {
-        fprintf(stderr, "agentsight: %s\n", tampered->c_str());
-        watch.start_resuming();  // so that it writes what it was sent, the alert included
-    }
+    if (!tampered) tampered = watch.settle(**cap);
+    if (tampered) fprintf(stderr, "agentsight: %s\n", tampered->c_str());
+    // From here on the analysis process is sent SIGCONT until it exits: stopped, it writes
+    // what it was sent (a tamper alert included), and no later stop by a process the agent
+    // left behind can make us wait on it for ever.
+    watch.start_resuming();
     (*cap)->stop();
     capture_stats stats = (*cap)->stats();
     pid_t command = target_ended ? 0 : (*cap)->command_pid();
@@ -190,7 +191,8 @@ int run_capture(capture_run_options& o) {
         cap->reset();
     }
     forward.finish(stats);
-    if (tampered && !watch.await_exit(std::chrono::seconds(10))) {
+    using limit = std::optional<std::chrono::milliseconds>;
+    if (!watch.await_exit(tampered ? limit(std::chrono::seconds(10)) : std::nullopt)) {
         fprintf(stderr, "agentsight: the analysis process did not finish its trace\n");
         return 1;  // not reaped: waiting on a process the agent keeps stopped would hang
     }

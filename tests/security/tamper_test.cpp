@@ -4,6 +4,7 @@
 // named agentsight-ana) and attacks it with a signal syscall the old tamper watch missed.
 #include <chrono>
 #include <fstream>
+#include <sstream>
 
 #include "e2e_harness.h"
 #include "harness.h"
@@ -140,6 +141,30 @@ TEST_F(tamper, sigstop_of_the_analysis_process_ends_the_recording_with_a_clear_m
     ASSERT_FALSE(critical.empty()) << "the SIGSTOP is in the trace as a critical alert";
     EXPECT_NE(critical[0]["message"].get<std::string>().find("kill signal 19"), std::string::npos);
     EXPECT_FALSE(of_type(r.events, "session_end").empty()) << "the trace was finished";
+}
+
+// Found by the alert scenarios: the agent stops the analysis process and exits at once. The
+// recording loop saw its target end first, never looked at the analysis process again, and
+// waited on it for ever (1 run in 8 of the Claude scenario; nearly always with this script).
+TEST_F(tamper, sigstop_then_the_target_exits_at_once_does_not_hang_the_recorder) {
+    REQUIRE_ROOT();
+    auto start = std::chrono::steady_clock::now();
+    auto r = e2e::run("timeout -s KILL 30 " + std::string(AGENTSIGHT_BIN) + " " +
+                      agent("kill -STOP $A"));
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    e2e::run("pkill -CONT -x agentsight-ana");  // what a hung recorder left stopped
+    EXPECT_LT(secs, 15) << "the recorder must not hang on a stopped analysis process";
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_NE(r.err.find("analysis process stopped by signal SIGSTOP from pid"), std::string::npos)
+        << r.err;
+    std::vector<json> events;
+    std::istringstream lines(r.out);
+    for (std::string line; std::getline(lines, line);) events.push_back(json::parse(line));
+    bool critical = false;
+    for (const auto& a : of_type(events, "alert"))
+        critical |= a["rule"] == "tamper" && a["severity"] == "critical";
+    EXPECT_TRUE(critical) << "the SIGSTOP is in the trace as a critical alert";
+    EXPECT_FALSE(of_type(events, "session_end").empty()) << "the trace was finished";
 }
 
 TEST_F(tamper, sigkill_of_the_analysis_process_names_the_sender) {
