@@ -48,7 +48,7 @@ class record_layer_search {
     record_layer_search(const elf_file& elf, const eh_frame_index& fdes, rustls_scan& out)
         : elf_(elf), fdes_(fdes), out_(out) {}
 
-    void run(const std::string& provider);
+    void run();
 
   private:
     std::vector<x86_64::rip_lea> references(const std::vector<uint64_t>& targets);
@@ -59,6 +59,8 @@ class record_layer_search {
         return r && r->start == vaddr;
     }
     bool is_encrypter(const vtable& v) const;
+    void search_provider(const std::string& provider, const rust_location_scan& locs,
+                         const std::vector<x86_64::rip_lea>& refs);
     void choose(const std::string& provider, const std::vector<vtable>& found);
 
     const elf_file& elf_;
@@ -166,34 +168,63 @@ void record_layer_search::choose(const std::string& provider, const std::vector<
                                 ": no encrypter/decrypter vtable pair with the same drop and size");
 }
 
-void record_layer_search::run(const std::string& provider) {
-    std::string suffix = "/src/crypto/" + provider + "/tls13.rs";
-    auto locs = find_rust_locations(elf_, suffix, "/rustls-");
-    out_.over_budget |= locs.too_many;
-    if (locs.found.empty()) {
-        out_.evidence.push_back(provider + ": no panic Location in rustls " + suffix.substr(1) +
-                                " (" + std::to_string(locs.file_strings) + " file-name strings)");
-        return;
-    }
-    out_.marker_found = true;
+// One provider's Locations, as found by the first step.
+struct provider_locations {
+    std::string name;
+    rust_location_scan scan;
+};
+
+// The file names first (cheap: read-only and writable data), then one pass
+// over the code for the Locations of every provider at once.
+void record_layer_search::run() {
+    std::vector<provider_locations> found;
     std::vector<uint64_t> targets;
-    std::string where;
-    for (const auto& l : locs.found) {
-        targets.push_back(l.vaddr);
-        where += " " + std::to_string(l.line) + ":" + std::to_string(l.column) + "@" + hex(l.vaddr);
+    for (const char* p : providers) {
+        std::string suffix = std::string("/src/crypto/") + p + "/tls13.rs";
+        provider_locations pl{p, find_rust_locations(elf_, suffix, "/rustls-")};
+        out_.over_budget |= pl.scan.too_many;
+        if (pl.scan.found.empty()) {
+            out_.evidence.push_back(pl.name + ": no panic Location in rustls " + suffix.substr(1) +
+                                    " (" + std::to_string(pl.scan.file_strings) +
+                                    " file-name strings)");
+            continue;
+        }
+        std::string where;
+        for (const auto& l : pl.scan.found) {
+            targets.push_back(l.vaddr);
+            where +=
+                " " + std::to_string(l.line) + ":" + std::to_string(l.column) + "@" + hex(l.vaddr);
+        }
+        out_.evidence.push_back(pl.name + ": " + std::to_string(pl.scan.found.size()) +
+                                " Locations in " + pl.scan.found.front().file + " (line:col@vaddr" +
+                                where + ")");
+        found.push_back(std::move(pl));
     }
-    out_.evidence.push_back(provider + ": " + std::to_string(locs.found.size()) + " Locations in " +
-                            locs.found.front().file + " (line:col@vaddr" + where + ")");
+    if (found.empty()) return;
+    out_.marker_found = true;
+    std::sort(targets.begin(), targets.end());
     auto refs = references(targets);
     if (refs.size() > max_references) {
         out_.over_budget = true;
-        out_.evidence.push_back(provider + ": more than " + std::to_string(max_references) +
-                                " references; giving up");
+        out_.evidence.push_back("more than " + std::to_string(max_references) +
+                                " references to rustls Locations; giving up");
         return;
     }
+    for (const auto& pl : found) search_provider(pl.name, pl.scan, refs);
+}
+
+void record_layer_search::search_provider(const std::string& provider,
+                                          const rust_location_scan& locs,
+                                          const std::vector<x86_64::rip_lea>& refs) {
+    std::set<uint64_t> mine;
+    for (const auto& l : locs.found) mine.insert(l.vaddr);
     std::set<std::pair<uint64_t, uint64_t>> functions;
-    for (const auto& r : refs)
+    size_t count = 0;
+    for (const auto& r : refs) {
+        if (!mine.count(r.target)) continue;
+        ++count;
         if (auto fn = fdes_.find(r.insn)) functions.emplace(fn->start, fn->end);
+    }
     std::vector<vtable> found;
     std::set<uint64_t> seen;
     for (const auto& [start, end] : functions) {
@@ -203,7 +234,7 @@ void record_layer_search::run(const std::string& provider) {
         for (uint64_t v : vts)
             if (seen.insert(v).second) found.push_back(*read_vtable(v));
     }
-    out_.evidence.push_back(provider + ": " + std::to_string(refs.size()) + " references in " +
+    out_.evidence.push_back(provider + ": " + std::to_string(count) + " references in " +
                             std::to_string(functions.size()) + " functions");
     choose(provider, found);
 }
@@ -222,7 +253,7 @@ rustls_scan find_rustls_record_layers(const elf_file& elf) {
     out.evidence.push_back("function bounds: " + description);
     if (fdes.size() == 0) return out;
     record_layer_search search(elf, fdes, out);
-    for (const char* p : providers) search.run(p);
+    search.run();
     out.over_budget |= elf.over_budget();
     return out;
 }
