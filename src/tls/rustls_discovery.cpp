@@ -157,6 +157,12 @@ void record_layer_search::choose(const std::string& provider, const std::vector<
         if (!eo || !doff) continue;  // read_vtable checked both are function starts
         l.encrypt_offset = *eo;
         l.decrypt_offset = *doff;
+        std::vector<uint8_t> entry;
+        if (elf_.read(*eo, 128, entry)) l.encrypt_msg = read_outbound_chunks_layout(entry);
+        out_.evidence.push_back(
+            "  encrypt's msg: " +
+            (l.encrypt_msg ? l.encrypt_msg->note
+                           : std::string("prologue not recognised (no cmp/mov pair on rdx)")));
         out_.evidence.push_back(provider + " (" + std::to_string(l.struct_size) +
                                 "-byte keys): encrypt -> vaddr " + hex(l.encrypt) +
                                 ", file offset " + hex(l.encrypt_offset) + "; decrypt -> vaddr " +

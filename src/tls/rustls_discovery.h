@@ -9,10 +9,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "tls/elf_file.h"
+#include "tls/rustls_layout.h"
 
 namespace agentsight::tls {
 
@@ -27,6 +29,9 @@ struct rustls_record_layer {
     uint64_t decrypt_offset = 0;
     uint64_t encrypter_vtable = 0;  // where the methods were read from
     uint64_t decrypter_vtable = 0;
+    // Where encrypt's `msg` holds the plaintext, from encrypt's own code;
+    // nullopt = not recognised, and the encrypt probe cannot read it.
+    std::optional<outbound_chunks_layout> encrypt_msg;
 };
 
 struct rustls_scan {

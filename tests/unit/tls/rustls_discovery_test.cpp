@@ -92,6 +92,13 @@ TEST_P(codex_build, finds_record_encrypter_and_decrypter_at_function_starts) {
             ASSERT_NE(seg, nullptr);
             EXPECT_TRUE(seg->flags & PF_X);
         }
+        // Measured live on both builds: Single len at +16 (ptr +8), Multiple
+        // chunks at +0, range at +16..+24, the tag word at +0.
+        ASSERT_TRUE(l.encrypt_msg) << joined(s);
+        EXPECT_EQ(l.encrypt_msg->tag, 0u);
+        EXPECT_EQ(l.encrypt_msg->single_len, 16u);
+        EXPECT_EQ(l.encrypt_msg->start, 16u);
+        EXPECT_EQ(l.encrypt_msg->end, 24u);
         EXPECT_EQ(elf->vaddr_to_offset(l.encrypt), l.encrypt_offset);
         EXPECT_EQ(elf->vaddr_to_offset(l.decrypt), l.decrypt_offset);
     }
