@@ -45,8 +45,7 @@ struct vtable {
 
 class record_layer_search {
   public:
-    record_layer_search(const elf_file& elf, const eh_frame_index& fdes, rustls_scan& out)
-        : elf_(elf), fdes_(fdes), out_(out) {}
+    record_layer_search(const elf_file& elf, rustls_scan& out) : elf_(elf), out_(out) {}
 
     void run();
 
@@ -55,7 +54,7 @@ class record_layer_search {
     std::set<uint64_t> vtables_built_in(const fde_range& fn);
     std::optional<vtable> read_vtable(uint64_t vaddr) const;
     bool function_start(uint64_t vaddr) const {
-        auto r = fdes_.find(vaddr);
+        auto r = fdes_->find(vaddr);
         return r && r->start == vaddr;
     }
     bool is_encrypter(const vtable& v) const;
@@ -64,7 +63,7 @@ class record_layer_search {
     void choose(const std::string& provider, const std::vector<vtable>& found);
 
     const elf_file& elf_;
-    const eh_frame_index& fdes_;
+    std::optional<eh_frame_index> fdes_;  // loaded once Locations were found
     rustls_scan& out_;
 };
 
@@ -122,7 +121,7 @@ std::set<uint64_t> record_layer_search::vtables_built_in(const fde_range& fn) {
 // function); MessageDecrypter has one, so its fifth word is whatever static
 // follows it.
 bool record_layer_search::is_encrypter(const vtable& v) const {
-    auto fn = fdes_.find(v.words[4]);
+    auto fn = fdes_->find(v.words[4]);
     return fn && fn->start == v.words[4] && fn->end - fn->start <= max_small_method_bytes;
 }
 
@@ -208,6 +207,10 @@ void record_layer_search::run() {
     }
     if (found.empty()) return;
     out_.marker_found = true;
+    std::string description;
+    fdes_.emplace(eh_frame_index::load(elf_, description));
+    out_.evidence.push_back("function bounds: " + description);
+    if (fdes_->size() == 0) return;
     std::sort(targets.begin(), targets.end());
     auto refs = references(targets);
     if (refs.size() > max_references) {
@@ -229,7 +232,7 @@ void record_layer_search::search_provider(const std::string& provider,
     for (const auto& r : refs) {
         if (!mine.count(r.target)) continue;
         ++count;
-        if (auto fn = fdes_.find(r.insn)) functions.emplace(fn->start, fn->end);
+        if (auto fn = fdes_->find(r.insn)) functions.emplace(fn->start, fn->end);
     }
     std::vector<vtable> found;
     std::set<uint64_t> seen;
@@ -254,11 +257,7 @@ rustls_scan find_rustls_record_layers(const elf_file& elf) {
                                " has no code backend yet");
         return out;
     }
-    std::string description;
-    auto fdes = eh_frame_index::load(elf, description);
-    out.evidence.push_back("function bounds: " + description);
-    if (fdes.size() == 0) return out;
-    record_layer_search search(elf, fdes, out);
+    record_layer_search search(elf, out);
     search.run();
     out.over_budget |= elf.over_budget();
     return out;

@@ -120,8 +120,10 @@ TEST_F(crafted_file, no_eh_frame_no_record_layer) {
     ASSERT_TRUE(elf);
     auto scan = find_rustls_record_layers(*elf);
     EXPECT_TRUE(scan.layers.empty());
-    ASSERT_FALSE(scan.evidence.empty());
-    EXPECT_NE(scan.evidence[0].find("function bounds"), std::string::npos) << scan.evidence[0];
+    EXPECT_TRUE(scan.marker_found);
+    bool said = false;
+    for (const auto& e : scan.evidence) said |= e.find("function bounds") != std::string::npos;
+    EXPECT_TRUE(said);
 }
 
 }  // namespace
