@@ -24,3 +24,7 @@ install gemini @google/gemini-cli@0.61.0
 install qwen @qwen-code/qwen-code@0.24.4
 install opencode opencode-ai@1.18.33
 install mcp-server-filesystem @modelcontextprotocol/server-filesystem@2026.8.31
+
+# Codex (issue 23): two versions for the rustls discovery tests; its own script because
+# the linux binary comes from a platform-specific optional dependency.
+"$(dirname "$0")/fetch-codex.sh" "$dir"
