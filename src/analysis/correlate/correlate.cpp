@@ -2,10 +2,6 @@
 #include "analysis/correlate/correlate.h"
 #include "util/json_get.h"
 
-#include <chrono>
-#include <filesystem>
-#include <fstream>
-
 namespace agentsight::analyzers {
 
 namespace {
@@ -24,23 +20,6 @@ uint64_t end_of(const json& b, uint64_t ts) {
     auto it = b.find("duration_ms");
     double ms = it != b.end() && it->is_number() ? it->get<double>() : 0.0;
     return ts + static_cast<uint64_t>(ms > 0 ? ms * 1e6 : 0);
-}
-
-uint64_t wall_now() {
-    return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                     std::chrono::system_clock::now().time_since_epoch())
-                                     .count());
-}
-
-// Only while recording can /proc answer for a pid; in a replay the pid is long gone or reused.
-bool looks_live(const process_event& e) {
-    uint64_t now = wall_now();
-    uint64_t gap = now > e.ts_ns ? now - e.ts_ns : e.ts_ns - now;
-    if (gap > 5'000'000'000ULL) return false;
-    std::ifstream f("/proc/" + std::to_string(e.pid) + "/comm");
-    std::string comm;
-    std::getline(f, comm);
-    return !comm.empty() && comm == e.comm;
 }
 
 }  // namespace
@@ -128,13 +107,6 @@ bool correlator::in_agent_tree(int32_t pid) const {
     return false;
 }
 
-void correlator::learn_working_dir(const process_event& e) {
-    if (!working_dir_.empty() || !looks_live(e)) return;
-    std::error_code ec;
-    auto cwd = std::filesystem::read_symlink("/proc/" + std::to_string(e.pid) + "/cwd", ec);
-    if (!ec) working_dir_ = cwd.string();
-}
-
 void correlator::on_process(const process_event& e, const emit_fn& emit) {
     saw_process_ = true;
     const bool seen = procs_.find(e.pid) != nullptr;
@@ -143,7 +115,6 @@ void correlator::on_process(const process_event& e, const emit_fn& emit) {
     if (!seen && known_parent == 0 && e.ppid > 0) {
         roots_.insert(e.pid);  // the traced root: its parent is outside the tree
         agents_.insert(e.pid);
-        learn_working_dir(e);
     }
     check_tamper(e, emit);
     check_paths(e, emit);

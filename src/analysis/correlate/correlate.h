@@ -25,8 +25,10 @@
 namespace agentsight::analyzers {
 
 struct correlator_options {
-    std::string rules_path;   // --rules FILE, merged over the built-in data/rules.json
-    std::string working_dir;  // "" = session_start.cwd, else /proc/ROOT/cwd while live
+    std::string rules_path;  // --rules FILE, merged over the built-in data/rules.json
+    // "" = session_start.cwd, which the capture process records (-- CMD: its own directory,
+    // --pid: the target's). Never read from /proc here: a replay must see what was recorded.
+    std::string working_dir;
 };
 
 class correlator : public stage {
@@ -79,7 +81,6 @@ class correlator : public stage {
     void mark_agent(int32_t pid);
     bool is_agent(int32_t pid) const { return agents_.count(pid) > 0; }
     bool in_agent_tree(int32_t pid) const;
-    void learn_working_dir(const process_event& e);
 
     // correlate_link.cpp: matching events to pending tool calls
     std::string owner_of(int32_t pid) const;
@@ -107,15 +108,17 @@ class correlator : public stage {
                          const emit_fn& emit);
     void maybe_candidate(const process_event& e);
     void judge_candidates(uint64_t now_ns, bool final, const emit_fn& emit);
-    void judge_connects(uint64_t now_ns, bool final, const emit_fn& emit);
-    void judge_host(tracked_connect& r, const emit_fn& emit);
-    bool host_named(const std::string& host) const;
     bool housekeeping_write(const process_event& e) const;
     bool housekeeping_command(const process_event& e) const;
     void note_upkeep(const process_event& e, const std::string& what);
     void emit_upkeep(const emit_fn& emit);
     void raise(alert a, const emit_fn& emit);
     std::string resolve(const std::string& path, int32_t pid) const;
+
+    // correlate_hosts.cpp: unknown_host and opaque_connection
+    void judge_connects(uint64_t now_ns, bool final, const emit_fn& emit);
+    void judge_host(tracked_connect& r, const emit_fn& emit);
+    bool host_named(const std::string& host) const;
 
     // correlate_chain.cpp: who did it and how it came about
     std::string who(const process_event& e) const;
