@@ -78,8 +78,8 @@ void correlator::judge_connects(uint64_t now_ns, bool final, const emit_fn& emit
                               (!in_agent_tree(r.ev.pid) && !agents_.empty());
             const std::string peer = r.ev.addr + ":" + std::to_string(r.ev.port);
             if (!skip && alerted_.insert("opaque|" + std::to_string(r.ev.pid) + peer).second) {
-                const proc_info* p = procs_.find(r.ev.pid);
-                std::string binary = p && !p->filename.empty() ? p->filename : r.ev.comm;
+                const session::process_life* p = procs_.find(r.ev.pid);
+                std::string binary = p && !p->filename().empty() ? p->filename() : r.ev.comm;
                 alert a{ts,
                         "opaque_connection",
                         rules_.opaque_connection.severity,

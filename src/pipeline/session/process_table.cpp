@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "pipeline/session/process_table.h"
+
+#include <algorithm>
+
+namespace agentsight::session {
+
+namespace {
+const std::string k_none;
+const std::vector<std::string> k_no_argv;
+}  // namespace
+
+const std::string& process_life::filename() const {
+    return images.empty() ? k_none : images.back().filename;
+}
+
+const std::vector<std::string>& process_life::argv() const {
+    return images.empty() ? k_no_argv : images.back().argv;
+}
+
+process_life& process_table::touch(int32_t pid, int32_t ppid, uint64_t ts, const std::string& comm,
+                                   bool new_life) {
+    auto at = newest_.find(pid);
+    process_life* p = at == newest_.end() ? nullptr : &lives_[at->second];
+    // A reused pid starts a new life; a late aggregated file_open after the exit does not.
+    if (!p || (p->exited && new_life)) {
+        const uint64_t id = next_id_++;
+        p = &lives_[id];
+        p->id = id;
+        p->pid = pid;
+        p->first_ppid = ppid;
+        p->first_comm = comm;
+        p->first_ts = ts;
+        newest_[pid] = id;
+    }
+    if (ppid > 0) {
+        p->ppid = ppid;
+        if (auto parent = newest_.find(ppid);
+            p->parent_id < 0 && parent != newest_.end() && ppid != pid)
+            p->parent_id = static_cast<int64_t>(parent->second);
+    }
+    if (!comm.empty()) p->comm = comm;
+    return *p;
+}
+
+process_life& process_table::observe(const process_event& e) {
+    using t = process_event_type;
+    if (e.type == t::fork && e.child_pid > 0) {
+        process_life& child = touch(e.child_pid, e.pid, e.ts_ns, e.comm, true);
+        const uint64_t child_id = child.id;
+        process_life& parent = touch(e.pid, e.ppid, e.ts_ns, e.comm, false);
+        process_life& c = lives_[child_id];
+        if (c.parent_id < 0 && parent.id != child_id) c.parent_id = static_cast<int64_t>(parent.id);
+        c.exe_comm = parent.exe_comm;  // a fork runs its parent's executable
+        c.inherited = parent.running();
+        if (!c.fork_ts) c.fork_ts = e.ts_ns;
+        return parent;
+    }
+    process_life& p =
+        touch(e.pid, e.ppid, e.ts_ns, e.type == t::exit ? "" : e.comm, e.type == t::exec);
+    if (e.type == t::exec) {
+        if (p.images.size() >= k_max_images)
+            p.images.erase(p.images.begin() + 1);  // keep the first
+        p.images.push_back({e.filename, e.argv, e.comm, e.uid, e.ts_ns});
+        p.exec_count++;
+        p.comm = e.comm;
+        p.exe_comm = e.comm;
+    } else if (e.type == t::exit) {
+        p.exited = true;
+        p.exit_code = e.exit_code;
+        p.signal = e.signal;
+        p.exit_ts = e.ts_ns;
+        p.exit_duration_ns = e.duration_ns;
+    }
+    return p;
+}
+
+const process_life* process_table::find(int32_t pid) const {
+    auto it = newest_.find(pid);
+    return it == newest_.end() ? nullptr : life(it->second);
+}
+
+const process_life* process_table::life(uint64_t id) const {
+    auto it = lives_.find(id);
+    return it == lives_.end() ? nullptr : &it->second;
+}
+
+int32_t process_table::parent(int32_t pid) const {
+    const process_life* p = find(pid);
+    return p ? p->ppid : 0;
+}
+
+bool process_table::descends_from(int32_t pid, int32_t ancestor) const {
+    for (int hops = 0; pid > 0 && hops < 256; ++hops) {  // bounded: a corrupt trace may loop
+        if (pid == ancestor) return true;
+        pid = parent(pid);
+    }
+    return false;
+}
+
+void process_table::forget(std::map<uint64_t, process_life>::iterator it) {
+    if (auto n = newest_.find(it->second.pid); n != newest_.end() && n->second == it->first)
+        newest_.erase(n);
+    lives_.erase(it);
+}
+
+void process_table::prune(uint64_t before_ns) {
+    for (auto it = lives_.begin(); it != lives_.end();) {
+        auto next = std::next(it);
+        if (it->second.exited && it->second.exit_ts < before_ns) forget(it);
+        it = next;
+    }
+}
+
+void process_table::bound(size_t max) {
+    for (auto it = lives_.begin(); lives_.size() > max && it != lives_.end();) {
+        auto next = std::next(it);
+        if (it->second.exited) forget(it);
+        it = next;
+    }
+}
+
+void process_table::clear() {
+    lives_.clear();
+    newest_.clear();
+}
+
+}  // namespace agentsight::session
