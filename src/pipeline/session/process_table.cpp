@@ -19,7 +19,7 @@ const std::vector<std::string>& process_life::argv() const {
 }
 
 process_life& process_table::touch(int32_t pid, int32_t ppid, uint64_t ts, const std::string& comm,
-                                   bool new_life) {
+                                   bool new_life, const std::string& first_comm) {
     auto at = newest_.find(pid);
     process_life* p = at == newest_.end() ? nullptr : &lives_[at->second];
     // A reused pid starts a new life; a late aggregated file_open after the exit does not.
@@ -29,7 +29,7 @@ process_life& process_table::touch(int32_t pid, int32_t ppid, uint64_t ts, const
         p->id = id;
         p->pid = pid;
         p->first_ppid = ppid;
-        p->first_comm = comm;
+        p->first_comm = first_comm;
         p->first_ts = ts;
         newest_[pid] = id;
     }
@@ -46,9 +46,9 @@ process_life& process_table::touch(int32_t pid, int32_t ppid, uint64_t ts, const
 process_life& process_table::observe(const process_event& e) {
     using t = process_event_type;
     if (e.type == t::fork && e.child_pid > 0) {
-        process_life& child = touch(e.child_pid, e.pid, e.ts_ns, e.comm, true);
+        process_life& child = touch(e.child_pid, e.pid, e.ts_ns, e.comm, true, e.comm);
         const uint64_t child_id = child.id;
-        process_life& parent = touch(e.pid, e.ppid, e.ts_ns, e.comm, false);
+        process_life& parent = touch(e.pid, e.ppid, e.ts_ns, e.comm, false, e.comm);
         process_life& c = lives_[child_id];
         if (c.parent_id < 0 && parent.id != child_id) c.parent_id = static_cast<int64_t>(parent.id);
         c.exe_comm = parent.exe_comm;  // a fork runs its parent's executable
@@ -56,8 +56,9 @@ process_life& process_table::observe(const process_event& e) {
         if (!c.fork_ts) c.fork_ts = e.ts_ns;
         return parent;
     }
-    process_life& p =
-        touch(e.pid, e.ppid, e.ts_ns, e.type == t::exit ? "" : e.comm, e.type == t::exec);
+    // An exit's comm may be a thread's: it names a life first seen there, nothing else.
+    process_life& p = touch(e.pid, e.ppid, e.ts_ns, e.type == t::exit ? std::string() : e.comm,
+                            e.type == t::exec, e.comm);
     if (e.type == t::exec) {
         if (p.images.size() >= k_max_images)
             p.images.erase(p.images.begin() + 1);  // keep the first
@@ -73,6 +74,18 @@ process_life& process_table::observe(const process_event& e) {
         p.exit_duration_ns = e.duration_ns;
     }
     return p;
+}
+
+process_life& process_table::named(int32_t pid, uint64_t ts_ns) {
+    if (auto it = newest_.find(pid); it != newest_.end()) return lives_[it->second];
+    return touch(pid, 0, ts_ns, std::string(), false, std::string());
+}
+
+uint64_t process_table::start_of(const process_life& p) {
+    if (p.fork_ts) return p.fork_ts;
+    if (!p.images.empty()) return p.images.front().ts_ns;
+    if (p.exited) return p.exit_ts - std::min(p.exit_ts, p.exit_duration_ns);
+    return 0;
 }
 
 const process_life* process_table::find(int32_t pid) const {

@@ -67,12 +67,18 @@ class process_table {
 
     // Applies `e` and returns the life of e.pid (a fork also creates the child's).
     process_life& observe(const process_event& e);
+    // The newest life of `pid`, created when a derived event (a tool_exec) names a pid no
+    // process event showed yet.
+    process_life& named(int32_t pid, uint64_t ts_ns);
     // The newest life of `pid`, or nullptr.
     const process_life* find(int32_t pid) const;
     const process_life* life(uint64_t id) const;
     int32_t parent(int32_t pid) const;
     // True when `ancestor` is `pid` or one of its ancestors.
     bool descends_from(int32_t pid, int32_t ancestor) const;
+    // When it started, as far as the trace shows: its fork, else its first exec, else what
+    // its exit record says; 0 when none of them was seen.
+    static uint64_t start_of(const process_life& p);
     // Every life still held, oldest first.
     const std::map<uint64_t, process_life>& lives() const { return lives_; }
     size_t size() const { return lives_.size(); }
@@ -84,8 +90,9 @@ class process_table {
     void clear();
 
   private:
+    // `comm` updates the life's comm when not empty; `first_comm` names a new life.
     process_life& touch(int32_t pid, int32_t ppid, uint64_t ts, const std::string& comm,
-                        bool new_life);
+                        bool new_life, const std::string& first_comm);
     void forget(std::map<uint64_t, process_life>::iterator it);
 
     std::map<uint64_t, process_life> lives_;
