@@ -31,14 +31,12 @@ process_life& process_table::touch(int32_t pid, int32_t ppid, uint64_t ts, const
         p->first_ppid = ppid;
         p->first_comm = first_comm;
         p->first_ts = ts;
+        // The parent as it is now: a later pid reuse must not re-parent this life.
+        if (auto parent = newest_.find(ppid); ppid > 0 && ppid != pid && parent != newest_.end())
+            p->parent_id = static_cast<int64_t>(parent->second);
         newest_[pid] = id;
     }
-    if (ppid > 0) {
-        p->ppid = ppid;
-        if (auto parent = newest_.find(ppid);
-            p->parent_id < 0 && parent != newest_.end() && ppid != pid)
-            p->parent_id = static_cast<int64_t>(parent->second);
-    }
+    if (ppid > 0) p->ppid = ppid;
     if (!comm.empty()) p->comm = comm;
     return *p;
 }
@@ -46,11 +44,9 @@ process_life& process_table::touch(int32_t pid, int32_t ppid, uint64_t ts, const
 process_life& process_table::observe(const process_event& e) {
     using t = process_event_type;
     if (e.type == t::fork && e.child_pid > 0) {
-        process_life& child = touch(e.child_pid, e.pid, e.ts_ns, e.comm, true, e.comm);
-        const uint64_t child_id = child.id;
         process_life& parent = touch(e.pid, e.ppid, e.ts_ns, e.comm, false, e.comm);
-        process_life& c = lives_[child_id];
-        if (c.parent_id < 0 && parent.id != child_id) c.parent_id = static_cast<int64_t>(parent.id);
+        process_life& c = touch(e.child_pid, e.pid, e.ts_ns, e.comm, true, e.comm);
+        if (c.parent_id < 0 && parent.id != c.id) c.parent_id = static_cast<int64_t>(parent.id);
         c.exe_comm = parent.exe_comm;  // a fork runs its parent's executable
         c.inherited = parent.running();
         if (!c.fork_ts) c.fork_ts = e.ts_ns;
