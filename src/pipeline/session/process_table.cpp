@@ -58,7 +58,7 @@ process_life& process_table::observe(const process_event& e) {
     if (e.type == t::exec) {
         if (p.images.size() >= k_max_images)
             p.images.erase(p.images.begin() + 1);  // keep the first
-        p.images.push_back({e.filename, e.argv, e.comm, e.uid, e.ts_ns});
+        p.images.push_back({e.filename, e.argv, e.comm, e.uid, e.ppid, e.ts_ns});
         p.exec_count++;
         p.comm = e.comm;
         p.exe_comm = e.comm;

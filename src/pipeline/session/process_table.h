@@ -25,6 +25,7 @@ struct process_image {
     std::vector<std::string> argv;
     std::string comm;  // the executable's name the kernel gave at exec
     uint32_t uid = 0;
+    int32_t ppid = 0;  // its parent when it exec'd
     uint64_t ts_ns = 0;
 };
 
