@@ -95,7 +95,7 @@ class otlp_span_builder {
     session::process_table procs_;
     session::tool_calls calls_;
     std::map<std::string, pending_tool> tools_;  // by tool call id, one per calls_.open()
-    std::unordered_map<uint64_t, process_span> process_spans_;  // by process_life id
+    std::map<uint64_t, process_span> process_spans_;  // by process_life id
     genai_metrics metrics_;
 };
 

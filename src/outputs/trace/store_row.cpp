@@ -85,7 +85,7 @@ process_facts process_row(const session::process_life& p) {
     process_facts f;
     f.pid = p.pid;
     f.comm = p.shown_comm();
-    const uint64_t start = p.fork_ts ? p.fork_ts : p.images.empty() ? 0 : p.images.front().ts_ns;
+    const uint64_t start = p.fork_ts ? p.fork_ts : p.images.empty() ? 0 : p.images.front()->ts_ns;
     if (start) f.start_ts = static_cast<int64_t>(start);
     f.ppid = p.first_ppid;
     if (const session::process_image* image = p.image()) {

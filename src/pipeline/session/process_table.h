@@ -10,7 +10,9 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -38,11 +40,13 @@ struct process_life {
     std::string comm;        // of the last event that named one: may be a thread's ("HTTP Client")
     std::string first_comm;  // at first sight; for a forked child, its parent's at the fork
     std::string exe_comm;    // the executable's: its last exec's, or its parent's at the fork
-    std::vector<process_image> images;  // its execs, oldest first (bounded, see k_max_images)
-    uint32_t exec_count = 0;            // every exec, also those images no longer holds
-    process_image inherited;            // the parent's program at the fork, until an exec
-    uint64_t first_ts = 0;              // its first event of any kind
-    uint64_t fork_ts = 0;               // 0 when its fork was not seen
+    // Its execs, oldest first (bounded, see k_max_images). Shared, not copied, with the
+    // children that fork from it.
+    std::vector<std::shared_ptr<const process_image>> images;
+    uint32_t exec_count = 0;  // every exec, also those images no longer holds
+    std::shared_ptr<const process_image> inherited;  // the parent's program at the fork
+    uint64_t first_ts = 0;                           // its first event of any kind
+    uint64_t fork_ts = 0;                            // 0 when its fork was not seen
     bool exited = false;
     int32_t exit_code = 0;
     int32_t signal = 0;
@@ -50,15 +54,15 @@ struct process_life {
     uint64_t exit_duration_ns = 0;  // the lifetime the exit record reports
 
     // The newest exec; nullptr when it never exec'd in the trace.
-    const process_image* image() const { return images.empty() ? nullptr : &images.back(); }
-    // What it runs now: its newest exec, or what it inherited at the fork.
-    const process_image& running() const { return images.empty() ? inherited : images.back(); }
+    const process_image* image() const { return images.empty() ? nullptr : images.back().get(); }
+    // What it runs now: its newest exec, or what it inherited at the fork (empty if neither).
+    const process_image& running() const;
     const std::string& filename() const;  // of the newest exec; "" if none
     const std::vector<std::string>& argv() const;
-    uint64_t exec_ts() const { return images.empty() ? 0 : images.back().ts_ns; }
+    uint64_t exec_ts() const { return images.empty() ? 0 : images.back()->ts_ns; }
     // The comm under which it was first known, or its newest exec's.
     const std::string& shown_comm() const {
-        return images.empty() ? first_comm : images.back().comm;
+        return images.empty() ? first_comm : images.back()->comm;
     }
 };
 
@@ -84,7 +88,8 @@ class process_table {
     const std::map<uint64_t, process_life>& lives() const { return lives_; }
     size_t size() const { return lives_.size(); }
 
-    // Forget exited processes that ended before `before_ns`, to bound memory.
+    // Forget exited processes that ended before `before_ns`, to bound memory (in exit
+    // order: one that ended earlier but was reported later goes with its neighbours).
     void prune(uint64_t before_ns);
     // Forget the oldest exited processes until at most `max` lives are held.
     void bound(size_t max);
@@ -97,7 +102,10 @@ class process_table {
     void forget(std::map<uint64_t, process_life>::iterator it);
 
     std::map<uint64_t, process_life> lives_;
-    std::unordered_map<int32_t, uint64_t> newest_;  // pid -> its newest life
+    // (exit ts, life id) in arrival order: prune() pops from the front instead of scanning.
+    std::deque<std::pair<uint64_t, uint64_t>> exits_;
+    // pid -> its newest life; map nodes do not move, so this is one lookup on the hot path
+    std::unordered_map<int32_t, process_life*> newest_;
     uint64_t next_id_ = 0;
 };
 

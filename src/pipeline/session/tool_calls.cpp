@@ -26,6 +26,10 @@ uint64_t llm_call_end(const json& llm, uint64_t ts) {
 
 tool_call& tool_calls::open_call(const std::string& call_id) {
     tool_call& c = calls_[call_id];
+    if (c.closed) {  // a tool_exec for a call already done with: a new call of that id
+        std::erase(closed_order_, call_id);
+        c = tool_call{};
+    }
     c.call_id = call_id;
     order_.push_back(call_id);
     return c;
@@ -51,7 +55,7 @@ tool_turn tool_calls::on_llm_call(const json& llm, uint64_t ts, uint64_t end_ts)
     for (const auto& c : *calls) {
         tool_turn::request out{json_get(c, "id", ""), json_get(c, "name", ""), member(c, "input"),
                                nullptr};
-        if (!out.call_id.empty() && !calls_.count(out.call_id) && !closed_.count(out.call_id)) {
+        if (!out.call_id.empty() && !calls_.count(out.call_id)) {
             tool_call& t = open_call(out.call_id);
             t.name = out.name;
             t.requested = true;
@@ -78,24 +82,27 @@ tool_call& tool_calls::on_tool_exec(const std::string& call_id, const std::strin
 
 tool_call* tool_calls::find(const std::string& call_id) {
     auto it = calls_.find(call_id);
-    return it == calls_.end() ? nullptr : &it->second;
+    return it == calls_.end() || it->second.closed ? nullptr : &it->second;
 }
 
 const tool_call* tool_calls::recall(const std::string& call_id) const {
-    if (auto it = calls_.find(call_id); it != calls_.end()) return &it->second;
-    auto it = closed_.find(call_id);
-    return it == closed_.end() ? nullptr : &it->second;
+    auto it = calls_.find(call_id);
+    return it == calls_.end() ? nullptr : &it->second;
+}
+
+bool tool_calls::closed(const std::string& call_id) const {
+    const tool_call* c = recall(call_id);
+    return c && c->closed;
 }
 
 void tool_calls::close(const std::string& call_id) {
-    auto it = calls_.find(call_id);
-    if (it == calls_.end()) return;
-    auto node = calls_.extract(it);
+    tool_call* c = find(call_id);
+    if (!c) return;
+    c->closed = true;
     std::erase(order_, call_id);
-    if (!closed_.insert_or_assign(call_id, std::move(node.mapped())).second) return;
     closed_order_.push_back(call_id);
     if (closed_order_.size() > k_max_closed) {
-        closed_.erase(closed_order_.front());
+        calls_.erase(closed_order_.front());
         closed_order_.pop_front();
     }
 }
@@ -103,7 +110,6 @@ void tool_calls::close(const std::string& call_id) {
 void tool_calls::clear() {
     calls_.clear();
     order_.clear();
-    closed_.clear();
     closed_order_.clear();
 }
 

@@ -7,7 +7,6 @@
 
 #include <cstdint>
 #include <deque>
-#include <map>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -27,6 +26,7 @@ struct tool_call {
     bool result_seen = false;  // a later llm_call carried its result
     bool is_error = false;
     uint64_t result_llm_ts = 0;  // ts of the llm_call that carried the result
+    bool closed = false;         // its consumer is done with it
 };
 
 // One llm_call's part in the lifecycle. Pointers into the llm_call body and the table:
@@ -61,7 +61,7 @@ class tool_calls {
     // An open call, or one of the newest k_max_closed closed ones: what an alert raised
     // after the call ended still names.
     const tool_call* recall(const std::string& call_id) const;
-    bool closed(const std::string& call_id) const { return closed_.count(call_id) > 0; }
+    bool closed(const std::string& call_id) const;
     // Open calls by arrival.
     const std::deque<std::string>& open() const { return order_; }
     // Done with it: later results and repeated requests for it are ignored.
@@ -71,10 +71,10 @@ class tool_calls {
   private:
     tool_call& open_call(const std::string& call_id);
 
-    std::map<std::string, tool_call> calls_;  // open calls by id
-    std::deque<std::string> order_;
-    std::unordered_map<std::string, tool_call> closed_;  // bounded, oldest dropped
-    std::deque<std::string> closed_order_;
+    // Open calls and the newest k_max_closed closed ones, by id: closing only marks a call.
+    std::unordered_map<std::string, tool_call> calls_;
+    std::deque<std::string> order_;         // open calls by arrival
+    std::deque<std::string> closed_order_;  // closed calls, oldest first
 };
 
 }  // namespace agentsight::session

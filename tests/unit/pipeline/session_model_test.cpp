@@ -45,11 +45,11 @@ TEST(process_table, an_exec_chain_is_one_process_with_a_history_of_images) {
     ASSERT_NE(cat, nullptr);
     EXPECT_EQ(cat->parent_id, static_cast<int64_t>(procs.find(100)->id));
     ASSERT_EQ(cat->images.size(), 2u);
-    EXPECT_EQ(cat->images[0].filename, "/bin/bash");
-    EXPECT_EQ(cat->images[0].uid, 1000u);
+    EXPECT_EQ(cat->images[0]->filename, "/bin/bash");
+    EXPECT_EQ(cat->images[0]->uid, 1000u);
     EXPECT_EQ(cat->filename(), "/bin/cat");
     EXPECT_EQ(cat->shown_comm(), "cat");
-    EXPECT_EQ(cat->inherited.filename, "/usr/bin/claude");  // what it ran until its exec
+    EXPECT_EQ(cat->inherited->filename, "/usr/bin/claude");  // what it ran until its exec
     EXPECT_EQ(cat->fork_ts, 20u);
     EXPECT_EQ(process_table::start_of(*cat), 20u);
     EXPECT_TRUE(cat->exited);
@@ -86,7 +86,7 @@ TEST(process_table, an_exec_loop_keeps_its_first_and_newest_images) {
                        .filename = "/bin/" + std::to_string(i)});
     const process_life* p = procs.find(400);
     EXPECT_EQ(p->images.size(), process_table::k_max_images);
-    EXPECT_EQ(p->images.front().filename, "/bin/0");
+    EXPECT_EQ(p->images.front()->filename, "/bin/0");
     EXPECT_EQ(p->filename(), "/bin/19");
     EXPECT_EQ(p->exec_count, 20u);
 }
