@@ -231,7 +231,15 @@ void otlp_span_builder::on_llm_call(const json& b, uint64_t ts_ns, std::vector<o
     if (out_tokens) metrics_.record_tokens(labels, false, *out_tokens, end);
     metrics_.record_duration(labels, static_cast<double>(end - start) / 1e9, end);
 
-    // This call's tool results close the tools the previous calls asked for.
+    on_tool_turn(b, ts_ns, start, end, s.span_id, out);
+    ++session_.llm_calls;
+    out.push_back(std::move(s));
+}
+
+// This call's tool results close the tools the previous calls asked for; the calls it asks
+// for open tool spans linked to its chat span.
+void otlp_span_builder::on_tool_turn(const json& b, uint64_t ts_ns, uint64_t start, uint64_t end,
+                                     const std::string& chat_span_id, std::vector<otlp_span>& out) {
     const session::tool_turn turn = calls_.on_llm_call(b, ts_ns, end);
     for (const auto& r : turn.results) {
         auto it = r.call ? tools_.find(r.call_id) : tools_.end();
@@ -253,14 +261,12 @@ void otlp_span_builder::on_llm_call(const json& b, uint64_t ts_ns, std::vector<o
         pending_tool t;
         t.call = c.call;
         t.span_id = new_id(8);
-        t.chat_span_id = s.span_id;
+        t.chat_span_id = chat_span_id;
         t.start_ns = end;
         if (options_.capture_content && c.input) t.arguments = dump(*c.input);
         if (c.call) tools_[c.call_id] = std::move(t);
         ++session_.tool_calls;
     }
-    ++session_.llm_calls;
-    out.push_back(std::move(s));
 }
 
 void otlp_span_builder::on_tool_exec(const json& b, uint64_t ts_ns, std::vector<otlp_span>& out) {

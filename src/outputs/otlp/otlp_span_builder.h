@@ -76,6 +76,8 @@ class otlp_span_builder {
     void end_session(uint64_t end_ns, const json* stats, std::vector<otlp_span>& out);
     void on_process(const process_event& p, std::vector<otlp_span>& out);
     void on_llm_call(const json& b, uint64_t ts_ns, std::vector<otlp_span>& out);
+    void on_tool_turn(const json& b, uint64_t ts_ns, uint64_t start, uint64_t end,
+                      const std::string& chat_span_id, std::vector<otlp_span>& out);
     void on_tool_exec(const json& b, uint64_t ts_ns, std::vector<otlp_span>& out);
     void on_alert(const json& b, uint64_t ts_ns);
     void claim_processes(const json& tool_exec, const pending_tool& t, std::vector<otlp_span>& out);
@@ -94,7 +96,7 @@ class otlp_span_builder {
     // The session model as this sink sees it (after redaction), cleared with each session.
     session::process_table procs_;
     session::tool_calls calls_;
-    std::map<std::string, pending_tool> tools_;  // by tool call id, one per calls_.open()
+    std::map<std::string, pending_tool> tools_;       // by tool call id, one per calls_.open()
     std::map<uint64_t, process_span> process_spans_;  // by process_life id
     genai_metrics metrics_;
 };
