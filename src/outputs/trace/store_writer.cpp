@@ -62,6 +62,14 @@ void bind_opt(sqlite3_stmt* s, int i, const std::optional<T>& v) {
     }
 }
 
+void bind_opt(sqlite3_stmt* s, int i, const std::optional<std::string>& v) {
+    if (v) {
+        bind_text(s, i, *v);
+    } else {
+        sqlite3_bind_null(s, i);
+    }
+}
+
 }  // namespace
 
 result<std::unique_ptr<store_writer>> store_writer::create(sqlite3* db) {
@@ -120,16 +128,8 @@ int store_writer::write_process(const process_facts& f) {
     bind_int(s, 3, f.ppid);
     bind_opt(s, 4, f.uid);
     bind_text(s, 5, f.comm);
-    if (f.filename) {
-        bind_text(s, 6, *f.filename);
-    } else {
-        sqlite3_bind_null(s, 6);
-    }
-    if (f.argv_json) {
-        bind_text(s, 7, *f.argv_json);
-    } else {
-        sqlite3_bind_null(s, 7);
-    }
+    bind_opt(s, 6, f.filename);
+    bind_opt(s, 7, f.argv_json);
     bind_opt(s, 8, f.start_ts);
     bind_opt(s, 9, f.exec_ts);
     bind_opt(s, 10, f.exit_ts);
