@@ -55,6 +55,13 @@ void remove_sqlite_sidecars(const std::string& path, const std::string& format) 
     if (fmt && *fmt == output_format::sqlite) remove_empty_sqlite_sidecars(path);
 }
 
+// "" when the link cannot be read (the process ended, or it is not ours to see).
+std::string traced_cwd(int pid) {
+    std::error_code ec;
+    auto cwd = std::filesystem::read_symlink("/proc/" + std::to_string(pid) + "/cwd", ec);
+    return ec ? std::string() : cwd.string();
+}
+
 std::string command_line(const targeting& t) {
     std::string s;
     for (const auto& a : t.command) s += (s.empty() ? "" : " ") + a;
@@ -137,6 +144,9 @@ int run_capture(capture_run_options& o) {
     // Checked again by capture::start; here it fails before any output is created.
     if (t.pid && ::kill(t.pid, 0) != 0 && errno == ESRCH)
         throw failure("--pid " + std::to_string(t.pid) + ": no such process");
+    // A followed process's directory is read here, by the process that traces it, and
+    // recorded in session_start: the analysis (nobody, or a replay) never reads /proc.
+    if (o.analysis.workdir.empty() && t.pid) o.analysis.workdir = traced_cwd(t.pid);
     session_info session{new_session_id(), wall_clock_ns(), command_line(t), local_hostname(),
                          k_version};
 

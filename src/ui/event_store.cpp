@@ -366,7 +366,7 @@ linked_tool_call event_store::link_locked(const std::string& call_id) const {
     l.tool_exec_seq = r.view.seq;
     l.tool_exec_json = events_[r.id].json;
     for (int32_t pid : r.view.pids)
-        if (const process_node* n = tree_.find(pid)) l.processes.push_back(*n);
+        if (auto n = tree_.find(pid)) l.processes.push_back(std::move(*n));
     return l;
 }
 
@@ -401,10 +401,7 @@ std::vector<tool_exec_view> event_store::tool_execs(uint64_t after_seq) const {
 
 std::vector<process_node> event_store::process_nodes(uint64_t after_seq) const {
     std::shared_lock lock(mu_);
-    std::vector<process_node> out;
-    for (const auto& n : tree_.nodes())
-        if (n.last_seq > after_seq || after_seq == 0) out.push_back(n);
-    return out;
+    return tree_.nodes(after_seq);
 }
 
 std::vector<event_point> event_store::points(const std::vector<std::string>& types,
@@ -431,7 +428,7 @@ store_stats event_store::stats() const {
     store_stats s = totals_;
     s.events = events_.size();
     s.last_seq = events_.size();
-    s.processes = tree_.nodes().size();
+    s.processes = tree_.size();
     s.sessions = sessions_.size();
     for (size_t i = 0; i < type_names_.size(); ++i)
         s.types.emplace_back(type_names_[i], by_type_[i].size());

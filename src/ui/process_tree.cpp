@@ -5,76 +5,34 @@
 
 namespace agentsight::server {
 
-const process_node* process_tree::find(int32_t pid) const {
-    auto it = newest_.find(pid);
-    return it == newest_.end() ? nullptr : &nodes_[it->second];
-}
-
-process_node& process_tree::new_node(int32_t pid, int32_t ppid, uint64_t ts_ns,
-                                     const std::string& comm) {
-    process_node n;
-    n.id = static_cast<uint32_t>(nodes_.size());
-    n.pid = pid;
-    n.ppid = ppid;
-    n.comm = comm;
-    n.start_ns = ts_ns;
-    if (auto it = newest_.find(ppid); it != newest_.end() && ppid != pid) n.parent = it->second;
-    newest_[pid] = n.id;
-    nodes_.push_back(std::move(n));
-    return nodes_.back();
-}
-
-// Events can name a pid we never saw start (it began before tracing): such a
-// process becomes a node on first sight. A pid seen again after its exit was
-// reused by the kernel, so it starts a new node.
-process_node& process_tree::node_for(int32_t pid, int32_t ppid, uint64_t ts_ns,
-                                     const std::string& comm) {
-    auto it = newest_.find(pid);
-    if (it != newest_.end() && !nodes_[it->second].exited) return nodes_[it->second];
-    return new_node(pid, ppid, ts_ns, comm);
+process_tree::activity* process_tree::activity_of(int32_t pid) {
+    const session::process_life* p = procs_.find(pid);
+    return p ? &activity_[p->id] : nullptr;
 }
 
 void process_tree::on_process_event(const process_event& e, uint64_t seq) {
     using t = process_event_type;
-    if (e.type == t::fork) {
-        process_node& parent = node_for(e.pid, e.ppid, e.ts_ns, e.comm);
-        parent.events++;
-        parent.last_seq = seq;
-        const uint32_t parent_id = parent.id;
-        process_node& child = node_for(e.child_pid, e.pid, e.ts_ns, e.comm);
-        if (child.parent < 0 && child.id != parent_id) child.parent = parent_id;
-        child.last_seq = seq;
-        return;
-    }
-    process_node& n = node_for(e.pid, e.ppid, e.ts_ns, e.comm);
-    n.events++;
-    n.last_seq = seq;
+    const session::process_life& p = procs_.observe(e);
+    activity& a = activity_[p.id];
+    a.events++;
+    a.last_seq = seq;
     switch (e.type) {
-        case t::exec:
-            n.execs++;
-            n.comm = e.comm;
-            n.filename = e.filename;
-            n.argv = e.argv;
-            break;
-        case t::exit:
-            n.exited = true;
-            n.end_ns = e.ts_ns;
-            n.exit_code = e.exit_code;
-            n.signal = e.signal;
+        case t::fork:
+            if (activity* child = activity_of(e.child_pid)) child->last_seq = seq;
             break;
         case t::file_open:
-            n.files += std::max<uint32_t>(e.count, 1);
+            a.files += std::max<uint32_t>(e.count, 1);
             break;
         case t::file_unlink:
         case t::file_rename:
         case t::mkdir:
-            n.files++;
+            a.files++;
             break;
         case t::connect:
         case t::bind:
         case t::listen:
         case t::accept:
-            n.connects++;
+            a.connects++;
             break;
         default:
             break;
@@ -84,33 +42,77 @@ void process_tree::on_process_event(const process_event& e, uint64_t seq) {
 void process_tree::on_tool_exec(const std::string& call_id, const std::string& tool_name,
                                 const std::vector<int32_t>& pids, uint64_t seq) {
     for (int32_t pid : pids) {
-        auto it = newest_.find(pid);
-        if (it == newest_.end()) continue;
-        process_node& n = nodes_[it->second];
-        n.tool_call_id = call_id;
-        n.tool_name = tool_name;
-        n.last_seq = seq;
+        activity* a = activity_of(pid);
+        if (!a) continue;
+        a->tool_call_id = call_id;
+        a->tool_name = tool_name;
+        a->last_seq = seq;
     }
 }
 
 void process_tree::on_alert(const std::string& rule, const std::vector<int32_t>& pids,
                             uint64_t seq) {
     for (int32_t pid : pids) {
-        auto it = newest_.find(pid);
-        if (it == newest_.end()) continue;
-        process_node& n = nodes_[it->second];
-        n.alerts++;
-        if (std::find(n.alert_rules.begin(), n.alert_rules.end(), rule) == n.alert_rules.end())
-            n.alert_rules.push_back(rule);
-        n.last_seq = seq;
+        activity* a = activity_of(pid);
+        if (!a) continue;
+        a->alerts++;
+        if (std::find(a->alert_rules.begin(), a->alert_rules.end(), rule) == a->alert_rules.end())
+            a->alert_rules.push_back(rule);
+        a->last_seq = seq;
     }
 }
 
 void process_tree::on_llm_call(int32_t pid, uint64_t seq) {
-    auto it = newest_.find(pid);
-    if (it == newest_.end()) return;
-    nodes_[it->second].llm_calls++;
-    nodes_[it->second].last_seq = seq;
+    activity* a = activity_of(pid);
+    if (!a) return;
+    a->llm_calls++;
+    a->last_seq = seq;
+}
+
+process_node process_tree::view(const session::process_life& p, const activity& a) const {
+    process_node n;
+    n.id = static_cast<uint32_t>(p.id);
+    n.parent = p.parent_id;
+    n.pid = p.pid;
+    n.ppid = p.first_ppid;
+    n.comm = p.shown_comm();
+    n.filename = p.filename();
+    n.argv = p.argv();
+    n.start_ns = p.first_ts;
+    n.end_ns = p.exit_ts;
+    n.exited = p.exited;
+    n.exit_code = p.exit_code;
+    n.signal = p.signal;
+    n.execs = p.exec_count;
+    n.files = a.files;
+    n.connects = a.connects;
+    n.events = a.events;
+    n.llm_calls = a.llm_calls;
+    n.alerts = a.alerts;
+    n.alert_rules = a.alert_rules;
+    n.tool_call_id = a.tool_call_id;
+    n.tool_name = a.tool_name;
+    n.last_seq = a.last_seq;
+    return n;
+}
+
+std::vector<process_node> process_tree::nodes(uint64_t after_seq) const {
+    static const activity none;
+    std::vector<process_node> out;
+    for (const auto& [id, p] : procs_.lives()) {
+        auto it = activity_.find(id);
+        const activity& a = it == activity_.end() ? none : it->second;
+        if (after_seq == 0 || a.last_seq > after_seq) out.push_back(view(p, a));
+    }
+    return out;
+}
+
+std::optional<process_node> process_tree::find(int32_t pid) const {
+    static const activity none;
+    const session::process_life* p = procs_.find(pid);
+    if (!p) return std::nullopt;
+    auto it = activity_.find(p->id);
+    return view(*p, it == activity_.end() ? none : it->second);
 }
 
 }  // namespace agentsight::server

@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
-// The agent's process tree, grown one event at a time from exec/fork/exit,
-// with per-process activity counts and the tool call that caused it.
+// The agent's process tree as the UI serves it: one process_node per process of the session
+// model, with per-process activity counts and the tool call that caused it.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "pipeline/event.h"
+#include "pipeline/session/process_table.h"
 
 namespace agentsight::server {
 
@@ -37,6 +39,9 @@ struct process_node {
     uint64_t last_seq = 0;  // newest event that changed this node
 };
 
+// The UI's view of the session's process table: each process_life with what the UI counts
+// about it (activity, alerts, the tool call that caused it). The lives themselves, their
+// reuse and exec history, are the session model's (pipeline/session/process_table.h).
 class process_tree {
   public:
     void on_process_event(const process_event& e, uint64_t seq);
@@ -45,16 +50,25 @@ class process_tree {
     void on_alert(const std::string& rule, const std::vector<int32_t>& pids, uint64_t seq);
     void on_llm_call(int32_t pid, uint64_t seq);
 
-    const std::vector<process_node>& nodes() const { return nodes_; }
-    // The newest node for `pid`, or nullptr.
-    const process_node* find(int32_t pid) const;
+    // Every process changed after `after_seq` (0: all), oldest first.
+    std::vector<process_node> nodes(uint64_t after_seq = 0) const;
+    size_t size() const { return procs_.size(); }
+    // The newest process of `pid`.
+    std::optional<process_node> find(int32_t pid) const;
 
   private:
-    process_node& node_for(int32_t pid, int32_t ppid, uint64_t ts_ns, const std::string& comm);
-    process_node& new_node(int32_t pid, int32_t ppid, uint64_t ts_ns, const std::string& comm);
+    // What the UI counts about one process; the rest of process_node is its process_life.
+    struct activity {
+        uint32_t files = 0, connects = 0, events = 0, llm_calls = 0, alerts = 0;
+        std::vector<std::string> alert_rules;
+        std::string tool_call_id, tool_name;
+        uint64_t last_seq = 0;
+    };
+    activity* activity_of(int32_t pid);
+    process_node view(const session::process_life& p, const activity& a) const;
 
-    std::vector<process_node> nodes_;
-    std::unordered_map<int32_t, uint32_t> newest_;  // pid -> node id
+    session::process_table procs_;
+    std::unordered_map<uint64_t, activity> activity_;  // by process_life id
 };
 
 }  // namespace agentsight::server

@@ -2,10 +2,6 @@
 #include "analysis/correlate/correlate.h"
 #include "util/json_get.h"
 
-#include <chrono>
-#include <filesystem>
-#include <fstream>
-
 namespace agentsight::analyzers {
 
 namespace {
@@ -18,29 +14,6 @@ constexpr int32_t k_o_wronly = 01, k_o_rdwr = 02, k_o_creat = 0100;
 std::string string_or(const json& b, const char* key) {
     auto it = b.find(key);
     return it != b.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-uint64_t end_of(const json& b, uint64_t ts) {
-    auto it = b.find("duration_ms");
-    double ms = it != b.end() && it->is_number() ? it->get<double>() : 0.0;
-    return ts + static_cast<uint64_t>(ms > 0 ? ms * 1e6 : 0);
-}
-
-uint64_t wall_now() {
-    return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                     std::chrono::system_clock::now().time_since_epoch())
-                                     .count());
-}
-
-// Only while recording can /proc answer for a pid; in a replay the pid is long gone or reused.
-bool looks_live(const process_event& e) {
-    uint64_t now = wall_now();
-    uint64_t gap = now > e.ts_ns ? now - e.ts_ns : e.ts_ns - now;
-    if (gap > 5'000'000'000ULL) return false;
-    std::ifstream f("/proc/" + std::to_string(e.pid) + "/comm");
-    std::string comm;
-    std::getline(f, comm);
-    return !comm.empty() && comm == e.comm;
 }
 
 }  // namespace
@@ -128,13 +101,6 @@ bool correlator::in_agent_tree(int32_t pid) const {
     return false;
 }
 
-void correlator::learn_working_dir(const process_event& e) {
-    if (!working_dir_.empty() || !looks_live(e)) return;
-    std::error_code ec;
-    auto cwd = std::filesystem::read_symlink("/proc/" + std::to_string(e.pid) + "/cwd", ec);
-    if (!ec) working_dir_ = cwd.string();
-}
-
 void correlator::on_process(const process_event& e, const emit_fn& emit) {
     saw_process_ = true;
     const bool seen = procs_.find(e.pid) != nullptr;
@@ -143,7 +109,6 @@ void correlator::on_process(const process_event& e, const emit_fn& emit) {
     if (!seen && known_parent == 0 && e.ppid > 0) {
         roots_.insert(e.pid);  // the traced root: its parent is outside the tree
         agents_.insert(e.pid);
-        learn_working_dir(e);
     }
     check_tamper(e, emit);
     check_paths(e, emit);
@@ -166,62 +131,40 @@ void correlator::on_llm_call(const json& b, uint64_t ts, const emit_fn& emit) {
     std::string host = strip_port(string_or(b, "host"));
     if (!host.empty()) named_hosts_.insert(host);
     net_.on_host(string_or(b, "conn"), host);
-    if (!first_answer_ts_) first_answer_ts_ = end_of(b, ts);
+    if (!first_answer_ts_) first_answer_ts_ = session::llm_call_end(b, ts);
     check_llm_call(b, ts, emit);
     check_secret_to_model(b, ts, emit);
 
     // Results first: they close calls of earlier turns, never this one's.
-    if (auto it = b.find("tool_results"); it != b.end() && it->is_array()) {
-        for (const auto& r : *it) {
-            std::string id = string_or(r, "tool_call_id");
-            auto t = tools_.find(id);
-            if (t == tools_.end()) continue;
-            t->second.result_linked = true;
-            t->second.is_error = json_get(r, "is_error", false);
-            close_tool(id, emit);
-        }
-    }
-    const json* response = b.contains("response") ? &b["response"] : nullptr;
-    if (!response || !response->is_object()) return;
-    auto calls = response->find("tool_calls");
-    if (calls == response->end() || !calls->is_array()) return;
-    for (const auto& c : *calls) {
-        add_tool_call(c, b, ts);
-        check_tool_loop(string_or(c, "name"), c.contains("input") ? c["input"] : json(), b, ts,
-                        emit);
+    const session::tool_turn turn = calls_.on_llm_call(b, ts, session::llm_call_end(b, ts));
+    for (const auto& r : turn.results)
+        if (r.call) close_tool(r.call_id, emit);
+    static const json no_input;
+    for (const auto& c : turn.requests) {
+        const json& input = c.input ? *c.input : no_input;
+        if (c.call) add_tool_call(*c.call, input);
+        check_tool_loop(c.name, input, b, ts, emit);
     }
 }
 
-void correlator::add_tool_call(const json& call, const json& llm, uint64_t ts) {
-    std::string id = string_or(call, "id");
-    if (id.empty() || tools_.count(id) || done_tools_.count(id)) return;
+void correlator::add_tool_call(const session::tool_call& call, const json& input) {
     pending_tool t;
-    t.call_id = id;
-    t.tool_name = string_or(call, "name");
-    const json input = call.contains("input") ? call["input"] : json();
-    t.target = classify_tool(t.tool_name, input);
+    t.call = &call;
+    t.target = classify_tool(call.name, input);
     for (const auto& h : t.target.hosts) named_hosts_.insert(h);
     t.target_text = t.target.kind == tool_kind::shell  ? t.target.command
                     : t.target.kind == tool_kind::file ? t.target.path
                     : t.target.hosts.empty()           ? std::string()
                                                        : t.target.hosts.front();
-    t.llm_ts = ts;
-    t.llm_end_ts = end_of(llm, ts);
-    t.conn = string_or(llm, "conn");
-    t.agent_pid = json_get(llm, "pid", 0);
-    auto& stored = tools_[id] = std::move(t);
-    note_origin(stored);
-    tool_order_.push_back(id);
-    relink_recent(stored);
+    relink_recent(tools_[call.call_id] = std::move(t));
 }
 
 void correlator::close_tool(const std::string& call_id, const emit_fn& emit) {
     auto it = tools_.find(call_id);
     if (it == tools_.end()) return;
     emit_tool(it->second, emit);
-    done_tools_.insert(call_id);
     tools_.erase(it);
-    std::erase(tool_order_, call_id);
+    calls_.close(call_id);
 }
 
 void correlator::emit_tool(pending_tool& t, const emit_fn& emit) {
@@ -229,21 +172,23 @@ void correlator::emit_tool(pending_tool& t, const emit_fn& emit) {
     if (!saw_process_) return;
     const bool linked = !t.pids.empty() || !t.files.empty() || !t.connections.empty();
     // Helper shells before the root are context: the tool starts with its root.
-    uint64_t start = t.root_exact ? t.root_ts : linked && t.first_ts ? t.first_ts : t.llm_end_ts;
+    uint64_t start = t.root_exact           ? t.root_ts
+                     : linked && t.first_ts ? t.first_ts
+                                            : t.call->llm_end_ts;
     uint64_t end = std::max(start, t.last_ts);
     json exit_code = nullptr;
-    if (const proc_info* p = procs_.find(t.top_pid); p && p->exited) {
+    if (const session::process_life* p = procs_.find(t.top_pid); p && p->exited) {
         exit_code = p->exit_code;
         end = std::max(end, p->exit_ts);
     }
     json body = {{"type", "tool_exec"},
                  {"ts", start},
-                 {"call_id", t.call_id},
-                 {"tool_name", t.tool_name},
+                 {"call_id", t.call->call_id},
+                 {"tool_name", t.call->name},
                  {"target", t.target_text},
-                 {"llm_call_ts", t.llm_ts},
-                 {"conn", t.conn},
-                 {"pid", t.agent_pid},
+                 {"llm_call_ts", t.call->llm_ts},
+                 {"conn", t.call->conn},
+                 {"pid", t.call->agent_pid},
                  {"pids", t.pids},
                  {"processes", t.processes},
                  {"files", t.files},
@@ -251,8 +196,8 @@ void correlator::emit_tool(pending_tool& t, const emit_fn& emit) {
                  {"exit_code", exit_code},
                  {"duration_ms", static_cast<double>(end - start) / 1e6},
                  {"status", linked ? "linked" : "no_activity"},
-                 {"result_linked", t.result_linked}};
-    if (t.result_linked) body["is_error"] = t.is_error;
+                 {"result_linked", t.call->result_seen}};
+    if (t.call->result_seen) body["is_error"] = t.call->is_error;
     emit(event(derived_event{"tool_exec", start, std::move(body)}));
 }
 
@@ -265,7 +210,7 @@ void correlator::on_tick(uint64_t now_ns, const emit_fn& emit) {
     for (const auto& [id, t] : tools_) {
         const bool active = !t.pids.empty() || !t.files.empty() || !t.connections.empty();
         uint64_t limit = rules_.tool_timeout_ns * (active ? k_linked_timeout_factor : 1);
-        if (now_ns_ >= t.llm_end_ts + limit) due.push_back(id);
+        if (now_ns_ >= t.call->llm_end_ts + limit) due.push_back(id);
     }
     for (const auto& id : due) close_tool(id, emit);
     procs_.prune(now_ns_ > 3'600'000'000'000ULL ? now_ns_ - 3'600'000'000'000ULL : 0);
@@ -277,7 +222,7 @@ void correlator::finish(const emit_fn& emit) {
     judge_connects(UINT64_MAX, true, emit);
     emit_upkeep(emit);
     release_held(UINT64_MAX, true, emit);  // last: what finish raised may be held too
-    while (!tool_order_.empty()) close_tool(tool_order_.front(), emit);
+    while (!calls_.open().empty()) close_tool(calls_.open().front(), emit);
 }
 
 }  // namespace agentsight::analyzers

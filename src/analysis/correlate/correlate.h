@@ -17,16 +17,19 @@
 #include "analysis/correlate/alert.h"
 #include "analysis/correlate/correlate_net.h"
 #include "analysis/correlate/correlate_tools.h"
-#include "analysis/correlate/correlate_tree.h"
 #include "analysis/correlate/rules.h"
+#include "pipeline/session/process_table.h"
+#include "pipeline/session/tool_calls.h"
 #include "pipeline/stage.h"
 #include "util/result.h"
 
 namespace agentsight::analyzers {
 
 struct correlator_options {
-    std::string rules_path;   // --rules FILE, merged over the built-in data/rules.json
-    std::string working_dir;  // "" = session_start.cwd, else /proc/ROOT/cwd while live
+    std::string rules_path;  // --rules FILE, merged over the built-in data/rules.json
+    // "" = session_start.cwd, which the capture process records (-- CMD: its own directory,
+    // --pid: the target's). Never read from /proc here: a replay must see what was recorded.
+    std::string working_dir;
 };
 
 class correlator : public stage {
@@ -40,12 +43,11 @@ class correlator : public stage {
     const std::string& working_dir() const { return working_dir_; }
 
   private:
+    // What the correlator ties to one open call of the session's tool lifecycle.
     struct pending_tool {
-        std::string call_id, tool_name, target_text;
+        const session::tool_call* call = nullptr;  // the request, its result
+        std::string target_text;
         tool_target target;
-        uint64_t llm_ts = 0, llm_end_ts = 0;
-        std::string conn;
-        int32_t agent_pid = 0;
         int32_t top_pid = 0;
         bool root_exact = false;  // top_pid's argv carries the command; else a guess
         uint64_t root_ts = 0;     // the exact root's exec
@@ -53,7 +55,6 @@ class correlator : public stage {
         json processes = json::array(), files = json::array(), connections = json::array();
         std::set<std::string> file_keys, conn_keys;
         uint64_t first_ts = 0, last_ts = 0;
-        bool result_linked = false, is_error = false;
     };
     // An event waiting for its "unexplained" verdict: the llm_call that explains it may
     // still be on its way.
@@ -73,13 +74,12 @@ class correlator : public stage {
     void on_process(const process_event& e, const emit_fn& emit);
     void on_llm_call(const json& b, uint64_t ts, const emit_fn& emit);
     void on_session_start(const json& b);
-    void add_tool_call(const json& call, const json& llm, uint64_t ts);
+    void add_tool_call(const session::tool_call& call, const json& input);
     void close_tool(const std::string& call_id, const emit_fn& emit);
     void emit_tool(pending_tool& t, const emit_fn& emit);
     void mark_agent(int32_t pid);
     bool is_agent(int32_t pid) const { return agents_.count(pid) > 0; }
     bool in_agent_tree(int32_t pid) const;
-    void learn_working_dir(const process_event& e);
 
     // correlate_link.cpp: matching events to pending tool calls
     std::string owner_of(int32_t pid) const;
@@ -107,15 +107,17 @@ class correlator : public stage {
                          const emit_fn& emit);
     void maybe_candidate(const process_event& e);
     void judge_candidates(uint64_t now_ns, bool final, const emit_fn& emit);
-    void judge_connects(uint64_t now_ns, bool final, const emit_fn& emit);
-    void judge_host(tracked_connect& r, const emit_fn& emit);
-    bool host_named(const std::string& host) const;
     bool housekeeping_write(const process_event& e) const;
     bool housekeeping_command(const process_event& e) const;
     void note_upkeep(const process_event& e, const std::string& what);
     void emit_upkeep(const emit_fn& emit);
     void raise(alert a, const emit_fn& emit);
     std::string resolve(const std::string& path, int32_t pid) const;
+
+    // correlate_hosts.cpp: unknown_host and opaque_connection
+    void judge_connects(uint64_t now_ns, bool final, const emit_fn& emit);
+    void judge_host(tracked_connect& r, const emit_fn& emit);
+    bool host_named(const std::string& host) const;
 
     // correlate_chain.cpp: who did it and how it came about
     std::string who(const process_event& e) const;
@@ -125,7 +127,6 @@ class correlator : public stage {
     // which may come after the activity it caused (the rings are not ordered).
     void release_held(uint64_t now_ns, bool final, const emit_fn& emit);
     int32_t command_root(int32_t pid) const;  // the topmost non-agent ancestor
-    void note_origin(const pending_tool& t);
 
     // correlate_threats.cpp: exfiltration, download-and-execute, DNS names, beacons
     void check_threats(const process_event& e, const emit_fn& emit);
@@ -143,27 +144,22 @@ class correlator : public stage {
 
     rule_set rules_;
     std::string working_dir_;
-    process_table procs_;
+    // The session model as this stage sees it (before redaction): every process and tool
+    // call fact comes from here.
+    session::process_table procs_;
+    session::tool_calls calls_;
     connect_tracker net_;
     std::unordered_set<int32_t> agents_;
     std::unordered_set<int32_t> roots_;
     std::unordered_set<int32_t> talks_http_;  // pids with an llm_call/http_exchange
     std::unordered_set<int32_t> flagged_;     // pids already alerted as unexplained
     std::set<std::string> named_hosts_;
-    std::map<std::string, pending_tool> tools_;       // open tool calls by call id
-    std::deque<std::string> tool_order_;              // call ids by arrival
+    std::map<std::string, pending_tool> tools_;       // by call id, one per calls_.open()
     std::unordered_map<int32_t, std::string> owner_;  // pid -> the tool call that caused it
-    std::unordered_set<std::string> done_tools_;
     std::deque<candidate> candidates_;
     upkeep_group upkeep_;
     std::deque<process_event> recent_;  // for tool calls whose llm_call arrives late
     std::set<std::string> alerted_;     // dedupe keys
-    struct tool_origin {
-        uint64_t llm_ts = 0;
-        std::string tool_name;
-    };
-    std::unordered_map<std::string, tool_origin> origins_;  // call id -> its llm_call, bounded
-    std::deque<std::string> origin_order_;
     struct secret_read {
         uint64_t ts = 0;
         int32_t pid = 0;

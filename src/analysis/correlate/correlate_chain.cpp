@@ -9,7 +9,6 @@ namespace agentsight::analyzers {
 
 namespace {
 
-constexpr size_t k_max_origins = 4096;
 constexpr size_t k_max_steps = 16;
 constexpr size_t k_max_held = 1024;
 
@@ -28,7 +27,7 @@ const char* default_why(const std::string& rule) {
 }  // namespace
 
 std::string correlator::exe_of(int32_t pid, const std::string& fallback) const {
-    const proc_info* p = procs_.find(pid);
+    const session::process_life* p = procs_.find(pid);
     return p && !p->exe_comm.empty() ? p->exe_comm : fallback;
 }
 
@@ -46,15 +45,6 @@ int32_t correlator::command_root(int32_t pid) const {
     return top;
 }
 
-void correlator::note_origin(const pending_tool& t) {
-    if (origins_.size() >= k_max_origins && !origin_order_.empty()) {
-        origins_.erase(origin_order_.front());
-        origin_order_.pop_front();
-    }
-    if (origins_.emplace(t.call_id, tool_origin{t.llm_ts, t.tool_name}).second)
-        origin_order_.push_back(t.call_id);
-}
-
 void correlator::fill_chain(alert& a) const {
     alert_chain& c = a.chain;
     if (c.why.empty()) c.why = default_why(a.rule);
@@ -62,17 +52,17 @@ void correlator::fill_chain(alert& a) const {
     const int32_t pid = a.pids.front();
     if (c.call_id.empty()) {
         const std::string owner = owner_of(pid);
-        if (auto it = origins_.find(owner); !owner.empty() && it != origins_.end()) {
+        if (const session::tool_call* call = owner.empty() ? nullptr : calls_.recall(owner)) {
             c.call_id = owner;
-            c.llm_call_ts = it->second.llm_ts;
-            c.tool_name = it->second.tool_name;
+            c.llm_call_ts = call->llm_ts;
+            c.tool_name = call->name;
         }
     }
     if (!c.processes.empty()) return;
     // From the actor up to the agent (included), then reversed: agent -> bash -> curl.
     int32_t p = pid;
     for (size_t n = 0; p > 0 && n < k_max_steps; ++n) {
-        const proc_info* info = procs_.find(p);
+        const session::process_life* info = procs_.find(p);
         c.processes.push_back({p, info ? exe_of(p, info->comm) : ""});
         if (is_agent(p) || !info) break;
         p = info->ppid;

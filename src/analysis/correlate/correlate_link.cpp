@@ -29,14 +29,14 @@ std::string correlator::owner_of(int32_t pid) const {
 }
 
 void correlator::attach_process(pending_tool& t, int32_t pid) {
-    owner_[pid] = t.call_id;
+    owner_[pid] = t.call->call_id;
     if (!t.top_pid) t.top_pid = pid;
-    const proc_info* p = procs_.find(pid);
+    const session::process_life* p = procs_.find(pid);
     json entry = {{"pid", pid},
                   {"ppid", p ? p->ppid : 0},
                   {"comm", p ? p->comm : ""},
-                  {"argv", p ? p->argv : std::vector<std::string>{}}};
-    if (p && !p->filename.empty()) entry["filename"] = p->filename;
+                  {"argv", p ? p->argv() : std::vector<std::string>{}}};
+    if (p && !p->filename().empty()) entry["filename"] = p->filename();
     for (auto& existing : t.processes)
         if (existing["pid"] == pid) {
             existing = std::move(entry);  // an exec after the fork: now with its argv
@@ -65,12 +65,12 @@ bool correlator::context_shell(const pending_tool& t, const process_event& e) co
     // shell snapshot `bash -c -l SNAPSHOT_FILE=...`). While exactly one shell call waits for
     // its command, a shell the agent starts is that call's context (or its root, when the
     // command's quoting could not be undone), not an unexplained action.
-    if (t.target.kind != tool_kind::shell || t.root_exact || e.ts_ns < t.llm_ts) return false;
+    if (t.target.kind != tool_kind::shell || t.root_exact || e.ts_ns < t.call->llm_ts) return false;
     if (!is_agent(procs_.parent(e.pid))) return false;
     if (!is_shell_binary(e.filename) && !is_shell_binary(e.comm)) return false;
     for (const auto& [id, other] : tools_)
         if (&other != &t && other.target.kind == tool_kind::shell && !other.root_exact &&
-            e.ts_ns >= other.llm_ts)
+            e.ts_ns >= other.call->llm_ts)
             return false;
     return true;
 }
@@ -93,7 +93,7 @@ void correlator::attach(pending_tool& t, const process_event& e) {
     note_time(t, e.ts_ns);
     if (e.type == k::fork) {
         attach_process(t, e.child_pid);
-    } else if (e.type == k::exec || (e.pid != t.agent_pid && !owner_.count(e.pid))) {
+    } else if (e.type == k::exec || (e.pid != t.call->agent_pid && !owner_.count(e.pid))) {
         attach_process(t, e.pid);
     }
     if (!file_op(e).empty()) note_file(t, e);
@@ -126,17 +126,17 @@ bool correlator::link_process_event(const process_event& e) {
 }
 
 bool correlator::try_link_exec(const process_event& e) {
-    for (const auto& id : tool_order_) {
+    for (const auto& id : calls_.open()) {
         pending_tool& t = tools_[id];
-        if (t.target.kind != tool_kind::shell || e.ts_ns < t.llm_ts) continue;
-        if (t.agent_pid && !procs_.descends_from(e.pid, t.agent_pid)) continue;
+        if (t.target.kind != tool_kind::shell || e.ts_ns < t.call->llm_ts) continue;
+        if (t.call->agent_pid && !procs_.descends_from(e.pid, t.call->agent_pid)) continue;
         if (!t.root_exact && argv_carries(e.argv, t.target.command)) {
             attach(t, e);
             make_root(t, e);
             return true;
         }
     }
-    for (const auto& id : tool_order_) {
+    for (const auto& id : calls_.open()) {
         pending_tool& t = tools_[id];
         if (context_shell(t, e)) {
             attach(t, e);
@@ -147,8 +147,8 @@ bool correlator::try_link_exec(const process_event& e) {
 }
 
 bool correlator::file_matches(const pending_tool& t, const process_event& e) const {
-    if (t.target.kind != tool_kind::file || e.ts_ns < t.llm_ts) return false;
-    if (t.agent_pid && !procs_.descends_from(e.pid, t.agent_pid)) return false;
+    if (t.target.kind != tool_kind::file || e.ts_ns < t.call->llm_ts) return false;
+    if (t.call->agent_pid && !procs_.descends_from(e.pid, t.call->agent_pid)) return false;
     const std::string& want = t.target.path;
     std::string want_abs = want.empty() || want[0] == '/' ? want : resolve(want, e.pid);
     for (const std::string* p : {&e.path, &e.new_path}) {
@@ -159,7 +159,7 @@ bool correlator::file_matches(const pending_tool& t, const process_event& e) con
 }
 
 bool correlator::try_link_file(const process_event& e) {
-    for (const auto& id : tool_order_) {
+    for (const auto& id : calls_.open()) {
         pending_tool& t = tools_[id];
         if (file_matches(t, e)) {
             note_time(t, e.ts_ns);
@@ -172,9 +172,9 @@ bool correlator::try_link_file(const process_event& e) {
 
 bool correlator::try_link_connect(const process_event& e) {
     if (!connect_counts(e)) return false;
-    for (const auto& id : tool_order_) {
+    for (const auto& id : calls_.open()) {
         pending_tool& t = tools_[id];
-        if (t.target.kind != tool_kind::fetch || e.ts_ns < t.llm_ts) continue;
+        if (t.target.kind != tool_kind::fetch || e.ts_ns < t.call->llm_ts) continue;
         if (std::find(t.target.hosts.begin(), t.target.hosts.end(), e.addr) == t.target.hosts.end())
             continue;
         note_time(t, e.ts_ns);
@@ -191,12 +191,14 @@ void correlator::link_http(const json& b) {
     const uint64_t ts = json_get(b, "ts", uint64_t{0});
     const int32_t pid = json_get(b, "pid", 0);
     const tracked_connect* c = net_.on_host(conn, host);
-    for (const auto& id : tool_order_) {
+    for (const auto& id : calls_.open()) {
         pending_tool& t = tools_[id];
-        if (t.target.kind == tool_kind::shell || ts < t.llm_ts) continue;
+        if (t.target.kind == tool_kind::shell || ts < t.call->llm_ts) continue;
         if (std::find(t.target.hosts.begin(), t.target.hosts.end(), host) == t.target.hosts.end())
             continue;
-        if (t.agent_pid && !procs_.descends_from(pid, t.agent_pid) && owner_of(pid) != id) continue;
+        if (t.call->agent_pid && !procs_.descends_from(pid, t.call->agent_pid) &&
+            owner_of(pid) != id)
+            continue;
         std::string addr = c ? c->ev.addr : host;
         uint16_t port = c ? c->ev.port : 443;
         note_time(t, ts);
@@ -210,16 +212,16 @@ void correlator::relink_recent(pending_tool& t) {
     // The llm_call is emitted when its response ends, and ring buffers are not ordered with
     // each other: the activity it caused may already have passed by.
     for (const auto& e : recent_) {
-        if (e.ts_ns < t.llm_ts) continue;
+        if (e.ts_ns < t.call->llm_ts) continue;
         std::string owner = owner_of(e.pid);
         if (!owner.empty()) {
-            if (owner == t.call_id) attach(t, e);
+            if (owner == t.call->call_id) attach(t, e);
             continue;
         }
         if (e.type == process_event_type::exec) {
             if (t.target.kind == tool_kind::shell && !t.root_exact &&
                 argv_carries(e.argv, t.target.command) &&
-                (!t.agent_pid || procs_.descends_from(e.pid, t.agent_pid))) {
+                (!t.call->agent_pid || procs_.descends_from(e.pid, t.call->agent_pid))) {
                 attach(t, e);
                 make_root(t, e);
             } else if (context_shell(t, e)) {

@@ -92,9 +92,9 @@ void correlator::check_secret_to_model(const json& b, uint64_t ts, const emit_fn
                 {{ts, "llm_call", llm_pid}}};
         a.chain.call_id = call_id;
         a.chain.host = json_get(b, "host", "");
-        if (auto it = origins_.find(call_id); it != origins_.end()) {
-            a.chain.llm_call_ts = it->second.llm_ts;
-            a.chain.tool_name = it->second.tool_name;
+        if (const session::tool_call* call = calls_.recall(call_id)) {
+            a.chain.llm_call_ts = call->llm_ts;
+            a.chain.tool_name = call->name;
         }
         if (auto t = tools_.find(call_id); t != tools_.end()) {
             if (t->second.top_pid) a.pids.insert(a.pids.begin(), t->second.top_pid);

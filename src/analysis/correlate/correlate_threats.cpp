@@ -189,7 +189,7 @@ void correlator::raise_unexplained_network(const process_event& e, const std::st
 void correlator::check_outlived_connect(const process_event& e, const emit_fn& emit) {
     // A process a finished tool call left behind (`nohup beacon &`) connects on its own.
     const std::string owner = owner_of(e.pid);
-    if (owner.empty() || !done_tools_.count(owner) || host_named(e.addr)) return;
+    if (owner.empty() || !calls_.closed(owner) || host_named(e.addr)) return;
     raise_unexplained_network(e, "its tool call " + owner + " had already returned", emit);
 }
 

@@ -151,50 +151,17 @@ void otlp_span_builder::on_event(const event& e, std::vector<otlp_span>& out) {
 }
 
 void otlp_span_builder::on_process(const process_event& p, std::vector<otlp_span>& out) {
-    using t = process_event_type;
-    if (p.type == t::fork) {
-        proc_info child;
-        child.pid = p.child_pid;
-        child.ppid = p.pid;
-        child.comm = p.comm;
-        child.start_ns = p.ts_ns;
-        // Until it execs, a forked child runs its parent's program.
-        if (auto parent = procs_.find(p.pid); parent != procs_.end()) {
-            child.filename = parent->second.filename;
-            child.argv = parent->second.argv;
-        }
-        procs_[p.child_pid] = std::move(child);
-    } else if (p.type == t::exec) {
-        auto& info = procs_[p.pid];
-        if (info.exited) info = proc_info{};  // a reused pid
-        info.pid = p.pid;
-        if (p.ppid) info.ppid = p.ppid;
-        info.comm = p.comm;
-        info.filename = p.filename;
-        info.argv = p.argv;
-        if (!info.start_ns) info.start_ns = p.ts_ns;
-    } else if (p.type == t::exit) {
-        auto& info = procs_[p.pid];
-        info.pid = p.pid;
-        if (!info.ppid) info.ppid = p.ppid;
-        if (info.comm.empty()) info.comm = p.comm;
-        if (!info.start_ns) info.start_ns = p.ts_ns - std::min(p.ts_ns, p.duration_ns);
-        info.exited = true;
-        info.exit_ns = p.ts_ns;
-        info.exit_code = p.exit_code;
-        info.signal = p.signal;
-        if (info.claimed && !info.emitted) emit_process(info, p.ts_ns, out);
-        exited_order_.push_back(p.pid);
-        evict_processes();
-    }
+    const session::process_life& life = procs_.observe(p);
+    if (p.type != process_event_type::exit) return;
+    if (auto it = process_spans_.find(life.id); it != process_spans_.end() && !it->second.emitted)
+        emit_process(life, it->second, p.ts_ns, out);
+    evict_processes();
 }
 
 void otlp_span_builder::evict_processes() {
-    while (procs_.size() > options_.max_tracked_processes && !exited_order_.empty()) {
-        auto it = procs_.find(exited_order_.front());
-        exited_order_.pop_front();
-        if (it != procs_.end() && it->second.exited) procs_.erase(it);
-    }
+    if (procs_.size() <= options_.max_tracked_processes) return;
+    procs_.bound(options_.max_tracked_processes);
+    std::erase_if(process_spans_, [&](const auto& kv) { return !procs_.life(kv.first); });
 }
 
 void otlp_span_builder::on_llm_call(const json& b, uint64_t ts_ns, std::vector<otlp_span>& out) {
@@ -264,99 +231,114 @@ void otlp_span_builder::on_llm_call(const json& b, uint64_t ts_ns, std::vector<o
     if (out_tokens) metrics_.record_tokens(labels, false, *out_tokens, end);
     metrics_.record_duration(labels, static_cast<double>(end - start) / 1e9, end);
 
-    // This call's tool results close the tools the previous calls asked for.
-    if (const json& results = field(b, "tool_results"); results.is_array()) {
-        for (const auto& r : results) {
-            auto it = tools_.find(str_at(r, "tool_call_id"));
-            if (it == tools_.end() || it->second.result_seen) continue;
-            pending_tool& t = it->second;
-            t.result_seen = true;
-            t.end_ns = std::max(t.start_ns, start);
-            t.is_error = r.value("is_error", false);
-            if (options_.capture_content) {
-                const json& c = field(r, "content");
-                t.result = c.is_string() ? c.get<std::string>() : dump(c);
-            }
-            if (!t.exec.is_null()) {
-                emit_tool(t, out);
-                tools_.erase(it);
-            } else {
-                t.ticks_left = options_.tool_grace_ticks;
-            }
-        }
-    }
-    if (const json& calls = field(response, "tool_calls"); calls.is_array()) {
-        for (const auto& c : calls) {
-            pending_tool t;
-            t.call_id = str_at(c, "id");
-            t.name = str_at(c, "name");
-            t.span_id = new_id(8);
-            t.chat_span_id = s.span_id;
-            t.start_ns = end;
-            if (options_.capture_content && c.contains("input")) t.arguments = dump(c["input"]);
-            if (!t.call_id.empty()) tools_[t.call_id] = std::move(t);
-            ++session_.tool_calls;
-        }
-    }
+    on_tool_turn(b, ts_ns, start, end, s.span_id, out);
     ++session_.llm_calls;
     out.push_back(std::move(s));
+}
+
+// This call's tool results close the tools the previous calls asked for; the calls it asks
+// for open tool spans linked to its chat span.
+void otlp_span_builder::on_tool_turn(const json& b, uint64_t ts_ns, uint64_t start, uint64_t end,
+                                     const std::string& chat_span_id, std::vector<otlp_span>& out) {
+    const session::tool_turn turn = calls_.on_llm_call(b, ts_ns, end);
+    for (const auto& r : turn.results) {
+        auto it = r.call ? tools_.find(r.call_id) : tools_.end();
+        if (it == tools_.end()) continue;
+        pending_tool& t = it->second;
+        t.end_ns = std::max(t.start_ns, start);
+        if (options_.capture_content) {
+            static const json none;
+            const json& c = r.content ? *r.content : none;
+            t.result = c.is_string() ? c.get<std::string>() : dump(c);
+        }
+        if (!t.exec.is_null()) {
+            close_tool(it, out);
+        } else {
+            t.ticks_left = options_.tool_grace_ticks;
+        }
+    }
+    for (const auto& c : turn.requests) {
+        pending_tool t;
+        t.call = c.call;
+        t.span_id = new_id(8);
+        t.chat_span_id = chat_span_id;
+        t.start_ns = end;
+        if (options_.capture_content && c.input) t.arguments = dump(*c.input);
+        if (c.call) tools_[c.call_id] = std::move(t);
+        ++session_.tool_calls;
+    }
 }
 
 void otlp_span_builder::on_tool_exec(const json& b, uint64_t ts_ns, std::vector<otlp_span>& out) {
     const std::string call_id = str_at(b, "call_id");
     const auto duration_ms = num_at<double>(b, "duration_ms").value_or(0);
+    const bool requested = calls_.find(call_id) != nullptr;
+    const session::tool_call& call = calls_.on_tool_exec(call_id, str_at(b, "tool_name"));
     auto it = tools_.find(call_id);
-    if (it == tools_.end()) {  // a tool we never saw requested (its llm_call was not decoded)
+    if (!requested || it == tools_.end()) {  // its llm_call was not decoded: no result will come
         pending_tool t;
-        t.call_id = call_id;
-        t.name = str_at(b, "tool_name");
+        t.call = &call;
         t.span_id = new_id(8);
         t.start_ns = ts_ns - std::min<uint64_t>(ts_ns, static_cast<uint64_t>(duration_ms * k_ms));
-        it = tools_.emplace(call_id, std::move(t)).first;
-        it->second.result_seen = true;  // no result will come for it
-        it->second.end_ns = ts_ns;
+        t.end_ns = ts_ns;
+        it = tools_.insert_or_assign(call_id, std::move(t)).first;
     }
     pending_tool& t = it->second;
     t.exec = b;
     t.exec_end_ns = std::max(ts_ns, t.start_ns);
-
-    std::set<int32_t> pids;
-    if (const json& list = field(b, "pids"); list.is_array())
-        for (const auto& p : list)
-            if (p.is_number_integer()) pids.insert(p.get<int32_t>());
-    for (int32_t pid : pids) {
-        auto& info = procs_[pid];
-        info.pid = pid;
-        info.claimed = true;
-        if (info.span_id.empty()) info.span_id = new_id(8);
-    }
-    for (int32_t pid : pids) {
-        auto& info = procs_[pid];
-        // Nest by ppid inside the tool, so `bash -c cat` shows cat under bash.
-        info.parent_span_id =
-            pids.count(info.ppid) && info.ppid != pid ? procs_[info.ppid].span_id : t.span_id;
-        if (!info.start_ns) info.start_ns = t.start_ns;
-        if (info.exited && !info.emitted) emit_process(info, info.exit_ns, out);
-    }
+    claim_processes(b, t, out);
     // The span waits for the tool's result (it arrives with the next llm_call)
     // so it can end when the agent got it back, but not forever.
-    if (t.result_seen) {
-        emit_tool(t, out);
-        tools_.erase(it);
+    if (call.result_seen || !call.requested) {
+        close_tool(it, out);
     } else {
         t.ticks_left = options_.result_wait_ticks;
     }
 }
 
+void otlp_span_builder::claim_processes(const json& b, const pending_tool& t,
+                                        std::vector<otlp_span>& out) {
+    std::set<int32_t> pids;
+    if (const json& list = field(b, "pids"); list.is_array())
+        for (const auto& p : list)
+            if (p.is_number_integer()) pids.insert(p.get<int32_t>());
+    for (int32_t pid : pids) {
+        process_span& span = process_spans_[procs_.named(pid, t.start_ns).id];
+        if (span.span_id.empty()) span.span_id = new_id(8);
+    }
+    for (int32_t pid : pids) {
+        const session::process_life& life = *procs_.find(pid);
+        process_span& span = process_spans_[life.id];
+        // Nest by ppid inside the tool, so `bash -c cat` shows cat under bash.
+        const session::process_life* parent = procs_.find(life.ppid);
+        span.parent_span_id = pids.count(life.ppid) && life.ppid != pid && parent
+                                  ? process_spans_[parent->id].span_id
+                                  : t.span_id;
+        if (!span.start_ns) span.start_ns = session::process_table::start_of(life);
+        if (!span.start_ns) span.start_ns = t.start_ns;
+        if (life.exited && !span.emitted) emit_process(life, span, life.exit_ts, out);
+    }
+}
+
+void otlp_span_builder::close_tool(std::map<std::string, pending_tool>::iterator it,
+                                   std::vector<otlp_span>& out) {
+    emit_tool(it->second, out);
+    const std::string call_id = it->first;
+    tools_.erase(it);
+    calls_.close(call_id);
+}
+
 void otlp_span_builder::emit_tool(pending_tool& t, std::vector<otlp_span>& out) {
-    const uint64_t end = t.result_seen ? t.end_ns : t.exec_end_ns ? t.exec_end_ns : t.end_ns;
-    otlp_span s =
-        make_span("execute_tool " + t.name, span_kind::internal, session_.span_id, t.start_ns, end);
+    const session::tool_call& call = *t.call;
+    const bool answered = call.result_seen || !call.requested;
+    const uint64_t end = answered ? t.end_ns : t.exec_end_ns ? t.exec_end_ns : t.end_ns;
+    otlp_span s = make_span("execute_tool " + call.name, span_kind::internal, session_.span_id,
+                            t.start_ns, end);
     s.span_id = t.span_id;
     auto& a = s.attributes;
     a.add("gen_ai.operation.name", "execute_tool");
-    a.add_nonempty("gen_ai.tool.name", t.name);
-    a.add_nonempty("gen_ai.tool.call.id", t.call_id);
+    a.add_nonempty("gen_ai.tool.name", call.name);
+    a.add_nonempty("gen_ai.tool.call.id", call.call_id);
     a.add("gen_ai.tool.type", "function");
     if (!t.chat_span_id.empty()) {
         otlp_link l;
@@ -383,25 +365,28 @@ void otlp_span_builder::emit_tool(pending_tool& t, std::vector<otlp_span>& out) 
         if (!t.arguments.empty()) a.add("gen_ai.tool.call.arguments", t.arguments);
         if (!t.result.empty()) a.add("gen_ai.tool.call.result", t.result);
     }
-    if (t.is_error) {
+    if (call.is_error) {
         s.status = span_status::error;
         a.add("error.type", "tool_error");
     }
     out.push_back(std::move(s));
 }
 
-void otlp_span_builder::emit_process(proc_info& p, uint64_t end_ns, std::vector<otlp_span>& out) {
-    otlp_span s =
-        make_span("process " + p.comm, span_kind::internal, p.parent_span_id, p.start_ns, end_ns);
-    s.span_id = p.span_id;
+void otlp_span_builder::emit_process(const session::process_life& p, process_span& span,
+                                     uint64_t end_ns, std::vector<otlp_span>& out) {
+    const std::string& comm = p.shown_comm();
+    const session::process_image& image = p.running();
+    otlp_span s = make_span("process " + comm, span_kind::internal, span.parent_span_id,
+                            span.start_ns, end_ns);
+    s.span_id = span.span_id;
     auto& a = s.attributes;
     a.add("process.pid", static_cast<int64_t>(p.pid));
     if (p.ppid) a.add("process.parent_pid", static_cast<int64_t>(p.ppid));
-    a.add_nonempty("process.executable.name", p.comm);
-    a.add_nonempty("process.executable.path", p.filename);
-    if (!p.argv.empty()) {
-        a.add("process.command_line", join_argv(p.argv));
-        a.add_strings("process.command_args", p.argv);
+    a.add_nonempty("process.executable.name", comm);
+    a.add_nonempty("process.executable.path", image.filename);
+    if (!image.argv.empty()) {
+        a.add("process.command_line", join_argv(image.argv));
+        a.add_strings("process.command_args", image.argv);
     }
     if (p.exited) {
         a.add("process.exit.code", static_cast<int64_t>(p.exit_code));
@@ -410,7 +395,7 @@ void otlp_span_builder::emit_process(proc_info& p, uint64_t end_ns, std::vector<
     } else {
         a.add_bool("agentsight.process.running", true);
     }
-    p.emitted = true;
+    span.emitted = true;
     out.push_back(std::move(s));
 }
 
@@ -429,8 +414,8 @@ void otlp_span_builder::on_tick(std::vector<otlp_span>& out) {
     for (auto it = tools_.begin(); it != tools_.end();) {
         if (it->second.ticks_left > 0) --it->second.ticks_left;
         if (it->second.ticks_left == 0) {
-            emit_tool(it->second, out);
-            it = tools_.erase(it);
+            auto due = it++;
+            close_tool(due, out);
         } else {
             ++it;
         }
@@ -440,12 +425,14 @@ void otlp_span_builder::on_tick(std::vector<otlp_span>& out) {
 void otlp_span_builder::end_session(uint64_t end_ns, const json* stats,
                                     std::vector<otlp_span>& out) {
     for (auto& [id, t] : tools_) {
-        if (!t.result_seen && !t.exec_end_ns) t.exec_end_ns = std::max(t.start_ns, end_ns);
+        if (!t.call->result_seen && !t.exec_end_ns) t.exec_end_ns = std::max(t.start_ns, end_ns);
         emit_tool(t, out);
     }
     tools_.clear();
-    for (auto& [pid, p] : procs_)
-        if (p.claimed && !p.emitted) emit_process(p, p.exited ? p.exit_ns : end_ns, out);
+    calls_.clear();
+    for (auto& [id, span] : process_spans_)
+        if (const session::process_life* p = procs_.life(id); p && !span.emitted)
+            emit_process(*p, span, p->exited ? p->exit_ts : end_ns, out);
 
     std::string name =
         session_.agent_name.empty() ? "invoke_agent" : "invoke_agent " + session_.agent_name;
@@ -465,7 +452,7 @@ void otlp_span_builder::end_session(uint64_t end_ns, const json* stats,
     out.push_back(std::move(root));
     session_ = session_state{};
     procs_.clear();
-    exited_order_.clear();
+    process_spans_.clear();
 }
 
 void otlp_span_builder::finish(uint64_t now_ns, std::vector<otlp_span>& out) {

@@ -9,7 +9,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <random>
 #include <string>
@@ -19,6 +18,8 @@
 #include "outputs/otlp/otlp_metrics.h"
 #include "outputs/otlp/otlp_model.h"
 #include "pipeline/event.h"
+#include "pipeline/session/process_table.h"
+#include "pipeline/session/tool_calls.h"
 
 namespace agentsight {
 
@@ -53,24 +54,21 @@ class otlp_span_builder {
         std::vector<otlp_span_event> alerts;
         int64_t llm_calls = 0, tool_calls = 0;
     };
+    // A span waiting for its tool call to be complete in the session's tool lifecycle.
     struct pending_tool {
-        std::string call_id, name, span_id, chat_span_id;
+        const session::tool_call* call = nullptr;
+        std::string span_id, chat_span_id;
         uint64_t start_ns = 0, end_ns = 0;
         std::string arguments, result;
-        bool is_error = false;
-        bool result_seen = false;
         json exec;  // the tool_exec event, once it arrived
         uint64_t exec_end_ns = 0;
         int ticks_left = -1;  // counting down to emitting it with what is known
     };
-    struct proc_info {
-        int32_t pid = 0, ppid = 0;
-        std::string comm, filename;
-        std::vector<std::string> argv;
-        uint64_t start_ns = 0, exit_ns = 0;
-        int32_t exit_code = 0, signal = 0;
-        bool exited = false, claimed = false, emitted = false;
+    // A process a tool_exec claimed: its span. Its facts are the session's process_life.
+    struct process_span {
         std::string span_id, parent_span_id;
+        uint64_t start_ns = 0;
+        bool emitted = false;
     };
 
     void begin_session(std::string id, uint64_t ts_ns, std::string command);
@@ -78,10 +76,15 @@ class otlp_span_builder {
     void end_session(uint64_t end_ns, const json* stats, std::vector<otlp_span>& out);
     void on_process(const process_event& p, std::vector<otlp_span>& out);
     void on_llm_call(const json& b, uint64_t ts_ns, std::vector<otlp_span>& out);
+    void on_tool_turn(const json& b, uint64_t ts_ns, uint64_t start, uint64_t end,
+                      const std::string& chat_span_id, std::vector<otlp_span>& out);
     void on_tool_exec(const json& b, uint64_t ts_ns, std::vector<otlp_span>& out);
     void on_alert(const json& b, uint64_t ts_ns);
+    void claim_processes(const json& tool_exec, const pending_tool& t, std::vector<otlp_span>& out);
+    void close_tool(std::map<std::string, pending_tool>::iterator it, std::vector<otlp_span>& out);
     void emit_tool(pending_tool& t, std::vector<otlp_span>& out);
-    void emit_process(proc_info& p, uint64_t end_ns, std::vector<otlp_span>& out);
+    void emit_process(const session::process_life& p, process_span& span, uint64_t end_ns,
+                      std::vector<otlp_span>& out);
     void evict_processes();
     otlp_span make_span(std::string name, span_kind kind, std::string parent, uint64_t start,
                         uint64_t end);
@@ -90,9 +93,11 @@ class otlp_span_builder {
     otlp_builder_options options_;
     std::mt19937_64 rng_;
     session_state session_;
-    std::map<std::string, pending_tool> tools_;  // by tool call id
-    std::unordered_map<int32_t, proc_info> procs_;
-    std::deque<int32_t> exited_order_;
+    // The session model as this sink sees it (after redaction), cleared with each session.
+    session::process_table procs_;
+    session::tool_calls calls_;
+    std::map<std::string, pending_tool> tools_;       // by tool call id, one per calls_.open()
+    std::map<uint64_t, process_span> process_spans_;  // by process_life id
     genai_metrics metrics_;
 };
 

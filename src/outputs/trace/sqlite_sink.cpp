@@ -20,6 +20,7 @@ namespace {
 // The writer wakes early when this many rows wait, so bursts commit in
 // bounded chunks instead of one huge transaction.
 constexpr size_t k_wake_rows = 4096;
+constexpr size_t k_max_processes = 65536;  // the oldest exited are forgotten beyond this
 
 status use_wal(sqlite3* db, const std::string& path) {
     auto mode = sqlite_prepare(db, "PRAGMA journal_mode=WAL");
@@ -97,11 +98,28 @@ sqlite_sink::~sqlite_sink() {
 }
 
 void sqlite_sink::write(const event& e) {
-    enqueue(make_store_row(e, event_to_json(e)));
+    write_with_json(e, event_to_json(e));
 }
 
 void sqlite_sink::write_with_json(const event& e, std::string json) {
-    enqueue(make_store_row(e, std::move(json)));
+    store_row row = make_store_row(e, std::move(json));
+    note_process(e, row);
+    enqueue(std::move(row));
+}
+
+void sqlite_sink::note_process(const event& e, store_row& row) {
+    if (auto* s = std::get_if<session_facts>(&row.facts); s && s->start && !s->session_id.empty())
+        procs_.clear();  // processes rows are per session
+    const auto* p = std::get_if<process_event>(&e);
+    if (!p) return;
+    const session::process_life& life = procs_.observe(*p);
+    using t = process_event_type;
+    if (p->type == t::fork && p->child_pid > 0) {
+        row.facts = process_row(*procs_.find(p->child_pid));
+    } else if (p->type == t::exec || p->type == t::exit) {
+        row.facts = process_row(life);
+    }
+    procs_.bound(k_max_processes);
 }
 
 void sqlite_sink::enqueue(store_row row) {

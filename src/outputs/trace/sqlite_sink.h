@@ -70,6 +70,9 @@ class sqlite_sink final : public sink {
   private:
     sqlite_sink(std::string path, sqlite_sink_options options, sqlite_handle db,
                 std::unique_ptr<store_writer> store);
+    // Applies a process event to the session model and gives the row the processes row it
+    // changed; a session_start begins a new model.
+    void note_process(const event& e, store_row& row);
     void enqueue(store_row row);
     void writer_loop();
     void write_batch(std::vector<store_row>& batch);
@@ -79,6 +82,7 @@ class sqlite_sink final : public sink {
     const sqlite_sink_options options_;
     sqlite_handle db_;
     std::unique_ptr<store_writer> store_;  // used by the writer thread only
+    session::process_table procs_;         // the session's processes; write()'s thread only
 
     mutable std::mutex mu_;
     std::condition_variable wake_writer_;

@@ -24,27 +24,6 @@ const json& obj_at(const json& j, const char* key) {
     return it != j.end() && it->is_object() ? *it : empty;
 }
 
-process_facts facts_of(const process_event& p) {
-    process_facts f;
-    f.type = p.type;
-    f.ppid = p.ppid;
-    f.uid = p.uid;
-    f.comm = p.comm;
-    f.child_pid = p.child_pid;
-    f.exit_code = p.exit_code;
-    f.signal = p.signal;
-    if (p.type == process_event_type::exec) {
-        f.filename = p.filename;
-        f.argv_json = "[";
-        for (size_t i = 0; i < p.argv.size(); ++i) {
-            if (i) f.argv_json += ',';
-            append_json_string(f.argv_json, p.argv[i]);
-        }
-        f.argv_json += ']';
-    }
-    return f;
-}
-
 llm_facts llm_facts_of(const json& b) {
     llm_facts f;
     f.provider = str_at(b, "provider");
@@ -83,7 +62,6 @@ store_row make_store_row(const event& e, std::string json_text) {
         r.type = to_string(p->type);
         r.ts_ns = p->ts_ns;
         r.pid = p->pid;
-        r.facts = facts_of(*p);
     } else if (auto* t = std::get_if<tls_event>(&e)) {
         r.type = t->direction == tls_direction::handshake ? "tls_handshake" : "tls";
         r.ts_ns = t->ts_ns;
@@ -101,6 +79,33 @@ store_row make_store_row(const event& e, std::string json_text) {
         }
     }
     return r;
+}
+
+process_facts process_row(const session::process_life& p) {
+    process_facts f;
+    f.pid = p.pid;
+    f.comm = p.shown_comm();
+    const uint64_t start = p.fork_ts ? p.fork_ts : p.images.empty() ? 0 : p.images.front()->ts_ns;
+    if (start) f.start_ts = static_cast<int64_t>(start);
+    f.ppid = p.first_ppid;
+    if (const session::process_image* image = p.image()) {
+        f.ppid = image->ppid;
+        f.uid = image->uid;
+        f.filename = image->filename;
+        std::string argv = "[";
+        for (size_t i = 0; i < image->argv.size(); ++i) {
+            if (i) argv += ',';
+            append_json_string(argv, image->argv[i]);
+        }
+        f.argv_json = argv + ']';
+        f.exec_ts = static_cast<int64_t>(image->ts_ns);
+    }
+    if (p.exited) {
+        f.exit_ts = static_cast<int64_t>(p.exit_ts);
+        f.exit_code = p.exit_code;
+        f.signal = p.signal;
+    }
+    return f;
 }
 
 }  // namespace agentsight

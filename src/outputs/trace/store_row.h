@@ -11,19 +11,24 @@
 #include <variant>
 
 #include "pipeline/event.h"
+#include "pipeline/session/process_table.h"
 
 namespace agentsight {
 
+// A processes row: one process of the session model (pipeline/session) as it stands after a
+// fork, exec or exit. The store writes it whole; it keeps no process model of its own.
 struct process_facts {
-    process_event_type type = process_event_type::exec;
-    int32_t ppid = 0;
-    uint32_t uid = 0;
+    int32_t pid = 0;
+    int32_t ppid = 0;  // at its last exec, else when first seen
+    std::optional<uint32_t> uid;
     std::string comm;
-    std::string filename;
-    std::string argv_json;  // JSON array of strings
-    int32_t child_pid = 0;
-    int32_t exit_code = 0;
-    int32_t signal = 0;
+    std::optional<std::string> filename;
+    std::optional<std::string> argv_json;  // JSON array of strings
+    std::optional<int64_t> start_ts;       // its fork, else its first exec
+    std::optional<int64_t> exec_ts;
+    std::optional<int64_t> exit_ts;
+    std::optional<int64_t> exit_code;
+    std::optional<int64_t> signal;
 };
 
 struct tls_facts {
@@ -67,7 +72,10 @@ struct store_row {
     size_t approx_bytes() const { return sizeof(store_row) + json.size() * 2; }
 };
 
-// `json` must be event_to_json(e) (or the exact line it was read from).
+// `json` must be event_to_json(e) (or the exact line it was read from). A process event's
+// row carries no process_facts: see process_row.
 store_row make_store_row(const event& e, std::string json);
+// The processes row of `p`.
+process_facts process_row(const session::process_life& p);
 
 }  // namespace agentsight

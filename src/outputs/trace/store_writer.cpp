@@ -7,29 +7,15 @@ namespace {
 constexpr const char* k_insert_event =
     "INSERT INTO events(session_id, ts, type, pid, json) VALUES (?1, ?2, ?3, ?4, ?5)";
 
-// A fork names the child; a pid already seen and exited is a reused pid, so
-// its row starts over.
-constexpr const char* k_proc_fork = R"sql(
-INSERT INTO processes(session_id, pid, ppid, comm, start_ts) VALUES (?1, ?2, ?3, ?4, ?5)
-ON CONFLICT(session_id, pid) DO UPDATE SET
-    ppid = excluded.ppid, comm = excluded.comm, start_ts = excluded.start_ts, uid = NULL,
-    filename = NULL, argv = NULL, exec_ts = NULL, exit_ts = NULL, exit_code = NULL, signal = NULL
-WHERE processes.exit_ts IS NOT NULL)sql";
-
-constexpr const char* k_proc_exec = R"sql(
-INSERT INTO processes(session_id, pid, ppid, uid, comm, filename, argv, start_ts, exec_ts)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)
+// The row is the session model's process, whole: which life a pid is in, and what a reused
+// pid resets, was decided there.
+constexpr const char* k_process = R"sql(
+INSERT INTO processes(session_id, pid, ppid, uid, comm, filename, argv, start_ts, exec_ts, exit_ts,
+                      exit_code, signal)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
 ON CONFLICT(session_id, pid) DO UPDATE SET
     ppid = excluded.ppid, uid = excluded.uid, comm = excluded.comm, filename = excluded.filename,
-    argv = excluded.argv, exec_ts = excluded.exec_ts,
-    start_ts = CASE WHEN processes.exit_ts IS NULL THEN coalesce(processes.start_ts, excluded.start_ts)
-                    ELSE excluded.start_ts END,
-    exit_ts = NULL, exit_code = NULL, signal = NULL)sql";
-
-constexpr const char* k_proc_exit = R"sql(
-INSERT INTO processes(session_id, pid, ppid, comm, exit_ts, exit_code, signal)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-ON CONFLICT(session_id, pid) DO UPDATE SET
+    argv = excluded.argv, start_ts = excluded.start_ts, exec_ts = excluded.exec_ts,
     exit_ts = excluded.exit_ts, exit_code = excluded.exit_code, signal = excluded.signal)sql";
 
 constexpr const char* k_tls = R"sql(
@@ -76,6 +62,14 @@ void bind_opt(sqlite3_stmt* s, int i, const std::optional<T>& v) {
     }
 }
 
+void bind_opt(sqlite3_stmt* s, int i, const std::optional<std::string>& v) {
+    if (v) {
+        bind_text(s, i, *v);
+    } else {
+        sqlite3_bind_null(s, i);
+    }
+}
+
 }  // namespace
 
 result<std::unique_ptr<store_writer>> store_writer::create(sqlite3* db) {
@@ -84,9 +78,7 @@ result<std::unique_ptr<store_writer>> store_writer::create(sqlite3* db) {
         sqlite_stmt* slot;
         const char* sql;
     } stmts[] = {{&w->insert_event_, k_insert_event},
-                 {&w->proc_fork_, k_proc_fork},
-                 {&w->proc_exec_, k_proc_exec},
-                 {&w->proc_exit_, k_proc_exit},
+                 {&w->process_, k_process},
                  {&w->tls_, k_tls},
                  {&w->llm_, k_llm},
                  {&w->session_start_, k_session_start},
@@ -120,7 +112,7 @@ int store_writer::write(const store_row& row) {
     return std::visit(
         [&](const auto& f) -> int {
             using T = std::decay_t<decltype(f)>;
-            if constexpr (std::is_same_v<T, process_facts>) return write_process(row, f);
+            if constexpr (std::is_same_v<T, process_facts>) return write_process(f);
             if constexpr (std::is_same_v<T, tls_facts>) return write_tls(row, f);
             if constexpr (std::is_same_v<T, llm_facts>) return write_llm(row, f, event_id);
             if constexpr (std::is_same_v<T, session_facts>) return write_session(row, f);
@@ -129,45 +121,21 @@ int store_writer::write(const store_row& row) {
         row.facts);
 }
 
-int store_writer::write_process(const store_row& row, const process_facts& f) {
-    const int64_t ts = static_cast<int64_t>(row.ts_ns);
-    const int32_t pid = row.pid.value_or(0);
-    switch (f.type) {
-        case process_event_type::fork: {
-            sqlite3_stmt* s = proc_fork_.get();
-            bind_text(s, 1, session_id_);
-            bind_int(s, 2, f.child_pid);
-            bind_int(s, 3, pid);
-            bind_text(s, 4, f.comm);
-            bind_int(s, 5, ts);
-            return run(s);
-        }
-        case process_event_type::exec: {
-            sqlite3_stmt* s = proc_exec_.get();
-            bind_text(s, 1, session_id_);
-            bind_int(s, 2, pid);
-            bind_int(s, 3, f.ppid);
-            bind_int(s, 4, f.uid);
-            bind_text(s, 5, f.comm);
-            bind_text(s, 6, f.filename);
-            bind_text(s, 7, f.argv_json);
-            bind_int(s, 8, ts);
-            return run(s);
-        }
-        case process_event_type::exit: {
-            sqlite3_stmt* s = proc_exit_.get();
-            bind_text(s, 1, session_id_);
-            bind_int(s, 2, pid);
-            bind_int(s, 3, f.ppid);
-            bind_text(s, 4, f.comm);
-            bind_int(s, 5, ts);
-            bind_int(s, 6, f.exit_code);
-            bind_int(s, 7, f.signal);
-            return run(s);
-        }
-        default:
-            return SQLITE_OK;
-    }
+int store_writer::write_process(const process_facts& f) {
+    sqlite3_stmt* s = process_.get();
+    bind_text(s, 1, session_id_);
+    bind_int(s, 2, f.pid);
+    bind_int(s, 3, f.ppid);
+    bind_opt(s, 4, f.uid);
+    bind_text(s, 5, f.comm);
+    bind_opt(s, 6, f.filename);
+    bind_opt(s, 7, f.argv_json);
+    bind_opt(s, 8, f.start_ts);
+    bind_opt(s, 9, f.exec_ts);
+    bind_opt(s, 10, f.exit_ts);
+    bind_opt(s, 11, f.exit_code);
+    bind_opt(s, 12, f.signal);
+    return run(s);
 }
 
 int store_writer::write_tls(const store_row& row, const tls_facts& f) {

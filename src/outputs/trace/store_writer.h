@@ -28,15 +28,14 @@ class store_writer {
 
   private:
     explicit store_writer(sqlite3* db) : db_(db) {}
-    int write_process(const store_row& row, const process_facts& f);
+    int write_process(const process_facts& f);
     int write_tls(const store_row& row, const tls_facts& f);
     int write_llm(const store_row& row, const llm_facts& f, int64_t event_id);
     int write_session(const store_row& row, const session_facts& f);
 
     sqlite3* db_;
     std::string session_id_;
-    sqlite_stmt insert_event_, proc_fork_, proc_exec_, proc_exit_, tls_, llm_, session_start_,
-        session_end_;
+    sqlite_stmt insert_event_, process_, tls_, llm_, session_start_, session_end_;
 };
 
 }  // namespace agentsight

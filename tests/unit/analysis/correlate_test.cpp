@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // The correlator on hand-written traces (tests/data/correlate, shapes from docs/events.md):
 // tool calls linked to the processes and files they caused, and what stays unexplained.
+#include <chrono>
 #include <fstream>
 #include <map>
 #include <sstream>
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "analysis/correlate/correlate.h"
 #include "pipeline/event_json.h"
@@ -331,6 +333,30 @@ TEST(correlate_benign, a_housekeeping_command_does_not_cover_what_it_starts) {
     auto alerts = loud(of_type(correlate(std::move(in)), "alert"));
     ASSERT_EQ(alerts.size(), 1u);
     EXPECT_EQ(alerts[0]["pids"], json::array({7310}));
+}
+
+// The working directory comes from the recording (session_start.cwd), never from /proc: a
+// live-looking pid (this test process, now) must not lend its cwd, or a replay would differ.
+TEST(correlate, working_dir_is_never_read_from_proc) {
+    correlator c(default_rules(), "");
+    std::ifstream comm_file("/proc/self/comm");
+    std::string comm;
+    std::getline(comm_file, comm);
+    process_event e;
+    e.type = process_event_type::exec;
+    e.pid = static_cast<int32_t>(::getpid());
+    e.ppid = static_cast<int32_t>(::getppid());
+    e.comm = comm;
+    e.filename = "/proc/self/exe";
+    e.ts_ns = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                        std::chrono::system_clock::now().time_since_epoch())
+                                        .count());
+    event ev(e);
+    c.on_event(ev, [](event) {});
+    EXPECT_EQ(c.working_dir(), "");
+    event start(derived_event{"session_start", e.ts_ns, json{{"cwd", "/home/dev/proj"}}});
+    c.on_event(start, [](event) {});
+    EXPECT_EQ(c.working_dir(), "/home/dev/proj");
 }
 
 TEST(correlate_tools, shell_commands_match_through_quoting) {

@@ -150,6 +150,19 @@ TEST(event_store, builds_process_tree_from_fork_exec_exit) {
     EXPECT_EQ(store.process_nodes(store.last_seq() - 1).size(), 1u);
 }
 
+// One process is one node: an aggregated file_open flushed after the exit does not list the
+// pid a second time (only a fork or exec after the exit is a reused pid).
+TEST(event_store, a_late_event_after_the_exit_is_the_same_process) {
+    event_store store;
+    store.add(exec_of(10, 300, 1, {"sh"}));
+    store.add(proc(t::exit, 20, 300, 1, "sh"));
+    store.add(open_of(21, 300, "/etc/hosts"));
+    auto nodes = store.process_nodes();
+    ASSERT_EQ(nodes.size(), 1u);
+    EXPECT_TRUE(nodes[0].exited);
+    EXPECT_EQ(nodes[0].files, 1u);
+}
+
 TEST(event_store, pid_filter_finds_tool_exec_through_pids) {
     event_store store;
     store.add(derived("tool_exec", 5, {{"call_id", "toolu_9"}, {"pids", {7, 8}}}));
