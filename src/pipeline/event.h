@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tls/tls_lib.h"
+
 namespace agentsight {
 
 using json = nlohmann::ordered_json;
@@ -76,12 +78,6 @@ struct process_event {
     bool delivered = false;  // the kernel sent it the signal, or the ptrace request succeeded
     int32_t fd = -1;         // pidfd_send_signal's pidfd
 };
-
-enum class tls_lib : uint8_t { openssl, gnutls, nss, boringssl };
-enum class tls_direction : uint8_t { read, write, handshake };
-
-const char* to_string(tls_lib l);
-const char* to_string(tls_direction d);
 
 // One TLS library call's plaintext, reassembled from the kernel's chunks.
 struct tls_event {

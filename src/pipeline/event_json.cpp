@@ -211,11 +211,7 @@ result<event> parse_tls(const json& j, bool handshake) {
     e.tid = num_or<int32_t>(j, "tid");
     e.comm = str_or(j, "comm");
     e.conn = str_or(j, "conn");
-    std::string lib = str_or(j, "lib");
-    e.lib = lib == "gnutls"      ? tls_lib::gnutls
-            : lib == "nss"       ? tls_lib::nss
-            : lib == "boringssl" ? tls_lib::boringssl
-                                 : tls_lib::openssl;
+    e.lib = tls_lib_from_name(str_or(j, "lib")).value_or(tls_lib::openssl);
     if (handshake) {
         e.direction = tls_direction::handshake;
         e.latency_ns = num_or<uint64_t>(j, "latency_ns");

@@ -141,7 +141,7 @@ result<event> parse_event_wire(std::string_view bytes) {
     } else if (t == tag::tls) {
         tls_event e;
         fields(get, e);
-        if (e.lib > tls_lib::boringssl || e.direction > tls_direction::handshake)
+        if (!tls_lib_from_abi(abi_code(e.lib)) || !tls_direction_from_abi(abi_code(e.direction)))
             return error{"event wire: unknown TLS library or direction"};
         out = std::move(e);
     } else if (t == tag::derived) {

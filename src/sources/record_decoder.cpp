@@ -205,10 +205,11 @@ result<decoded_record> decode_tls_data(std::span<const uint8_t> b, const clock_o
     // after the data, and its header says where the data ends.
     if (head.chunk_len > b.size() - fixed || head.h.size != fixed + head.chunk_len)
         return error{"tls record: chunk length mismatch"};
-    if (head.lib > AS_TLS_BORINGSSL || head.direction > AS_TLS_WRITE)
+    std::optional<tls_lib> lib = tls_lib_from_abi(head.lib);
+    if (!lib || !is_data_direction(head.direction))
         return error{"tls record: bad lib or direction"};
     tls_chunk c = stream_chunk(head, b, fixed, clock);
-    c.lib = tls_lib(head.lib);
+    c.lib = *lib;
     return decoded_record(c);
 }
 
@@ -292,7 +293,7 @@ result<decoded_record> decode_record(std::span<const uint8_t> bytes, const clock
             e.tid = int32_t(rec.h.tid);
             e.comm = comm_of(rec.h);
             e.conn = conn_id(e.pid, rec.conn);
-            e.lib = rec.lib <= AS_TLS_BORINGSSL ? tls_lib(rec.lib) : tls_lib::openssl;
+            e.lib = tls_lib_from_abi(rec.lib).value_or(tls_lib::openssl);
             e.direction = tls_direction::handshake;
             e.latency_ns = rec.latency_ns;
             e.ret = rec.ret;

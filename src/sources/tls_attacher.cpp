@@ -13,26 +13,6 @@
 namespace agentsight {
 namespace {
 
-uint8_t lib_code(tls_lib l) {
-    switch (l) {
-        case tls_lib::openssl:
-            return AS_TLS_OPENSSL;
-        case tls_lib::gnutls:
-            return AS_TLS_GNUTLS;
-        case tls_lib::nss:
-            return AS_TLS_NSS;
-        case tls_lib::boringssl:
-            return AS_TLS_BORINGSSL;
-    }
-    return AS_TLS_OPENSSL;
-}
-
-uint8_t dir_code(tls_direction d) {
-    return d == tls_direction::write       ? AS_TLS_WRITE
-           : d == tls_direction::handshake ? AS_TLS_HANDSHAKE
-                                           : AS_TLS_READ;
-}
-
 // Opening or reading one traced process's file, and searching it: past these
 // the worker is abandoned and the file reported as "budget exceeded".
 constexpr auto k_open_budget = std::chrono::seconds(1);
@@ -72,9 +52,6 @@ std::set<std::string> executable_files(int32_t pid) {
     return files;
 }
 
-// The same list the BPF side uses to decide which opens are urgent.
-constexpr const char* k_tls_libs[] = AS_TLS_LIB_PREFIXES;
-
 }  // namespace
 
 tls_attacher::tls_attacher(bpf::tls_probe& probe, tls::discovery_options opts,
@@ -94,12 +71,7 @@ bool tls_attacher::has_unidentified_boringssl(const tls::tls_discovery_result& f
 }
 
 bool tls_attacher::is_tls_library(const std::string& path) {
-    auto slash = path.rfind('/');
-    std::string_view name =
-        std::string_view(path).substr(slash == std::string::npos ? 0 : slash + 1);
-    for (const char* lib : k_tls_libs)
-        if (name.starts_with(lib)) return true;
-    return false;
+    return is_tls_library_file(path);  // the prefixes the BPF side wakes the reader for
 }
 
 tls_attacher::~tls_attacher() {
@@ -293,7 +265,7 @@ void tls_attacher::attach_file(int32_t pid, const file_key& key, const std::stri
         std::vector<uint64_t> offsets, cookies;
         for (const auto& p : found.points) {
             offsets.push_back(p.file_offset);
-            cookies.push_back(AS_COOKIE(lib_code(p.lib), dir_code(p.direction), p.ex_variant));
+            cookies.push_back(AS_COOKIE(abi_code(p.lib), abi_code(p.direction), p.ex_variant));
         }
         for (bool ret : {false, true}) {
             auto link = probe_.attach_multi(path, offsets, cookies, target, ret);
@@ -307,7 +279,7 @@ void tls_attacher::attach_file(int32_t pid, const file_key& key, const std::stri
         }
     } else {
         for (const auto& p : found.points) {
-            uint64_t cookie = AS_COOKIE(lib_code(p.lib), dir_code(p.direction), p.ex_variant);
+            uint64_t cookie = AS_COOKIE(abi_code(p.lib), abi_code(p.direction), p.ex_variant);
             for (bool ret : {false, true}) {
                 auto link = probe_.attach(path, p.file_offset, target, cookie, ret);
                 if (!link) {

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "pipeline/event.h"
+#include "tls/tls_lib.h"
 
 namespace agentsight::tls {
 
