@@ -69,8 +69,8 @@ requires std::is_same_v<std::remove_const_t<T>, process_event>
 void fields(IO& io, T& e) {
     io(e.type, e.ts_ns, e.pid, e.ppid, e.uid, e.comm, e.filename, e.argv_truncated, e.child_pid,
        e.exit_code, e.signal, e.duration_ns, e.path, e.new_path, e.path_truncated, e.flags, e.ret,
-       e.count, e.family, e.addr, e.port, e.suppressed_type, e.reason, e.target, e.target_pid,
-       e.delivered, e.fd);
+       e.count, e.family, e.addr, e.port, e.suppressed_type, e.reason, e.bpf_cmd, e.syscall,
+       e.ptrace_request, e.target, e.target_pid, e.delivered, e.fd);
 }
 
 template <typename IO, typename T>

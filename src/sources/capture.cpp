@@ -269,7 +269,8 @@ int capture::on_record(const void* data, size_t size) {
                 if (r.type == process_event_type::touch_recorder && r.delivered &&
                     r.target == "analysis") {
                     std::lock_guard lock(signal_mu_);
-                    analysis_signal_ = recorder_signal{r.pid, printable(r.comm), r.signal, r.path};
+                    analysis_signal_ =
+                        recorder_signal{r.pid, printable(r.comm), r.signal, r.syscall};
                 }
                 if (attacher_) {
                     if (r.type == process_event_type::exec) attacher_->on_exec(r.pid);
@@ -278,16 +279,15 @@ int capture::on_record(const void* data, size_t size) {
                         tls_attacher::is_tls_library(r.path))
                         attacher_->on_library_open(r.pid, r.path);
                 }
-                if (r.type == process_event_type::exit && r.count > 0) {
+                if (r.type == process_event_type::exit && r.unreported_suppressed > 0) {
                     process_event s = r;  // what the rate limit dropped and never reported
                     s.type = process_event_type::suppressed;
+                    s.count = r.unreported_suppressed;
                     s.suppressed_type = "file_or_network";
                     push(std::move(s));
                 }
-                if (r.type == process_event_type::exit) {
+                if (r.type == process_event_type::exit)
                     opens_.flush_pid(r.pid, [this](process_event e) { push(std::move(e)); });
-                    r.count = 1;  // it carried the suppressed count, reported above
-                }
                 if (opens_.admit(r)) push(std::move(r));
             } else if constexpr (std::is_same_v<T, tls_chunk>) {
                 if (r.transport) {
