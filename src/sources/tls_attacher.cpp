@@ -64,10 +64,7 @@ tls_attacher::tls_attacher(bpf::tls_probe& probe, tls::discovery_options opts,
 // Discovery saw BoringSSL's source-path strings yet found no functions: the
 // one miss a user must hear about (a stripped agent we cannot read).
 bool tls_attacher::has_unidentified_boringssl(const tls::tls_discovery_result& found) {
-    for (const auto& line : found.evidence)
-        if (line.starts_with("BoringSSL:") && line.find("no string ending") == std::string::npos)
-            return true;
-    return false;
+    return found.boringssl == tls::boringssl_search::unidentified;
 }
 
 bool tls_attacher::is_tls_library(const std::string& path) {
@@ -253,12 +250,11 @@ void tls_attacher::attach_file(int32_t pid, const file_key& key, const std::stri
     const int target = -1;
     // A vanished process shows as ESRCH, or ENOENT for its /proc/PID/root path:
     // nothing left to trace, and not a failure.
-    auto failed = [&](const std::string& message, uint64_t n) {
-        const int err = errno;
+    auto failed = [&](const error& e, uint64_t n) {
         std::lock_guard lock(mu_);
-        if (err == ESRCH || (err == ENOENT && !process_exists(pid))) return true;
+        if (e.sys_errno == ESRCH || (e.sys_errno == ENOENT && !process_exists(pid))) return true;
         stats_.attach_failures += n;
-        notes_.push_back(shown_path + ": " + message);
+        notes_.push_back(shown_path + ": " + e.message);
         return false;
     };
     if (probe_.has_multi()) {
@@ -270,7 +266,7 @@ void tls_attacher::attach_file(int32_t pid, const file_key& key, const std::stri
         for (bool ret : {false, true}) {
             auto link = probe_.attach_multi(path, offsets, cookies, target, ret);
             if (!link) {
-                if (failed(link.message(), offsets.size())) return;
+                if (failed(link.failure(), offsets.size())) return;
                 continue;
             }
             a.multi.push_back(std::move(*link));
@@ -283,7 +279,7 @@ void tls_attacher::attach_file(int32_t pid, const file_key& key, const std::stri
             for (bool ret : {false, true}) {
                 auto link = probe_.attach(path, p.file_offset, target, cookie, ret);
                 if (!link) {
-                    if (failed(link.message(), 1)) return;
+                    if (failed(link.failure(), 1)) return;
                     continue;
                 }
                 a.links.push_back(std::move(*link));
