@@ -63,6 +63,12 @@ constexpr std::optional<tls_lib> tls_lib_from_name(std::string_view name) {
     return std::nullopt;
 }
 
+constexpr std::optional<tls_direction> tls_direction_from_name(std::string_view name) {
+    for (const auto& row : tls_direction_table)
+        if (name == row.name) return row.direction;
+    return std::nullopt;
+}
+
 // A kernel record's or cookie's library byte; nullopt for a code no row has.
 constexpr std::optional<tls_lib> tls_lib_from_abi(uint8_t code) {
     for (const auto& row : tls_lib_table)

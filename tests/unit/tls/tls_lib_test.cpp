@@ -15,6 +15,9 @@ TEST(tls_lib_table, names_are_the_json_lib_strings) {
     EXPECT_STREQ(to_string(tls_lib::boringssl), "boringssl");
     for (const auto& row : tls_lib_table) EXPECT_EQ(tls_lib_from_name(row.name), row.lib);
     EXPECT_FALSE(tls_lib_from_name("schannel"));
+    EXPECT_EQ(tls_direction_from_name("handshake"), tls_direction::handshake);
+    EXPECT_STREQ(to_string(tls_direction::write), "write");
+    EXPECT_FALSE(tls_direction_from_name("sideways"));
 }
 
 TEST(tls_lib_table, abi_codes_are_the_bpf_ones) {
