@@ -256,15 +256,17 @@ result<link_ptr> tls_probe::attach(const std::string& path, uint64_t offset, int
     LIBBPF_OPTS(bpf_uprobe_opts, opts, .bpf_cookie = cookie, .retprobe = ret);
     bpf_program* prog = ret ? skel_->progs.tls_exit : skel_->progs.tls_enter;
     bpf_link* link = bpf_program__attach_uprobe_opts(prog, pid, path.c_str(), offset, &opts);
+    const int err = errno;
     if (!link)
         return error{std::string("attach ") + (ret ? "uretprobe" : "uprobe") + " at " + path +
-                     "+0x" +
-                     [&] {
-                         char b[32];
-                         snprintf(b, sizeof b, "%llx", (unsigned long long)offset);
-                         return std::string(b);
-                     }() +
-                     " (pid " + std::to_string(pid) + "): " + errno_message(errno)};
+                         "+0x" +
+                         [&] {
+                             char b[32];
+                             snprintf(b, sizeof b, "%llx", (unsigned long long)offset);
+                             return std::string(b);
+                         }() +
+                         " (pid " + std::to_string(pid) + "): " + errno_message(err),
+                     err};
     return link_ptr(link);
 }
 
@@ -286,9 +288,11 @@ result<unique_fd> tls_probe::attach_multi(const std::string& path,
     v.multi_flags = ret ? k_uprobe_multi_return : 0;
     v.pid = pid < 0 ? 0 : uint32_t(pid);
     int fd = int(syscall(__NR_bpf, BPF_LINK_CREATE, &attr, sizeof attr));
+    const int err = errno;
     if (fd < 0)
         return error{std::string("attach uprobe_multi ") + (ret ? "return " : "") + "at " + path +
-                     " (pid " + std::to_string(pid) + "): " + errno_message(errno)};
+                         " (pid " + std::to_string(pid) + "): " + errno_message(err),
+                     err};
     return unique_fd(fd);
 }
 

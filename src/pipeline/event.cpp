@@ -39,30 +39,4 @@ const char* to_string(process_event_type t) {
     return "unknown";
 }
 
-const char* to_string(tls_lib l) {
-    switch (l) {
-        case tls_lib::openssl:
-            return "openssl";
-        case tls_lib::gnutls:
-            return "gnutls";
-        case tls_lib::nss:
-            return "nss";
-        case tls_lib::boringssl:
-            return "boringssl";
-    }
-    return "unknown";
-}
-
-const char* to_string(tls_direction d) {
-    switch (d) {
-        case tls_direction::read:
-            return "read";
-        case tls_direction::write:
-            return "write";
-        case tls_direction::handshake:
-            return "handshake";
-    }
-    return "unknown";
-}
-
 }  // namespace agentsight

@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tls/tls_lib.h"
+
 namespace agentsight {
 
 using json = nlohmann::ordered_json;
@@ -52,8 +54,11 @@ struct process_event {
     int32_t child_pid = 0;
     // exit
     int32_t exit_code = 0;
-    int32_t signal = 0;
+    int32_t signal = 0;  // also touch_recorder: the signal sent (0 for ptrace)
     uint64_t duration_ns = 0;
+    // Records the rate limit dropped that no `suppressed` record reported before the
+    // process exited. The capture side reports them as one; never serialized.
+    uint32_t unreported_suppressed = 0;
     // file_*, mkdir
     std::string path;
     std::string new_path;
@@ -70,18 +75,16 @@ struct process_event {
     std::string suppressed_type;
     // tls_skipped (with `path`): "symlink", "not a regular file", "too large", "budget exceeded"
     std::string reason;
-    // touch_recorder (also: path = the syscall, signal, ret)
-    std::string target;      // "capture", "analysis", or "unresolved_pidfd"
-    int32_t target_pid = 0;  // the agentsight process reached (0: unresolved)
-    bool delivered = false;  // the kernel sent it the signal, or the ptrace request succeeded
-    int32_t fd = -1;         // pidfd_send_signal's pidfd
+    // bpf_call: the bpf() command number (serialized as "ret": see docs/events.md)
+    int32_t bpf_cmd = 0;
+    // touch_recorder (also: signal, ret)
+    std::string syscall;         // "kill", "tkill", ..., "ptrace", "signal"
+    int32_t ptrace_request = 0;  // syscall "ptrace" only: the request (PTRACE_ATTACH, ...)
+    std::string target;          // "capture", "analysis", or "unresolved_pidfd"
+    int32_t target_pid = 0;      // the agentsight process reached (0: unresolved)
+    bool delivered = false;      // the kernel sent it the signal, or the ptrace request succeeded
+    int32_t fd = -1;             // pidfd_send_signal's pidfd
 };
-
-enum class tls_lib : uint8_t { openssl, gnutls, nss, boringssl };
-enum class tls_direction : uint8_t { read, write, handshake };
-
-const char* to_string(tls_lib l);
-const char* to_string(tls_direction d);
 
 // One TLS library call's plaintext, reassembled from the kernel's chunks.
 struct tls_event {

@@ -12,8 +12,90 @@
 namespace agentsight {
 namespace {
 
-void append_process(const process_event& e, std::string& out) {
+// The per-type fields of a process event, in the key order docs/events.md shows.
+void exec_fields(const process_event& e, json_writer& w) {
+    w.field("uid", e.uid);
+    w.bytes_field("filename", e.filename);
+    w.begin_array("argv");
+    bool all_utf8 = true;
+    for (const auto& a : e.argv) {
+        w.element(a);
+        all_utf8 = all_utf8 && is_valid_utf8(a);
+    }
+    w.end_array();
+    if (!all_utf8) {
+        w.begin_array("argv_b64");
+        for (const auto& a : e.argv) w.element(base64_encode(a));
+        w.end_array();
+    }
+    w.field_bool("argv_truncated", e.argv_truncated);
+}
+
+void file_fields(const process_event& e, json_writer& w) {
+    w.bytes_field("path", e.path);
+    if (e.type == process_event_type::file_rename) w.bytes_field("new_path", e.new_path);
+    if (e.type == process_event_type::file_open) w.field("flags", e.flags);
+    w.field("ret", e.ret);
+    if (e.type == process_event_type::file_open) w.field("count", e.count);
+}
+
+void net_fields(const process_event& e, json_writer& w) {
+    // listen/accept carry no address: family stays empty there.
+    w.field("family", e.family == 10  ? "inet6"
+                      : e.family == 2 ? "inet"
+                      : e.family == 1 ? "unix"
+                                      : "");
+    w.field("addr", e.addr);
+    w.field("port", e.port);
+    w.field("ret", e.ret);
+}
+
+void touch_fields(const process_event& e, json_writer& w) {
+    w.field("syscall", e.syscall);
+    w.field("signal", e.signal);
+    w.field("target", e.target);
+    w.field("target_pid", e.target_pid);
+    w.field_bool("delivered", e.delivered);
+    w.field("ret", e.ret);
+    if (e.fd >= 0) w.field("fd", e.fd);
+    if (e.syscall == "ptrace") w.field("ptrace_request", e.ptrace_request);
+}
+
+void type_fields(const process_event& e, json_writer& w) {
     using t = process_event_type;
+    switch (e.type) {
+        case t::exec:
+            return exec_fields(e, w);
+        case t::fork:
+            return w.field("child_pid", e.child_pid);
+        case t::exit:
+            w.field("exit_code", e.exit_code);
+            w.field("signal", e.signal);
+            return w.field("duration_ns", e.duration_ns);
+        case t::file_open:
+        case t::file_unlink:
+        case t::mkdir:
+        case t::file_rename:
+            return file_fields(e, w);
+        case t::connect:
+        case t::bind:
+        case t::listen:
+        case t::accept:
+            return net_fields(e, w);
+        case t::suppressed:
+            w.field("suppressed_type", e.suppressed_type);
+            return w.field("count", e.count);
+        case t::bpf_call:
+            return w.field("ret", e.bpf_cmd);  // the command: a documented misnomer
+        case t::touch_recorder:
+            return touch_fields(e, w);
+        case t::tls_skipped:
+            w.bytes_field("path", e.path);
+            return w.field("reason", e.reason);
+    }
+}
+
+void append_process(const process_event& e, std::string& out) {
     json_writer w(out);
     w.begin_object();
     w.field("type", to_string(e.type));
@@ -21,83 +103,7 @@ void append_process(const process_event& e, std::string& out) {
     w.field("pid", e.pid);
     w.field("ppid", e.ppid);
     w.field("comm", e.comm);
-    switch (e.type) {
-        case t::exec: {
-            w.field("uid", e.uid);
-            w.bytes_field("filename", e.filename);
-            w.begin_array("argv");
-            bool all_utf8 = true;
-            for (const auto& a : e.argv) {
-                w.element(a);
-                all_utf8 = all_utf8 && is_valid_utf8(a);
-            }
-            w.end_array();
-            if (!all_utf8) {
-                w.begin_array("argv_b64");
-                for (const auto& a : e.argv) w.element(base64_encode(a));
-                w.end_array();
-            }
-            w.field_bool("argv_truncated", e.argv_truncated);
-            break;
-        }
-        case t::fork:
-            w.field("child_pid", e.child_pid);
-            break;
-        case t::exit:
-            w.field("exit_code", e.exit_code);
-            w.field("signal", e.signal);
-            w.field("duration_ns", e.duration_ns);
-            break;
-        case t::file_open:
-            w.bytes_field("path", e.path);
-            w.field("flags", e.flags);
-            w.field("ret", e.ret);
-            w.field("count", e.count);
-            break;
-        case t::file_unlink:
-        case t::mkdir:
-            w.bytes_field("path", e.path);
-            w.field("ret", e.ret);
-            break;
-        case t::file_rename:
-            w.bytes_field("path", e.path);
-            w.bytes_field("new_path", e.new_path);
-            w.field("ret", e.ret);
-            break;
-        case t::connect:
-        case t::bind:
-        case t::listen:
-        case t::accept:
-            // listen/accept carry no address: family stays empty there.
-            w.field("family", e.family == 10  ? "inet6"
-                              : e.family == 2 ? "inet"
-                              : e.family == 1 ? "unix"
-                                              : "");
-            w.field("addr", e.addr);
-            w.field("port", e.port);
-            w.field("ret", e.ret);
-            break;
-        case t::suppressed:
-            w.field("suppressed_type", e.suppressed_type);
-            w.field("count", e.count);
-            break;
-        case t::bpf_call:
-            w.field("ret", e.ret);
-            break;
-        case t::touch_recorder:
-            w.field("syscall", e.path);
-            w.field("signal", e.signal);
-            w.field("target", e.target);
-            w.field("target_pid", e.target_pid);
-            w.field_bool("delivered", e.delivered);
-            w.field("ret", e.ret);
-            if (e.fd >= 0) w.field("fd", e.fd);
-            break;
-        case t::tls_skipped:
-            w.bytes_field("path", e.path);
-            w.field("reason", e.reason);
-            break;
-    }
+    type_fields(e, w);
     if (e.path_truncated) w.field_bool("path_truncated", true);
     w.end_object();
 }
@@ -194,8 +200,13 @@ process_event parse_process(const json& j, process_event_type type) {
     e.port = num_or<uint16_t>(j, "port");
     e.suppressed_type = str_or(j, "suppressed_type");
     e.reason = str_or(j, "reason");
+    if (type == process_event_type::bpf_call) {
+        e.bpf_cmd = num_or<int32_t>(j, "ret");
+        e.ret = 0;
+    }
     if (type == process_event_type::touch_recorder) {
-        e.path = str_or(j, "syscall");
+        e.syscall = str_or(j, "syscall");
+        e.ptrace_request = num_or<int32_t>(j, "ptrace_request");
         e.target = str_or(j, "target");
         e.target_pid = num_or<int32_t>(j, "target_pid");
         e.delivered = json_get(j, "delivered", false);
@@ -211,11 +222,7 @@ result<event> parse_tls(const json& j, bool handshake) {
     e.tid = num_or<int32_t>(j, "tid");
     e.comm = str_or(j, "comm");
     e.conn = str_or(j, "conn");
-    std::string lib = str_or(j, "lib");
-    e.lib = lib == "gnutls"      ? tls_lib::gnutls
-            : lib == "nss"       ? tls_lib::nss
-            : lib == "boringssl" ? tls_lib::boringssl
-                                 : tls_lib::openssl;
+    e.lib = tls_lib_from_name(str_or(j, "lib")).value_or(tls_lib::openssl);
     if (handshake) {
         e.direction = tls_direction::handshake;
         e.latency_ns = num_or<uint64_t>(j, "latency_ns");

@@ -69,8 +69,8 @@ requires std::is_same_v<std::remove_const_t<T>, process_event>
 void fields(IO& io, T& e) {
     io(e.type, e.ts_ns, e.pid, e.ppid, e.uid, e.comm, e.filename, e.argv_truncated, e.child_pid,
        e.exit_code, e.signal, e.duration_ns, e.path, e.new_path, e.path_truncated, e.flags, e.ret,
-       e.count, e.family, e.addr, e.port, e.suppressed_type, e.reason, e.target, e.target_pid,
-       e.delivered, e.fd);
+       e.count, e.family, e.addr, e.port, e.suppressed_type, e.reason, e.bpf_cmd, e.syscall,
+       e.ptrace_request, e.target, e.target_pid, e.delivered, e.fd);
 }
 
 template <typename IO, typename T>
@@ -141,7 +141,7 @@ result<event> parse_event_wire(std::string_view bytes) {
     } else if (t == tag::tls) {
         tls_event e;
         fields(get, e);
-        if (e.lib > tls_lib::boringssl || e.direction > tls_direction::handshake)
+        if (!tls_lib_from_abi(abi_code(e.lib)) || !tls_direction_from_abi(abi_code(e.direction)))
             return error{"event wire: unknown TLS library or direction"};
         out = std::move(e);
     } else if (t == tag::derived) {

@@ -98,102 +98,128 @@ capture::~capture() {
     // A command never released (start failed half-way) exits on its own.
 }
 
-result<std::unique_ptr<capture>> capture::start(const capture_options& opts,
-                                                bounded_queue<event>& out,
-                                                std::vector<std::string>& notes) {
-    if (auto s = bpf::check_privileges(); !s) return error{s.message()};
-    if (auto s = bpf::check_btf(); !s) return error{s.message()};
+// What the kernel and the host must offer before anything is loaded.
+status capture::check_host(const capture_options& opts, std::vector<std::string>& notes) {
+    if (auto s = bpf::check_privileges(); !s) return s;
+    if (auto s = bpf::check_btf(); !s) return s;
     auto tracefs = bpf::ensure_tracefs();
     if (!tracefs) return error{tracefs.message()};
     if (!tracefs->empty()) notes.push_back(*tracefs);
     bpf::set_libbpf_verbosity(opts.verbose);
+    if (opts.target.pid && !process_exists(opts.target.pid))
+        return error{"--pid " + std::to_string(opts.target.pid) + ": no such process"};
+    return ok_status();
+}
 
-    const targeting& t = opts.target;
-    if (t.pid && !process_exists(t.pid))
-        return error{"--pid " + std::to_string(t.pid) + ": no such process"};
-
-    std::unique_ptr<capture> c(new capture(opts, out));
+bpf::probe_config capture::probe_config_of(const capture_options& opts) {
     bpf::probe_config cfg = opts.probes;
-    cfg.trace_all = t.trace_all();
-    cfg.comm = t.comm;
+    cfg.trace_all = opts.target.trace_all();
+    cfg.comm = opts.target.comm;
     cfg.self_tgid = uint32_t(getpid());
     cfg.wake_on_exec = opts.tls;
+    return cfg;
+}
 
-    auto proc = bpf::process_probe::load(cfg, notes);
-    if (!proc) return error{proc.message()};
-    c->process_ = std::move(*proc);
-
-    // Seed the tracked tree before attaching, so nothing of the target is missed.
+// Seeds the tracked tree before attaching, so nothing of the target is missed. A
+// `-- CMD` is spawned held here.
+result<std::vector<int32_t>> capture::seed_tree() {
+    const targeting& t = opts_.target;
     std::vector<int32_t> seeds;
     if (!t.command.empty()) {
         auto cmd = held_command::spawn(t.command, t.command_user);
         if (!cmd) return error{cmd.message()};
-        c->command_.emplace(std::move(*cmd));
-        seeds.push_back(c->command_->pid());
+        command_.emplace(std::move(*cmd));
+        seeds.push_back(command_->pid());
     } else if (t.pid) {
         seeds = process_tree(t.pid);
     } else if (!t.comm.empty()) {
         seeds = processes_named(t.comm);
     }
     for (int32_t pid : seeds)
-        if (auto s = c->process_->track(uint32_t(pid)); !s) return error{s.message()};
+        if (auto s = process_->track(uint32_t(pid)); !s) return error{s.message()};
+    return seeds;
+}
 
-    if (opts.tls) {
-        auto tls =
-            bpf::tls_probe::load(cfg, c->process_->tracked_fd(), c->process_->pid_drops_fd());
+// The TLS and plaintext programs share the process program's tracked tree and drop map.
+status capture::load_stream_probes(const bpf::probe_config& cfg, std::vector<std::string>& notes) {
+    if (opts_.tls) {
+        auto tls = bpf::tls_probe::load(cfg, process_->tracked_fd(), process_->pid_drops_fd());
         if (!tls) return error{tls.message()};
-        c->tls_ = std::move(*tls);
+        tls_ = std::move(*tls);
     }
-    if (opts.plaintext) {
-        auto plain = bpf::plain_probe::load(cfg, c->process_->tracked_fd(),
-                                            c->process_->pid_drops_fd(), notes);
+    if (opts_.plaintext) {
+        auto plain =
+            bpf::plain_probe::load(cfg, process_->tracked_fd(), process_->pid_drops_fd(), notes);
         if (!plain) return error{plain.message()};
-        c->plain_ = std::move(*plain);
-        if (auto s = c->plain_->attach(); !s) return error{s.message()};
-        c->plain_reassembler_ = std::make_unique<tls_reassembler>(
-            [raw = c.get()](tls_event e) { raw->push(std::move(e)); });
+        plain_ = std::move(*plain);
+        if (auto s = plain_->attach(); !s) return s;
+        plain_reassembler_ =
+            std::make_unique<tls_reassembler>([this](tls_event e) { push(std::move(e)); });
     }
+    return ok_status();
+}
+
+void capture::start_tls_attacher() {
+    if (!tls_) return;
+    attacher_ = std::make_unique<tls_attacher>(
+        *tls_, tls::discovery_options{opts_.discovery_cache_dir},
+        [this](int32_t pid, const std::string& path, const std::string& reason) {
+            push(tls_skipped_event(pid, path, reason));
+        });
+    reassembler_ = std::make_unique<tls_reassembler>([this](tls_event e) { push(std::move(e)); });
+}
+
+// One reader drains every ring, on the capture thread.
+status capture::open_rings() {
+    auto on_ring = [](void* ctx, void* data, size_t size) {
+        return static_cast<capture*>(ctx)->on_record(data, size);
+    };
+    ring_.reset(ring_buffer__new(process_->ring_fd(), on_ring, this, nullptr));
+    if (!ring_) return error{"create ring buffer reader: " + bpf::errno_message(errno)};
+    if (tls_ && ring_buffer__add(ring_.get(), tls_->ring_fd(), on_ring, this) != 0)
+        return error{"add tls ring buffer: " + bpf::errno_message(errno)};
+    if (plain_ && ring_buffer__add(ring_.get(), plain_->ring_fd(), on_ring, this) != 0)
+        return error{"add plaintext ring buffer: " + bpf::errno_message(errno)};
+    return ok_status();
+}
+
+// Already-running targets: attach TLS probes to what they have mapped now, and to
+// what the command will exec, so its first TLS call is seen too.
+void capture::attach_running(const std::vector<int32_t>& seeds, bool trace_all) {
+    if (!attacher_) return;
+    if (trace_all) {
+        for (int32_t pid : process_tree(1))
+            if (pid != getpid()) attacher_->on_exec(pid);
+    } else {
+        for (int32_t pid : seeds) attacher_->attach_now(pid);
+    }
+    if (command_) {
+        const char* path = std::getenv("PATH");
+        for (const auto& file : command_programs(opts_.target.command, path ? path : ""))
+            attacher_->attach_program_now(command_->pid(), file);
+    }
+}
+
+result<std::unique_ptr<capture>> capture::start(const capture_options& opts,
+                                                bounded_queue<event>& out,
+                                                std::vector<std::string>& notes) {
+    if (auto s = check_host(opts, notes); !s) return error{s.message()};
+    std::unique_ptr<capture> c(new capture(opts, out));
+    bpf::probe_config cfg = probe_config_of(opts);
+    auto proc = bpf::process_probe::load(cfg, notes);
+    if (!proc) return error{proc.message()};
+    c->process_ = std::move(*proc);
+    auto seeds = c->seed_tree();
+    if (!seeds) return error{seeds.message()};
+    if (auto s = c->load_stream_probes(cfg, notes); !s) return error{s.message()};
     if (auto s = c->process_->attach(); !s) return error{s.message()};
     // Everything that needs more than attaching uprobes and reading is done, and no
     // thread exists yet: capabilities are per thread, so every later one inherits these.
     if (opts.restrict_privileges)
         if (auto s = opts.restrict_privileges(); !s) return error{s.message()};
-
-    if (c->tls_) {
-        c->attacher_ = std::make_unique<tls_attacher>(
-            *c->tls_, tls::discovery_options{opts.discovery_cache_dir},
-            [raw = c.get()](int32_t pid, const std::string& path, const std::string& reason) {
-                raw->push(tls_skipped_event(pid, path, reason));
-            });
-        c->reassembler_ = std::make_unique<tls_reassembler>(
-            [raw = c.get()](tls_event e) { raw->push(std::move(e)); });
-    }
-
-    auto on_ring = [](void* ctx, void* data, size_t size) {
-        return static_cast<capture*>(ctx)->on_record(data, size);
-    };
-    c->ring_.reset(ring_buffer__new(c->process_->ring_fd(), on_ring, c.get(), nullptr));
-    if (!c->ring_) return error{"create ring buffer reader: " + bpf::errno_message(errno)};
-    if (c->tls_ && ring_buffer__add(c->ring_.get(), c->tls_->ring_fd(), on_ring, c.get()) != 0)
-        return error{"add tls ring buffer: " + bpf::errno_message(errno)};
-    if (c->plain_ && ring_buffer__add(c->ring_.get(), c->plain_->ring_fd(), on_ring, c.get()) != 0)
-        return error{"add plaintext ring buffer: " + bpf::errno_message(errno)};
-
-    // Already-running targets: attach TLS probes to what they have mapped now.
-    if (c->attacher_) {
-        if (cfg.trace_all) {
-            for (int32_t pid : process_tree(1))
-                if (pid != getpid()) c->attacher_->on_exec(pid);
-        } else {
-            for (int32_t pid : seeds) c->attacher_->attach_now(pid);
-        }
-        // And what the command will exec, so its first TLS call is seen too.
-        if (c->command_) {
-            const char* path = std::getenv("PATH");
-            for (const auto& file : command_programs(t.command, path ? path : ""))
-                c->attacher_->attach_program_now(c->command_->pid(), file);
-        }
-    }
+    c->start_tls_attacher();
+    if (auto s = c->open_rings(); !s) return error{s.message()};
+    c->attach_running(*seeds, cfg.trace_all);
     c->thread_ = std::thread([raw = c.get()] { raw->poll_loop(); });
     if (c->command_) c->command_->release();
     return c;
@@ -243,7 +269,8 @@ int capture::on_record(const void* data, size_t size) {
                 if (r.type == process_event_type::touch_recorder && r.delivered &&
                     r.target == "analysis") {
                     std::lock_guard lock(signal_mu_);
-                    analysis_signal_ = recorder_signal{r.pid, printable(r.comm), r.signal, r.path};
+                    analysis_signal_ =
+                        recorder_signal{r.pid, printable(r.comm), r.signal, r.syscall};
                 }
                 if (attacher_) {
                     if (r.type == process_event_type::exec) attacher_->on_exec(r.pid);
@@ -252,16 +279,15 @@ int capture::on_record(const void* data, size_t size) {
                         tls_attacher::is_tls_library(r.path))
                         attacher_->on_library_open(r.pid, r.path);
                 }
-                if (r.type == process_event_type::exit && r.count > 0) {
+                if (r.type == process_event_type::exit && r.unreported_suppressed > 0) {
                     process_event s = r;  // what the rate limit dropped and never reported
                     s.type = process_event_type::suppressed;
+                    s.count = r.unreported_suppressed;
                     s.suppressed_type = "file_or_network";
                     push(std::move(s));
                 }
-                if (r.type == process_event_type::exit) {
+                if (r.type == process_event_type::exit)
                     opens_.flush_pid(r.pid, [this](process_event e) { push(std::move(e)); });
-                    r.count = 1;  // it carried the suppressed count, reported above
-                }
                 if (opens_.admit(r)) push(std::move(r));
             } else if constexpr (std::is_same_v<T, tls_chunk>) {
                 if (r.transport) {

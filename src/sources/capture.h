@@ -116,6 +116,14 @@ class capture {
 
   private:
     capture(const capture_options& opts, bounded_queue<event>& out);
+    // The steps of start(), in order.
+    static status check_host(const capture_options& opts, std::vector<std::string>& notes);
+    static bpf::probe_config probe_config_of(const capture_options& opts);
+    result<std::vector<int32_t>> seed_tree();
+    status load_stream_probes(const bpf::probe_config& cfg, std::vector<std::string>& notes);
+    void start_tls_attacher();
+    status open_rings();
+    void attach_running(const std::vector<int32_t>& seeds, bool trace_all);
     void poll_loop();
     int on_record(const void* data, size_t size);
     void push(event e);

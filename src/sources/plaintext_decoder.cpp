@@ -36,7 +36,7 @@ result<decoded_record> decode_plain_data(std::span<const uint8_t> b, const clock
     std::memcpy(&head, b.data(), fixed);
     if (head.chunk_len != b.size() - fixed) return error{"plaintext record: chunk length mismatch"};
     if (head.transport < AS_PLAIN_TCP || head.transport > AS_PLAIN_UNIX ||
-        head.direction > AS_TLS_WRITE)
+        !is_data_direction(head.direction))
         return error{"plaintext record: bad transport or direction"};
     tls_chunk c = stream_chunk(head, b, fixed, clock);
     c.transport = head.transport;

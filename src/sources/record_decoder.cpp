@@ -181,13 +181,55 @@ const char* touch_target(uint8_t target) {
     return nullptr;
 }
 
-result<decoded_record> decode_touch(const as_touch_recorder& rec, const clock_offset& clock) {
+result<decoded_record> decode_fork(std::span<const uint8_t> bytes, const clock_offset& clock) {
+    as_fork rec;
+    if (!read_fixed(bytes, rec)) return error{"fork record: bad size"};
+    process_event e = base_event(rec.h, process_event_type::fork, clock);
+    e.child_pid = int32_t(rec.child_pid);
+    return decoded_record(std::move(e));
+}
+
+result<decoded_record> decode_exit(std::span<const uint8_t> bytes, const clock_offset& clock) {
+    as_exit rec;
+    if (!read_fixed(bytes, rec)) return error{"exit record: bad size"};
+    process_event e = base_event(rec.h, process_event_type::exit, clock);
+    e.exit_code = rec.exit_code;
+    e.signal = rec.signal;
+    e.duration_ns = rec.duration_ns;
+    e.unreported_suppressed = rec.suppressed;
+    return decoded_record(std::move(e));
+}
+
+result<decoded_record> decode_suppressed(std::span<const uint8_t> bytes,
+                                         const clock_offset& clock) {
+    as_suppressed rec;
+    if (!read_fixed(bytes, rec)) return error{"suppressed record: bad size"};
+    process_event e = base_event(rec.h, process_event_type::suppressed, clock);
+    e.count = rec.count;
+    e.suppressed_type = "file_or_network";
+    return decoded_record(std::move(e));
+}
+
+result<decoded_record> decode_bpf_call(std::span<const uint8_t> bytes, const clock_offset& clock) {
+    as_bpf_call rec;
+    if (!read_fixed(bytes, rec)) return error{"bpf_call record: bad size"};
+    process_event e = base_event(rec.h, process_event_type::bpf_call, clock);
+    e.bpf_cmd = rec.cmd;
+    return decoded_record(std::move(e));
+}
+
+result<decoded_record> decode_touch(std::span<const uint8_t> bytes, const clock_offset& clock) {
+    as_touch_recorder rec;
+    if (!read_fixed(bytes, rec)) return error{"touch_recorder record: bad size"};
     const char* syscall = touch_syscall(rec.syscall_kind);
     const char* target = touch_target(rec.target);
     if (!syscall || !target) return error{"touch_recorder record: unknown kind or target"};
     process_event e = base_event(rec.h, process_event_type::touch_recorder, clock);
-    e.path = syscall;
-    e.signal = rec.syscall_kind == AS_TOUCH_PTRACE ? 0 : rec.arg;
+    e.syscall = syscall;
+    // `arg` is the ptrace request for ptrace, the signal number for the rest.
+    const bool ptrace = rec.syscall_kind == AS_TOUCH_PTRACE;
+    e.signal = ptrace ? 0 : rec.arg;
+    e.ptrace_request = ptrace ? rec.arg : 0;
     e.target = target;
     e.target_pid = int32_t(rec.target_pid);
     e.delivered = rec.delivered != 0;
@@ -205,11 +247,29 @@ result<decoded_record> decode_tls_data(std::span<const uint8_t> b, const clock_o
     // after the data, and its header says where the data ends.
     if (head.chunk_len > b.size() - fixed || head.h.size != fixed + head.chunk_len)
         return error{"tls record: chunk length mismatch"};
-    if (head.lib > AS_TLS_BORINGSSL || head.direction > AS_TLS_WRITE)
+    std::optional<tls_lib> lib = tls_lib_from_abi(head.lib);
+    if (!lib || !is_data_direction(head.direction))
         return error{"tls record: bad lib or direction"};
     tls_chunk c = stream_chunk(head, b, fixed, clock);
-    c.lib = tls_lib(head.lib);
+    c.lib = *lib;
     return decoded_record(c);
+}
+
+result<decoded_record> decode_tls_handshake(std::span<const uint8_t> bytes,
+                                            const clock_offset& clock) {
+    as_tls_handshake rec;
+    if (!read_fixed(bytes, rec)) return error{"tls handshake record: bad size"};
+    tls_event e;
+    e.ts_ns = clock.to_epoch(rec.h.ts_ns);
+    e.pid = int32_t(rec.h.pid);
+    e.tid = int32_t(rec.h.tid);
+    e.comm = comm_of(rec.h);
+    e.conn = conn_id(e.pid, rec.conn);
+    e.lib = tls_lib_from_abi(rec.lib).value_or(tls_lib::openssl);
+    e.direction = tls_direction::handshake;
+    e.latency_ns = rec.latency_ns;
+    e.ret = rec.ret;
+    return decoded_record(std::move(e));
 }
 
 }  // namespace
@@ -242,62 +302,22 @@ result<decoded_record> decode_record(std::span<const uint8_t> bytes, const clock
             return decode_file(bytes, clock);
         case AS_REC_NET:
             return decode_net(bytes, clock);
-        case AS_REC_FORK: {
-            as_fork rec;
-            if (!read_fixed(bytes, rec)) return error{"fork record: bad size"};
-            process_event e = base_event(rec.h, process_event_type::fork, clock);
-            e.child_pid = int32_t(rec.child_pid);
-            return decoded_record(std::move(e));
-        }
-        case AS_REC_EXIT: {
-            as_exit rec;
-            if (!read_fixed(bytes, rec)) return error{"exit record: bad size"};
-            process_event e = base_event(rec.h, process_event_type::exit, clock);
-            e.exit_code = rec.exit_code;
-            e.signal = rec.signal;
-            e.duration_ns = rec.duration_ns;
-            e.count = rec.suppressed;  // carried to the suppression report, not serialized
-            return decoded_record(std::move(e));
-        }
-        case AS_REC_SUPPRESSED: {
-            as_suppressed rec;
-            if (!read_fixed(bytes, rec)) return error{"suppressed record: bad size"};
-            process_event e = base_event(rec.h, process_event_type::suppressed, clock);
-            e.count = rec.count;
-            e.suppressed_type = "file_or_network";
-            return decoded_record(std::move(e));
-        }
-        case AS_REC_BPF_CALL: {
-            as_bpf_call rec;
-            if (!read_fixed(bytes, rec)) return error{"bpf_call record: bad size"};
-            process_event e = base_event(rec.h, process_event_type::bpf_call, clock);
-            e.ret = rec.cmd;
-            return decoded_record(std::move(e));
-        }
-        case AS_REC_TOUCH_RECORDER: {
-            as_touch_recorder rec;
-            if (!read_fixed(bytes, rec)) return error{"touch_recorder record: bad size"};
-            return decode_touch(rec, clock);
-        }
+        case AS_REC_FORK:
+            return decode_fork(bytes, clock);
+        case AS_REC_EXIT:
+            return decode_exit(bytes, clock);
+        case AS_REC_SUPPRESSED:
+            return decode_suppressed(bytes, clock);
+        case AS_REC_BPF_CALL:
+            return decode_bpf_call(bytes, clock);
+        case AS_REC_TOUCH_RECORDER:
+            return decode_touch(bytes, clock);
         case AS_REC_TLS_DATA:
             return decode_tls_data(bytes, clock);
         case AS_REC_PLAIN_DATA:
             return decode_plain_data(bytes, clock);
-        case AS_REC_TLS_HANDSHAKE: {
-            as_tls_handshake rec;
-            if (!read_fixed(bytes, rec)) return error{"tls handshake record: bad size"};
-            tls_event e;
-            e.ts_ns = clock.to_epoch(rec.h.ts_ns);
-            e.pid = int32_t(rec.h.pid);
-            e.tid = int32_t(rec.h.tid);
-            e.comm = comm_of(rec.h);
-            e.conn = conn_id(e.pid, rec.conn);
-            e.lib = rec.lib <= AS_TLS_BORINGSSL ? tls_lib(rec.lib) : tls_lib::openssl;
-            e.direction = tls_direction::handshake;
-            e.latency_ns = rec.latency_ns;
-            e.ret = rec.ret;
-            return decoded_record(std::move(e));
-        }
+        case AS_REC_TLS_HANDSHAKE:
+            return decode_tls_handshake(bytes, clock);
         default:
             return error{"unknown record type " + std::to_string(h.type)};
     }

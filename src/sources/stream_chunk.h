@@ -28,7 +28,8 @@ tls_chunk stream_chunk(const Record& head, std::span<const uint8_t> b, size_t fi
     c.total_len = head.total_len;
     c.offset = head.offset;
     c.captured_len = head.captured_len;
-    c.direction = head.direction == AS_TLS_WRITE ? tls_direction::write : tls_direction::read;
+    c.direction = head.direction == abi_code(tls_direction::write) ? tls_direction::write
+                                                                   : tls_direction::read;
     c.data = std::string_view(reinterpret_cast<const char*>(b.data()) + fixed, head.chunk_len);
     return c;
 }

@@ -13,26 +13,6 @@
 namespace agentsight {
 namespace {
 
-uint8_t lib_code(tls_lib l) {
-    switch (l) {
-        case tls_lib::openssl:
-            return AS_TLS_OPENSSL;
-        case tls_lib::gnutls:
-            return AS_TLS_GNUTLS;
-        case tls_lib::nss:
-            return AS_TLS_NSS;
-        case tls_lib::boringssl:
-            return AS_TLS_BORINGSSL;
-    }
-    return AS_TLS_OPENSSL;
-}
-
-uint8_t dir_code(tls_direction d) {
-    return d == tls_direction::write       ? AS_TLS_WRITE
-           : d == tls_direction::handshake ? AS_TLS_HANDSHAKE
-                                           : AS_TLS_READ;
-}
-
 // Opening or reading one traced process's file, and searching it: past these
 // the worker is abandoned and the file reported as "budget exceeded".
 constexpr auto k_open_budget = std::chrono::seconds(1);
@@ -72,9 +52,6 @@ std::set<std::string> executable_files(int32_t pid) {
     return files;
 }
 
-// The same list the BPF side uses to decide which opens are urgent.
-constexpr const char* k_tls_libs[] = AS_TLS_LIB_PREFIXES;
-
 }  // namespace
 
 tls_attacher::tls_attacher(bpf::tls_probe& probe, tls::discovery_options opts,
@@ -87,19 +64,11 @@ tls_attacher::tls_attacher(bpf::tls_probe& probe, tls::discovery_options opts,
 // Discovery saw BoringSSL's source-path strings yet found no functions: the
 // one miss a user must hear about (a stripped agent we cannot read).
 bool tls_attacher::has_unidentified_boringssl(const tls::tls_discovery_result& found) {
-    for (const auto& line : found.evidence)
-        if (line.starts_with("BoringSSL:") && line.find("no string ending") == std::string::npos)
-            return true;
-    return false;
+    return found.boringssl == tls::boringssl_search::unidentified;
 }
 
 bool tls_attacher::is_tls_library(const std::string& path) {
-    auto slash = path.rfind('/');
-    std::string_view name =
-        std::string_view(path).substr(slash == std::string::npos ? 0 : slash + 1);
-    for (const char* lib : k_tls_libs)
-        if (name.starts_with(lib)) return true;
-    return false;
+    return is_tls_library_file(path);  // the prefixes the BPF side wakes the reader for
 }
 
 tls_attacher::~tls_attacher() {
@@ -281,24 +250,23 @@ void tls_attacher::attach_file(int32_t pid, const file_key& key, const std::stri
     const int target = -1;
     // A vanished process shows as ESRCH, or ENOENT for its /proc/PID/root path:
     // nothing left to trace, and not a failure.
-    auto failed = [&](const std::string& message, uint64_t n) {
-        const int err = errno;
+    auto failed = [&](const error& e, uint64_t n) {
         std::lock_guard lock(mu_);
-        if (err == ESRCH || (err == ENOENT && !process_exists(pid))) return true;
+        if (e.sys_errno == ESRCH || (e.sys_errno == ENOENT && !process_exists(pid))) return true;
         stats_.attach_failures += n;
-        notes_.push_back(shown_path + ": " + message);
+        notes_.push_back(shown_path + ": " + e.message);
         return false;
     };
     if (probe_.has_multi()) {
         std::vector<uint64_t> offsets, cookies;
         for (const auto& p : found.points) {
             offsets.push_back(p.file_offset);
-            cookies.push_back(AS_COOKIE(lib_code(p.lib), dir_code(p.direction), p.ex_variant));
+            cookies.push_back(AS_COOKIE(abi_code(p.lib), abi_code(p.direction), p.ex_variant));
         }
         for (bool ret : {false, true}) {
             auto link = probe_.attach_multi(path, offsets, cookies, target, ret);
             if (!link) {
-                if (failed(link.message(), offsets.size())) return;
+                if (failed(link.failure(), offsets.size())) return;
                 continue;
             }
             a.multi.push_back(std::move(*link));
@@ -307,11 +275,11 @@ void tls_attacher::attach_file(int32_t pid, const file_key& key, const std::stri
         }
     } else {
         for (const auto& p : found.points) {
-            uint64_t cookie = AS_COOKIE(lib_code(p.lib), dir_code(p.direction), p.ex_variant);
+            uint64_t cookie = AS_COOKIE(abi_code(p.lib), abi_code(p.direction), p.ex_variant);
             for (bool ret : {false, true}) {
                 auto link = probe_.attach(path, p.file_offset, target, cookie, ret);
                 if (!link) {
-                    if (failed(link.message(), 1)) return;
+                    if (failed(link.failure(), 1)) return;
                     continue;
                 }
                 a.links.push_back(std::move(*link));

@@ -146,6 +146,7 @@ boringssl_scan find_stripped_boringssl(const elf_file& elf, const boringssl_mark
     if (markers.too_many) {
         res.marker_found = true;
         res.over_budget = true;
+        res.outcome = boringssl_search::over_budget;
         ev.push_back("BoringSSL: more than " + std::to_string(max_marker_strings) +
                      " strings ending in \"" + std::string(marker_suffix) +
                      "\": not a real build, not analysed further (budget exceeded)");
@@ -162,6 +163,7 @@ boringssl_scan find_stripped_boringssl(const elf_file& elf, const boringssl_mark
 
     auto backend = make_arch_backend(elf.machine());
     if (!backend) {
+        res.outcome = boringssl_search::no_backend;
         ev.push_back("BoringSSL is embedded, but machine " + std::to_string(elf.machine()) +
                      " has no code backend yet (x86-64 only)");
         return res;
@@ -187,6 +189,7 @@ boringssl_scan find_stripped_boringssl(const elf_file& elf, const boringssl_mark
         fields.erase(std::unique(fields.begin(), fields.end()), fields.end());
         if (fields.size() > max_references) {
             res.over_budget = true;
+            res.outcome = boringssl_search::over_budget;
             ev.push_back(std::to_string(fields.size()) + " references to " + hex(target) +
                          ": more than " + std::to_string(max_references) +
                          ", not analysed (budget exceeded)");
@@ -231,6 +234,8 @@ boringssl_scan find_stripped_boringssl(const elf_file& elf, const boringssl_mark
     for (const auto& f : fns) ev.push_back("  function " + f.describe());
 
     res.points = classify_boringssl_functions(elf, std::move(fns), ev);
+    res.outcome =
+        res.points.empty() ? boringssl_search::unidentified : boringssl_search::identified;
     if (res.points.empty())
         ev.push_back("BoringSSL: embedded, but SSL_read/SSL_write could not be identified");
     return res;

@@ -17,6 +17,7 @@ namespace agentsight::tls {
 struct boringssl_scan {
     bool marker_found = false;  // the file embeds BoringSSL's ssl/ssl_lib.cc
     bool over_budget = false;   // a work cap was hit: the answer is incomplete
+    boringssl_search outcome = boringssl_search::no_marker;
     std::vector<tls_attach_point> points;
     std::vector<std::string> evidence;
 };

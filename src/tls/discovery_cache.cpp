@@ -47,25 +47,6 @@ std::string file_name(const std::string& key) {
     return "boringssl-v" + std::to_string(cache_format) + "-" + safe + ".json";
 }
 
-const char* direction_name(agentsight::tls_direction d) {
-    switch (d) {
-        case agentsight::tls_direction::read:
-            return "read";
-        case agentsight::tls_direction::write:
-            return "write";
-        case agentsight::tls_direction::handshake:
-            return "handshake";
-    }
-    return "read";
-}
-
-std::optional<agentsight::tls_direction> parse_direction(const std::string& s) {
-    if (s == "read") return agentsight::tls_direction::read;
-    if (s == "write") return agentsight::tls_direction::write;
-    if (s == "handshake") return agentsight::tls_direction::handshake;
-    return std::nullopt;
-}
-
 // The cache directory as a descriptor, created if missing, or -1 with the
 // reason in `why`. Only a real directory owned by our euid with mode 0700 is
 // accepted: anyone else able to write there could plant or swap entries.
@@ -155,7 +136,7 @@ std::optional<cached_scan> parse_entry(const std::string& text, const std::strin
             !jp.contains("file_offset") || !jp["function"].is_string() ||
             !jp["direction"].is_string() || !jp["file_offset"].is_number_unsigned())
             return std::nullopt;
-        auto dir = parse_direction(jp["direction"].get<std::string>());
+        auto dir = agentsight::tls_direction_from_name(jp["direction"].get<std::string>());
         uint64_t off = jp["file_offset"].get<uint64_t>();
         if (!dir || off >= elf.file_size()) return std::nullopt;
         tls_attach_point pt;
@@ -233,7 +214,7 @@ std::string store_cached_scan(const std::string& cache_dir, const std::string& k
     j["points"] = nlohmann::json::array();
     for (const auto& p : scan.points) {
         j["points"].push_back({{"function", p.function},
-                               {"direction", direction_name(p.direction)},
+                               {"direction", agentsight::to_string(p.direction)},
                                {"file_offset", p.file_offset}});
     }
     j["evidence"] = scan.evidence;

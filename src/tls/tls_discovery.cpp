@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "tls/tls_discovery.h"
 
+#include "tls/arch_backend.h"
 #include "tls/boringssl_discovery.h"
 #include "tls/discovery_cache.h"
 #include "tls/elf_file.h"
@@ -16,8 +17,17 @@ namespace {
 tls_discovery_result over_budget(tls_discovery_result res) {
     res.points.clear();
     res.skipped = skip::budget;
+    if (res.boringssl != boringssl_search::not_run) res.boringssl = boringssl_search::over_budget;
     res.evidence.push_back(res.path + ": analysis stopped: " + skip::budget);
     return res;
+}
+
+// Only complete searches of a file with markers are cached: an empty answer was either
+// no backend for the machine or functions not identified.
+boringssl_search cached_outcome(const elf_file& elf, const std::vector<tls_attach_point>& points) {
+    if (!points.empty()) return boringssl_search::identified;
+    return make_arch_backend(elf.machine()) ? boringssl_search::unidentified
+                                            : boringssl_search::no_backend;
 }
 
 tls_discovery_result discover(result<elf_file> elf, const std::string& path,
@@ -50,8 +60,10 @@ tls_discovery_result discover(result<elf_file> elf, const std::string& path,
         res.evidence.push_back("cache hit (" + key + ") in " + opts.cache_dir);
         res.evidence.insert(res.evidence.end(), hit->evidence.begin(), hit->evidence.end());
         res.points = std::move(hit->points);
+        res.boringssl = cached_outcome(*elf, res.points);
     } else {
         boringssl_scan scan = find_stripped_boringssl(*elf, markers);
+        res.boringssl = scan.outcome;
         res.evidence.insert(res.evidence.end(), scan.evidence.begin(), scan.evidence.end());
         if (scan.over_budget || elf->over_budget()) return over_budget(std::move(res));
         // Only a file that embeds BoringSSL is worth remembering: for the rest

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "pipeline/event.h"
+#include "tls/tls_lib.h"
 
 namespace agentsight::tls {
 
@@ -23,6 +23,17 @@ struct tls_attach_point {
     uint64_t file_offset = 0;  // uprobe offset in this file (libbpf attach_uprobe func_offset)
 };
 
+// How the search for a stripped, statically linked BoringSSL ended: a fact for callers
+// to branch on (the evidence tells a person the same).
+enum class boringssl_search : uint8_t {
+    not_run,       // the symbols answered, or the file could not be analysed
+    no_marker,     // no string ending in "ssl/ssl_lib.cc": not a static BoringSSL build
+    no_backend,    // embedded, but this machine has no code backend yet
+    unidentified,  // embedded, but SSL_read/SSL_write could not be identified
+    identified,    // embedded, and its functions found
+    over_budget,   // a work cap was hit: no answer
+};
+
 struct tls_discovery_result {
     std::string path;
     std::vector<tls_attach_point> points;  // empty = nothing to attach
@@ -31,6 +42,7 @@ struct tls_discovery_result {
     // Non-empty when the file was refused or its analysis stopped for safety:
     // one of tls::skip (target_file.h), the `reason` of a tls_skipped event.
     std::string skipped;
+    boringssl_search boringssl = boringssl_search::not_run;
 };
 
 struct discovery_options {

@@ -17,20 +17,19 @@ namespace {
 using agentsight::tls_direction;
 using agentsight::tls_lib;
 
-constexpr std::array<tls_function_spec, 12> specs{{
-    {"SSL_read", tls_lib::openssl, tls_direction::read, false},
-    {"SSL_write", tls_lib::openssl, tls_direction::write, false},
-    {"SSL_read_ex", tls_lib::openssl, tls_direction::read, true},
-    {"SSL_write_ex", tls_lib::openssl, tls_direction::write, true},
-    {"SSL_do_handshake", tls_lib::openssl, tls_direction::handshake, false},
-    {"gnutls_record_send", tls_lib::gnutls, tls_direction::write, false},
-    {"gnutls_record_recv", tls_lib::gnutls, tls_direction::read, false},
-    {"gnutls_handshake", tls_lib::gnutls, tls_direction::handshake, false},
-    {"PR_Write", tls_lib::nss, tls_direction::write, false},
-    {"PR_Send", tls_lib::nss, tls_direction::write, false},
-    {"PR_Read", tls_lib::nss, tls_direction::read, false},
-    {"PR_Recv", tls_lib::nss, tls_direction::read, false},
-}};
+constexpr tls_function_spec specs[] = {
+#define TLS_FUNCTION(symbol, lib, direction, ex) \
+    {#symbol, tls_lib::lib, tls_direction::direction, ex},
+#include "tls/tls_lib.def"
+};
+constexpr size_t spec_count = std::size(specs);
+
+// The first letters of the names in `specs`: most symbols fail this test at once.
+constexpr bool may_be_spec(char first) {
+    for (const auto& s : specs)
+        if (s.name[0] == first) return true;
+    return false;
+}
 
 // A BoringSSL build defines this; its SSL_* then get lib = boringssl.
 constexpr std::string_view boringssl_marker = "OPENSSL_is_boringssl";
@@ -47,8 +46,8 @@ std::string hex(uint64_t v) {
 int spec_index(std::string_view name) {
     // Versioned names ("SSL_write@@OPENSSL_3.0.0") count as the bare name.
     if (auto at = name.find('@'); at != std::string_view::npos) name = name.substr(0, at);
-    if (name.empty() || (name[0] != 'S' && name[0] != 'g' && name[0] != 'P')) return -1;
-    for (size_t i = 0; i < specs.size(); ++i)
+    if (name.empty() || !may_be_spec(name[0])) return -1;
+    for (size_t i = 0; i < spec_count; ++i)
         if (name == specs[i].name) return int(i);
     return -1;
 }
@@ -56,8 +55,8 @@ int spec_index(std::string_view name) {
 struct table_hits {
     bool found_table = false;
     bool boringssl = false;
-    std::array<std::optional<Elf64_Sym>, specs.size()> defined{};
-    std::array<bool, specs.size()> imported{};
+    std::array<std::optional<Elf64_Sym>, spec_count> defined{};
+    std::array<bool, spec_count> imported{};
 };
 
 void scan_table(const elf_file& elf, const elf_section& tab, table_hits& out) {
@@ -108,7 +107,7 @@ symbol_scan_result scan_tls_symbols(const elf_file& elf) {
     }
     if (!hits.found_table) res.evidence.push_back("symbols: no .dynsym or .symtab section");
 
-    for (size_t i = 0; i < specs.size(); ++i) {
+    for (size_t i = 0; i < spec_count; ++i) {
         const tls_function_spec& spec = specs[i];
         if (hits.imported[i] && !hits.defined[i]) res.imported.push_back(spec.name);
         const std::optional<Elf64_Sym>& s = hits.defined[i];

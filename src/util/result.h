@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// A value or an error message a person can act on. Loader layers return this;
-// the CLI edge turns errors into one-line messages and exit codes.
+// A value or an error: a message a person can act on, and the errno of the system
+// call that failed, for a caller to branch on (never the global errno read later).
+// Loader layers return this; the CLI edge turns errors into one-line messages and exit codes.
 #pragma once
 
 #include <string>
@@ -11,6 +12,7 @@ namespace agentsight {
 
 struct error {
     std::string message;
+    int sys_errno = 0;  // the failing call's errno; 0 when no system call failed
 };
 
 template <typename T>
@@ -25,7 +27,8 @@ class result {
     const T& value() const { return std::get<T>(v_); }
     T& operator*() { return value(); }
     T* operator->() { return &value(); }
-    const std::string& message() const { return std::get<error>(v_).message; }
+    const std::string& message() const { return failure().message; }
+    const error& failure() const { return std::get<error>(v_); }
 
   private:
     std::variant<T, error> v_;

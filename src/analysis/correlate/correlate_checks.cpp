@@ -73,12 +73,12 @@ std::string touch_story(const process_event& e, const std::string& by) {
             ? "a process behind pidfd " + std::to_string(e.fd) + " (maybe agentsight)"
             : "the agentsight " + e.target + " process (pid " + std::to_string(e.target_pid) + ")";
     std::string what =
-        e.path == "ptrace" ? "ptrace" : e.path + " signal " + std::to_string(e.signal);
-    std::string outcome = e.delivered          ? ""
-                          : e.ret < 0          ? " (refused: " + std::to_string(e.ret) + ")"
-                          : e.path == "ptrace" ? ""
-                          : e.signal == 0      ? " (a probe: signal 0 delivers nothing)"
-                                               : " (not sent)";
+        e.syscall == "ptrace" ? "ptrace" : e.syscall + " signal " + std::to_string(e.signal);
+    std::string outcome = e.delivered             ? ""
+                          : e.ret < 0             ? " (refused: " + std::to_string(e.ret) + ")"
+                          : e.syscall == "ptrace" ? ""
+                          : e.signal == 0         ? " (a probe: signal 0 delivers nothing)"
+                                                  : " (not sent)";
     return what + " to " + whom + " by " + by + outcome;
 }
 
@@ -86,7 +86,7 @@ std::string touch_story(const process_event& e, const std::string& by) {
 
 void correlator::check_tamper(const process_event& e, const emit_fn& emit) {
     if (e.type == process_event_type::touch_recorder && rules_.tamper.enabled) {
-        const std::string key = "tamper|touch|" + std::to_string(e.pid) + "|" + e.path + "|" +
+        const std::string key = "tamper|touch|" + std::to_string(e.pid) + "|" + e.syscall + "|" +
                                 std::to_string(e.signal) + "|" + e.target + "|" +
                                 (e.delivered ? "1" : "0");
         if (!e.delivered && !alerted_.insert(key).second) return;
@@ -104,7 +104,7 @@ void correlator::check_tamper(const process_event& e, const emit_fn& emit) {
     raise({e.ts_ns,
            "tamper",
            rules_.tamper.severity,
-           "bpf() called by " + who(e) + " (command " + std::to_string(e.ret) +
+           "bpf() called by " + who(e) + " (command " + std::to_string(e.bpf_cmd) +
                "): it could blind or alter tracing",
            {e.pid},
            {ref_of(e)}},

@@ -148,7 +148,7 @@ TEST(alerts, llm_error_burst_needs_three_errors_in_the_window) {
 TEST(alerts, tamper_on_bpf_calls_and_tracing_writes) {
     run r;
     auto bpf = proc(process_event_type::bpf_call, T + 1 * ms, agent, 7000, "claude");
-    bpf.ret = 5;
+    bpf.bpf_cmd = 5;
     r.push(bpf);
     r.push(bpf);  // once per process
     r.push(open_file(T + 2 * ms, agent, "/sys/kernel/tracing/events/enable", 1));
@@ -161,7 +161,7 @@ TEST(alerts, tamper_on_bpf_calls_and_tracing_writes) {
 
 process_event touch(uint64_t ts, std::string syscall, int32_t sig, bool delivered, int64_t ret) {
     auto e = proc(process_event_type::touch_recorder, ts, agent, 7000, "claude");
-    e.path = std::move(syscall);
+    e.syscall = std::move(syscall);
     e.signal = sig;
     e.target = "analysis";
     e.target_pid = 4242;

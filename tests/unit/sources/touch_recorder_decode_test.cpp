@@ -41,7 +41,7 @@ TEST(touch_recorder_decode, a_delivered_tkill_names_the_analysis_process) {
     ASSERT_TRUE(r) << r.message();
     const auto& e = std::get<process_event>(*r);
     EXPECT_EQ(e.type, process_event_type::touch_recorder);
-    EXPECT_EQ(e.path, "tkill");
+    EXPECT_EQ(e.syscall, "tkill");
     EXPECT_EQ(e.signal, 19);
     EXPECT_EQ(e.target, "analysis");
     EXPECT_EQ(e.target_pid, 4242);
@@ -62,7 +62,7 @@ TEST(touch_recorder_decode, a_refused_pidfd_attempt_keeps_its_fd_and_result) {
     auto r = decode_record(bytes_of(rec), clock_offset{});
     ASSERT_TRUE(r) << r.message();
     const auto& e = std::get<process_event>(*r);
-    EXPECT_EQ(e.path, "pidfd_send_signal");
+    EXPECT_EQ(e.syscall, "pidfd_send_signal");
     EXPECT_EQ(e.target, "unresolved_pidfd");
     EXPECT_EQ(e.fd, 5);
     EXPECT_EQ(e.ret, -1);
@@ -76,7 +76,7 @@ TEST(touch_recorder_decode, every_kind_has_a_syscall_name_and_unknown_ones_are_e
     for (uint8_t k = AS_TOUCH_PTRACE; k <= AS_TOUCH_SIGNAL; ++k) {
         auto r = decode_record(bytes_of(touch(k, AS_TARGET_CAPTURE, 9)), clock_offset{});
         ASSERT_TRUE(r) << int(k);
-        EXPECT_FALSE(std::get<process_event>(*r).path.empty());
+        EXPECT_FALSE(std::get<process_event>(*r).syscall.empty());
     }
     EXPECT_FALSE(decode_record(bytes_of(touch(0, AS_TARGET_CAPTURE, 9)), clock_offset{}));
     EXPECT_FALSE(decode_record(bytes_of(touch(AS_TOUCH_KILL, 7, 9)), clock_offset{}));
