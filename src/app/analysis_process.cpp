@@ -17,7 +17,7 @@
 #include "app/output.h"
 #include "app/run_counters.h"
 #include "app/session_closer.h"
-#include "outputs/otlp/http_client.h"
+#include "outputs/otlp/otlp_http.h"
 #include "outputs/trace/trace_format.h"
 #include "pipeline/analysis_loop.h"
 #include "pipeline/event_wire.h"
