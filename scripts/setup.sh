@@ -4,6 +4,7 @@
 # Idempotent: installs only missing packages, runs `apt-get update` once if needed.
 #   scripts/setup.sh          build + run dependencies
 #   scripts/setup.sh --test   also the test clients (gnutls-cli, NSS tools, chromium, npm deps)
+#                             and pmccabe (scripts/check-size.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,7 +12,7 @@ pkgs=(build-essential cmake pkg-config clang llvm libbpf-dev bpftool libelf-dev 
       libssl-dev libnghttp2-dev libbrotli-dev libzstd-dev libsqlite3-dev nlohmann-json3-dev
       libcli11-dev libcpp-httplib-dev libgtest-dev libgmock-dev libbenchmark-dev)
 if [[ ${1:-} == --test ]]; then
-    pkgs+=(curl python3 gnutls-bin libnss3-tools openssl bpftrace jq chromium sqlite3)
+    pkgs+=(curl python3 gnutls-bin libnss3-tools openssl bpftrace jq chromium sqlite3 pmccabe)
     # Node may come from elsewhere than Debian (its own npm then conflicts with
     # Debian's): install Debian's only when there is none.
     command -v node >/dev/null || pkgs+=(nodejs)

@@ -17,7 +17,7 @@
 #include "app/output.h"
 #include "app/run_counters.h"
 #include "app/session_closer.h"
-#include "outputs/otlp/http_client.h"
+#include "outputs/output_registry.h"
 #include "outputs/trace/trace_format.h"
 #include "pipeline/analysis_loop.h"
 #include "pipeline/event_wire.h"
@@ -100,8 +100,9 @@ sandbox_policy sandbox_policy_for(const capture_run_options& o) {
         auto format = format_for_output_path(o.output, o.format);
         p.output_companions = format && *format == output_format::sqlite;
     }
-    if (!o.otlp_endpoint.empty())
-        if (auto url = parse_http_url(o.otlp_endpoint)) p.connect_port = url->port;
+    for (const auto& output : export_outputs())  // the policy allows one port: the first
+        if (output.wanted(o.exports) && !p.connect_port)
+            p.connect_port = output.connect_port(o.exports);
     if (o.ui) p.bind_port = o.ui_port;
     return p;
 }

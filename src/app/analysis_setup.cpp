@@ -7,7 +7,7 @@
 #include "app/fail.h"
 #include "app/output.h"
 #include "app/read_redaction.h"
-#include "outputs/sink_factory.h"
+#include "outputs/output_registry.h"
 #include "ui/live_sink.h"
 #include "ui/ui_server.h"
 
@@ -45,13 +45,9 @@ void add_correlation_flags(CLI::App& cmd, analysis_flags& f) {
 }
 
 std::shared_ptr<void> add_export_sinks(pipeline& p, capture_run_options& o) {
-    if (!o.otlp_endpoint.empty()) {
-        otlp_options opts;
-        opts.endpoint = o.otlp_endpoint;
-        opts.capture_content = o.otlp_content;
-        opts.agentsight_version = k_version;
-        p.add_sink(must(make_otlp_sink(std::move(opts))));
-    }
+    for (const auto& output : export_outputs())
+        if (output.wanted(o.exports))
+            p.add_sink(must(output.make(o.exports, output_context{k_version})));
     if (!o.ui) return nullptr;
     auto store = std::make_shared<server::event_store>();
     p.add_sink(std::make_unique<server::live_sink>(store));

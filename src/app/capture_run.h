@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 
 #include "app/analysis_flags.h"
+#include "outputs/output_registry.h"
 #include "sources/capture.h"
 
 namespace agentsight::cli {
@@ -24,8 +25,7 @@ struct capture_run_options {
     bool quiet = false;
     std::string user = "nobody";  // the analysis process's user (-Z/--user)
     std::string run_as;           // --run-as: the user of `-- CMD` ("" = see cli/run_as.h)
-    std::string otlp_endpoint;
-    bool otlp_content = false;
+    output_flag_values exports;   // --otlp and the other outputs of outputs/output_registry.h
     bool ui = false;
     std::string ui_bind = "127.0.0.1";
     uint16_t ui_port = 7395;

@@ -47,11 +47,7 @@ command_fn add_record_command(CLI::App& app) {
         ->description(
             "Trace file: .db = SQLite (default trace.db), .jsonl = JSON Lines, '-' = stdout");
     cmd->add_option("--format", o->format, "jsonl or sqlite (default: by extension)");
-    cmd->add_option("--otlp", o->otlp_endpoint,
-                    "Also export OTLP/HTTP traces and metrics to this collector, e.g. "
-                    "http://127.0.0.1:4318");
-    cmd->add_flag("--otlp-content", o->otlp_content,
-                  "Include prompts and responses in OTLP spans (off by default)");
+    add_export_flags(*cmd, o->exports);
     add_correlation_flags(*cmd, o->analysis);
     cmd->add_flag("--ui", o->ui, "Serve the live web UI while recording");
     cmd->add_option("--port", o->ui_port, "UI port")->default_val(7395);

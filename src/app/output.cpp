@@ -3,6 +3,7 @@
 
 #include <cstdlib>
 
+#include "outputs/output_registry.h"
 #include "outputs/sink_factory.h"
 #include "outputs/trace/trace_format.h"
 
@@ -12,6 +13,16 @@ result<std::unique_ptr<sink>> open_output(const std::string& path, const std::st
     auto fmt = format_for_output_path(path, format);
     if (!fmt) return error{fmt.message()};
     return make_file_sink(path, *fmt, file_sink_options{k_version, false, nullptr});
+}
+
+void add_export_flags(CLI::App& cmd, output_flag_values& values) {
+    for (const auto& output : export_outputs())
+        for (const auto& flag : output.flags) {
+            if (flag.is_switch)
+                cmd.add_flag(flag.name, values.on[flag.name], flag.help);
+            else
+                cmd.add_option(flag.name, values.text[flag.name], flag.help);
+        }
 }
 
 // Root-owned, never under $HOME: root reads its answers back (tls/discovery_cache.h

@@ -21,7 +21,9 @@ result<std::unique_ptr<sink>> open_output(const std::string& path, const std::st
 void add_analysis_stages(pipeline& p, const analysis_flags& f);
 // --rules and --workdir, for the commands that correlate.
 void add_correlation_flags(CLI::App& cmd, analysis_flags& f);
-// OTLP and the live UI; the returned handle keeps the UI server alive.
+// The flags of every output in outputs/output_registry.h (--otlp, ...).
+void add_export_flags(CLI::App& cmd, output_flag_values& values);
+// Those outputs and the live UI; the returned handle keeps the UI server alive.
 std::shared_ptr<void> add_export_sinks(pipeline& p, capture_run_options& o);
 // Where stripped-binary TLS discovery results are cached between runs.
 std::string default_cache_dir();

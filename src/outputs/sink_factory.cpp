@@ -23,10 +23,4 @@ result<std::unique_ptr<sink>> make_file_sink(const std::string& path, output_for
     return std::unique_ptr<sink>(std::move(*s));
 }
 
-result<std::unique_ptr<sink>> make_otlp_sink(otlp_options options) {
-    auto s = otlp_sink::create(std::move(options));
-    if (!s) return error{s.message()};
-    return std::unique_ptr<sink>(std::move(*s));
-}
-
 }  // namespace agentsight

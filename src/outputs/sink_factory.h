@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-// The CLI's one-liners for building sinks from flags: `record -o PATH
-// [--format F] [--append]` and `--otlp URL [--otlp-content]`.
+// Building the trace file's sink from `-o PATH [--format F] [--append]`. The outputs
+// exported besides it (--otlp, ...) are in output_registry.h.
 #pragma once
 
 #include <functional>
 #include <memory>
 #include <string>
 
-#include "outputs/otlp/otlp_sink.h"
 #include "outputs/trace/trace_format.h"
 #include "pipeline/stage.h"
 #include "util/result.h"
@@ -25,7 +24,5 @@ struct file_sink_options {
 // "-" (JSON Lines only) is stdout. Errors name the path.
 result<std::unique_ptr<sink>> make_file_sink(const std::string& path, output_format fmt,
                                              const file_sink_options& options = {});
-
-result<std::unique_ptr<sink>> make_otlp_sink(otlp_options options);
 
 }  // namespace agentsight

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 
 #include "harness.h"
+#include "tests/support/temp_dir.h"
 
 namespace agentsight::test {
 namespace {
@@ -73,21 +74,12 @@ struct reaper {
     }
 };
 
-struct temp_dir {
-    fs::path path;
-    temp_dir() {
-        char t[] = "/tmp/agentsight-privsep-XXXXXX";
-        path = mkdtemp(t);  // mode 0700: the unprivileged user cannot even enter it
-    }
-    ~temp_dir() { fs::remove_all(path); }
-};
-
 TEST(privsep, the_parsing_process_holds_no_capabilities) {
     REQUIRE_ROOT();
-    temp_dir dir;
-    pid_t rec = start_agentsight({"record", "-q", "-o", (dir.path / "t.db").string(), "--", "sh",
-                                  "-c", "sleep 2; cat /etc/hostname"},
-                                 dir.path);
+    temp_dir dir("privsep");  // mode 0700: the unprivileged user cannot even enter it
+    pid_t rec = start_agentsight(
+        {"record", "-q", "-o", dir / "t.db", "--", "sh", "-c", "sleep 2; cat /etc/hostname"},
+        dir.path());
     reaper stop_rec{rec};
     pid_t ana = analysis_pid(rec);
     ASSERT_NE(ana, 0) << "no agentsight-ana child of the recorder";
@@ -122,19 +114,18 @@ TEST(privsep, the_parsing_process_holds_no_capabilities) {
     EXPECT_GE(threads, 3u) << "main, capture, TLS attacher, forwarder";
     EXPECT_EQ(wait_exit(rec), 0);
     // Written as nobody into a directory nobody cannot enter, and complete.
-    auto events = shell("sqlite3 " + (dir.path / "t.db").string() +
+    auto events = shell("sqlite3 " + dir / "t.db" +
                         " \"select count(*) from events where type in "
                         "('session_start','session_end','exec')\"");
     EXPECT_EQ(std::stoi(events), 5) << "session_start, session_end; sh, sleep and cat execs";
-    EXPECT_FALSE(fs::exists(dir.path / "t.db-wal"));
-    EXPECT_FALSE(fs::exists(dir.path / "t.db-shm"));
+    EXPECT_FALSE(fs::exists(dir / "t.db-wal"));
+    EXPECT_FALSE(fs::exists(dir / "t.db-shm"));
 }
 
 TEST(privsep, the_analysis_process_is_not_traced_in_trace_all_mode) {
     REQUIRE_ROOT();
-    temp_dir dir;
-    pid_t rec =
-        start_agentsight({"process", "-q", "-o", (dir.path / "all.jsonl").string()}, dir.path);
+    temp_dir dir("privsep");  // mode 0700: the unprivileged user cannot even enter it
+    pid_t rec = start_agentsight({"process", "-q", "-o", dir / "all.jsonl"}, dir.path());
     reaper stop_rec{rec};
     pid_t ana = analysis_pid(rec);
     ASSERT_NE(ana, 0);
@@ -143,7 +134,7 @@ TEST(privsep, the_analysis_process_is_not_traced_in_trace_all_mode) {
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
     kill(rec, SIGINT);
     EXPECT_EQ(wait_exit(rec), 128 + SIGINT);
-    std::ifstream in(dir.path / "all.jsonl");
+    std::ifstream in(dir / "all.jsonl");
     size_t lines = 0, from_recorder = 0;
     bool saw_marker = false;
     for (std::string line; std::getline(in, line); ++lines) {

@@ -6,7 +6,6 @@
 // `record --ui` and from `serve`), OTLP with --otlp-content, and the raw
 // events of `agentsight tls`. (The SQLite recording and `export` are checked
 // by llm_call_test.cpp.)
-#include <openssl/evp.h>
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -25,31 +24,16 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-std::string base64(const std::string& bytes) {
-    std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                            reinterpret_cast<const unsigned char*>(bytes.data()),
-                            static_cast<int>(bytes.size()));
-    out.resize(static_cast<size_t>(n));
-    return out;
-}
-
 // The canary as it could appear: in clear, and base64-encoded at each of the
 // three byte alignments (the middle of the encoding, which does not depend on
 // the bytes around it).
 std::vector<std::string> canary_forms(const std::string& canary) {
     std::vector<std::string> forms = {canary};
     for (size_t pad = 0; pad < 3; ++pad) {
-        std::string b = base64(std::string(pad, '\0') + canary);
+        std::string b = base64_encode(std::string(pad, '\0') + canary);
         forms.push_back(b.substr(pad ? 4 : 0, b.size() - (pad ? 4 : 0) - 4));
     }
     return forms;
-}
-
-bool base64_shaped(const std::string& s) {
-    return s.size() >= 16 && s.find_first_not_of(
-                                 "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                                 "0123456789+/=") == std::string::npos;
 }
 
 // Where a form of the canary occurs in TEXT, with context; "" if nowhere.
@@ -65,7 +49,7 @@ std::string leak_in(const std::string& text) {
         if (j.is_structured())
             for (const auto& v : j) walk(v);
         else if (j.is_string() && base64_shaped(j.get<std::string>()) &&
-                 base64_decode(j.get<std::string>()).find(k_claude_key) != std::string::npos)
+                 decode_base64(j.get<std::string>()).find(k_claude_key) != std::string::npos)
             found = "base64 data decoding to the key: " + j.get<std::string>().substr(0, 80);
     };
     for (const auto& line : lines_of(text)) {
@@ -150,11 +134,14 @@ TEST(canary, leak_search_finds_the_key_in_clear_and_base64) {
     const std::string key = k_claude_key;
     EXPECT_NE(leak_in("x-api-key: " + key + "\r\n"), "");
     for (const std::string prefix : {"", "a", "ab"})
-        EXPECT_NE(leak_in("{\"data\":\"" + base64(prefix + key + "tail") + "\"}"), "") << prefix;
-    EXPECT_NE(leak_in("data: [{\"x_b64\":\"" + base64("GET / HTTP/1.1\r\nkey: " + key) + "\"}]"),
-              "");
-    EXPECT_EQ(leak_in("x-api-key: [REDACTED]\r\n{\"data\":\"" + base64("harmless bytes") + "\"}"),
-              "");
+        EXPECT_NE(leak_in("{\"data\":\"" + base64_encode(prefix + key + "tail") + "\"}"), "")
+            << prefix;
+    EXPECT_NE(
+        leak_in("data: [{\"x_b64\":\"" + base64_encode("GET / HTTP/1.1\r\nkey: " + key) + "\"}]"),
+        "");
+    EXPECT_EQ(
+        leak_in("x-api-key: [REDACTED]\r\n{\"data\":\"" + base64_encode("harmless bytes") + "\"}"),
+        "");
 }
 
 TEST(canary, claude_api_key_reaches_no_output) {

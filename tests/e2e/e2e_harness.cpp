@@ -68,11 +68,6 @@ std::string sq(const std::string& s) {
     return out + "'";
 }
 
-std::string read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 std::vector<json> read_jsonl(const std::string& path) {
     std::vector<json> out;
     std::ifstream in(path);
@@ -98,34 +93,9 @@ std::string sha256_hex(const std::string& bytes) {
     return out;
 }
 
-std::string base64_decode(const std::string& in) {
-    auto val = [](char c) -> int {
-        if (c >= 'A' && c <= 'Z') return c - 'A';
-        if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-        if (c >= '0' && c <= '9') return c - '0' + 52;
-        if (c == '+') return 62;
-        if (c == '/') return 63;
-        return -1;
-    };
-    std::string out;
-    unsigned acc = 0;
-    int bits = 0;
-    for (char c : in) {
-        int v = val(c);
-        if (v < 0) continue;
-        acc = (acc << 6) | static_cast<unsigned>(v);
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out += static_cast<char>((acc >> bits) & 0xff);
-        }
-    }
-    return out;
-}
-
 std::string tls_bytes(const json& e) {
     std::string d = e.value("data", "");
-    return e.value("binary", false) ? base64_decode(d) : d;
+    return e.value("binary", false) ? decode_base64(d) : d;
 }
 
 long long file_mtime_ns(const std::string& path) {
@@ -146,19 +116,6 @@ std::vector<std::string> lines_of(const std::string& text) {
     std::string line;
     while (std::getline(in, line)) out.push_back(line);
     return out;
-}
-
-temp_dir::temp_dir(const std::string& tag) {
-    std::string tmpl = "/tmp/agentsight-e2e-" + tag + "-XXXXXX";
-    std::vector<char> buf(tmpl.begin(), tmpl.end());
-    buf.push_back('\0');
-    if (mkdtemp(buf.data())) path_ = buf.data();
-}
-
-temp_dir::~temp_dir() {
-    if (path_.empty() || std::getenv("AGENTSIGHT_E2E_KEEP")) return;
-    std::error_code ec;
-    fs::remove_all(path_, ec);
 }
 
 cmd_result run(const std::string& cmd) {

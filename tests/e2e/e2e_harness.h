@@ -12,8 +12,14 @@
 #include <vector>
 
 #include "harness.h"
+#include "tests/support/base64.h"
+#include "tests/support/temp_dir.h"
 
 namespace agentsight::test::e2e {
+
+// tests/support, under the names the bpf and security suites use.
+using test::read_file;
+using test::temp_dir;
 
 bool in_ci();
 
@@ -42,31 +48,14 @@ bool have_program(const std::string& name);  // on PATH
 // Single-quote for /bin/sh.
 std::string sq(const std::string& s);
 
-std::string read_file(const std::string& path);
 std::vector<json> read_jsonl(const std::string& path);
 std::string sha256_hex(const std::string& bytes);
-std::string base64_decode(const std::string& in);
 // A tls event's plaintext as bytes (`data` is base64 when `binary` is true).
 std::string tls_bytes(const json& e);
 // 0 if the file is missing.
 long long file_mtime_ns(const std::string& path);
 long long now_ns();
 std::vector<std::string> lines_of(const std::string& text);
-
-// A fresh directory under /tmp, removed at destruction (unless
-// AGENTSIGHT_E2E_KEEP is set, for debugging).
-class temp_dir {
-  public:
-    explicit temp_dir(const std::string& tag);
-    ~temp_dir();
-    temp_dir(const temp_dir&) = delete;
-    temp_dir& operator=(const temp_dir&) = delete;
-    const std::string& path() const { return path_; }
-    std::string operator/(const std::string& name) const { return path_ + "/" + name; }
-
-  private:
-    std::string path_;
-};
 
 struct cmd_result {
     int exit_code = -1;  // -1: killed by a signal (see signal)

@@ -49,12 +49,6 @@ std::string hex(const std::string& bytes) {
     return out;
 }
 
-bool base64_shaped(const std::string& s) {
-    return s.size() >= 16 && s.find_first_not_of(
-                                 "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                                 "0123456789+/=") == std::string::npos;
-}
-
 // The first corpus value in `text` (in clear, as hex, or inside a base64 JSON string such as
 // a tls event's data), with context; "" when none.
 std::string leak_in(const std::string& text, const std::vector<std::string>& values) {
@@ -70,7 +64,7 @@ std::string leak_in(const std::string& text, const std::vector<std::string>& val
         if (j.is_structured()) {
             for (const auto& v : j) walk(v);
         } else if (j.is_string() && base64_shaped(j.get<std::string>())) {
-            std::string bytes = base64_decode(j.get<std::string>());
+            std::string bytes = decode_base64(j.get<std::string>());
             for (const auto& v : values)
                 if (bytes.find(v) != std::string::npos) found = "'" + v + "' in base64 data";
         }

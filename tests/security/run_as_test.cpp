@@ -12,25 +12,12 @@
 #include <sys/wait.h>
 
 #include "harness.h"
+#include "tests/support/temp_dir.h"
 
 namespace agentsight::test {
 namespace {
 
 namespace fs = std::filesystem;
-
-struct scratch_dir {
-    fs::path path;
-    scratch_dir() {
-        char tmpl[] = "/tmp/agentsight-runas-XXXXXX";
-        path = mkdtemp(tmpl);
-    }
-    ~scratch_dir() { fs::remove_all(path); }
-};
-
-std::string read_file(const fs::path& p) {
-    std::ifstream in(p);
-    return {std::istreambuf_iterator<char>(in), {}};
-}
 
 // `record` with `args` in a scratch directory; the command's stdout and our
 // stderr are kept, the trace is JSON Lines.
@@ -41,17 +28,16 @@ struct recording {
 };
 
 recording record(const std::string& env, const std::string& args) {
-    scratch_dir dir;
-    std::string cmd = "cd " + dir.path.string() + " && " + env +
-                      " " AGENTSIGHT_BIN " record -q -o " + (dir.path / "trace.jsonl").string() +
-                      " " + args + " >" + (dir.path / "out").string() + " 2>" +
-                      (dir.path / "err").string();
+    temp_dir dir("runas");
+    std::string cmd = "cd " + dir.path() + " && " + env + " " AGENTSIGHT_BIN " record -q -o " +
+                      (dir / "trace.jsonl") + " " + args + " >" + (dir / "out") + " 2>" +
+                      (dir / "err");
     int st = system(cmd.c_str());
     recording r;
     r.exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    r.command_output = read_file(dir.path / "out");
-    r.stderr_text = read_file(dir.path / "err");
-    std::ifstream trace(dir.path / "trace.jsonl");
+    r.command_output = read_file(dir / "out");
+    r.stderr_text = read_file(dir / "err");
+    std::ifstream trace(dir / "trace.jsonl");
     for (std::string line; std::getline(trace, line);)
         if (json j = json::parse(line, nullptr, false); !j.is_discarded())
             r.events.push_back(std::move(j));
@@ -182,8 +168,8 @@ std::vector<std::string> thread_field(pid_t pid, const std::string& name) {
 }
 
 void expect_serving_as(const std::string& env, const std::string& uid) {
-    scratch_dir dir;
-    fs::path trace = dir.path / "trace.jsonl", err = dir.path / "err";
+    temp_dir dir("runas");
+    fs::path trace = dir / "trace.jsonl", err = dir / "err";
     std::ofstream(trace) << R"({"type":"exec","ts":1,"pid":2,"ppid":1,"comm":"id","uid":0})"
                          << "\n";
     fs::permissions(trace, fs::perms::owner_read | fs::perms::owner_write);  // root's 0600
@@ -212,8 +198,8 @@ TEST(serve, as_plain_root_it_serves_as_nobody) {
 
 TEST(serve, a_public_bind_warns_once) {
     REQUIRE_ROOT();
-    scratch_dir dir;
-    fs::path trace = dir.path / "trace.jsonl", err = dir.path / "err";
+    temp_dir dir("runas");
+    fs::path trace = dir / "trace.jsonl", err = dir / "err";
     std::ofstream(trace) << "";
     pid_t pid = start_serve("", trace, err, "--bind 0.0.0.0");
     kill(pid, SIGTERM);

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "analysis/correlate/correlate.h"
+#include "tests/support/event_builders.h"
 
 namespace agentsight::analyzers {
 namespace {
@@ -17,22 +18,11 @@ constexpr uint64_t T = 1767225600000000000ULL;
 constexpr uint64_t ms = 1'000'000ULL;
 constexpr int32_t agent = 7100;
 
-process_event proc(process_event_type type, uint64_t ts, int32_t pid, int32_t ppid,
-                   std::string comm) {
-    process_event e;
-    e.type = type;
-    e.ts_ns = ts;
-    e.pid = pid;
-    e.ppid = ppid;
-    e.comm = std::move(comm);
-    return e;
-}
+using test::proc;
 
+// The alert tests' name for test::exec_of.
 process_event exec(uint64_t ts, int32_t pid, int32_t ppid, std::vector<std::string> argv) {
-    auto e = proc(process_event_type::exec, ts, pid, ppid, argv[0]);
-    e.filename = "/usr/bin/" + argv[0];
-    e.argv = std::move(argv);
-    return e;
+    return test::exec_of(ts, pid, ppid, std::move(argv));
 }
 
 process_event open_file(uint64_t ts, int32_t pid, std::string path, int32_t flags = 0) {

@@ -9,38 +9,13 @@
 
 #include "pipeline/event.h"
 #include "pipeline/session_events.h"
+#include "tests/support/event_builders.h"
 
 namespace agentsight::test {
 
 inline constexpr uint64_t k_t0 = 1'750'000'000'000'000'000ull;
 inline constexpr uint64_t k_ms = 1'000'000ull;
 inline const std::string k_session_id = "6f1c2a9e-0d4b-4c1e-9a7f-3b2d1e0c9a8b";
-
-inline process_event proc(process_event_type type, uint64_t ts, int32_t pid, int32_t ppid,
-                          std::string comm) {
-    process_event p;
-    p.type = type;
-    p.ts_ns = ts;
-    p.pid = pid;
-    p.ppid = ppid;
-    p.comm = std::move(comm);
-    return p;
-}
-
-inline process_event exec_of(uint64_t ts, int32_t pid, int32_t ppid, std::string comm,
-                             std::string filename, std::vector<std::string> argv) {
-    auto p = proc(process_event_type::exec, ts, pid, ppid, std::move(comm));
-    p.uid = 1000;
-    p.filename = std::move(filename);
-    p.argv = std::move(argv);
-    return p;
-}
-
-inline process_event fork_of(uint64_t ts, int32_t pid, int32_t child, std::string comm) {
-    auto p = proc(process_event_type::fork, ts, pid, 0, std::move(comm));
-    p.child_pid = child;
-    return p;
-}
 
 inline process_event exit_of(uint64_t ts, int32_t pid, int32_t ppid, std::string comm, int code) {
     auto p = proc(process_event_type::exit, ts, pid, ppid, std::move(comm));

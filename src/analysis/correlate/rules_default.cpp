@@ -5,6 +5,7 @@
 
 namespace agentsight::analyzers {
 
+// size: one string literal, the copy of data/rules.json; its lines are data, not logic.
 std::string_view default_rules_text() {
     static constexpr std::string_view text = R"rules({
   "_doc": [

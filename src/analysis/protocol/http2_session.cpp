@@ -114,20 +114,8 @@ void http2_session::frame(side& s, uint64_t ts, std::vector<derived_event>& out)
             if (flags & k_end_stream) end_side(s, id, ts, out);
             break;
         case k_headers:
-            if (!unpad(payload, flags)) break;
-            if (flags & k_priority) {
-                if (payload.size() < 5) break;
-                payload.remove_prefix(5);
-            }
-            s.in_block = true;
-            s.block.clear();
-            s.block_stream = id;
-            s.block_end_stream = flags & k_end_stream;
-            s.block_discard = false;
-            s.block_ts = s.frame_ts;
-            header_block_fragment(s, payload, flags & k_end_headers, ts, out);
-            s.buf.clear();
-            return;
+            headers_frame(s, payload, flags, id, ts, out);
+            break;
         case k_push_promise:
             // Decoded only to keep the HPACK table in step; we do not follow pushes.
             if (!unpad(payload, flags) || payload.size() < 4) break;
@@ -136,8 +124,7 @@ void http2_session::frame(side& s, uint64_t ts, std::vector<derived_event>& out)
             s.block.clear();
             s.block_discard = true;
             header_block_fragment(s, payload, flags & k_end_headers, ts, out);
-            s.buf.clear();
-            return;
+            break;
         case k_continuation:
             if (!s.in_block || id != s.block_stream) {
                 ++parse_errors_;
@@ -145,8 +132,7 @@ void http2_session::frame(side& s, uint64_t ts, std::vector<derived_event>& out)
                 return fail(out);
             }
             header_block_fragment(s, payload, flags & k_end_headers, ts, out);
-            s.buf.clear();
-            return;
+            break;
         case k_rst_stream:
             if (auto it = streams_.find(id); it != streams_.end()) {
                 it->second->abort();
@@ -161,6 +147,23 @@ void http2_session::frame(side& s, uint64_t ts, std::vector<derived_event>& out)
             break;  // PRIORITY, PING, GOAWAY, WINDOW_UPDATE, extensions: no content
     }
     s.buf.clear();
+}
+
+// A HEADERS frame opens a header block on its stream (CONTINUATION frames may finish it).
+void http2_session::headers_frame(side& s, std::string_view payload, uint8_t flags, uint32_t id,
+                                  uint64_t ts, std::vector<derived_event>& out) {
+    if (!unpad(payload, flags)) return;
+    if (flags & k_priority) {
+        if (payload.size() < 5) return;
+        payload.remove_prefix(5);
+    }
+    s.in_block = true;
+    s.block.clear();
+    s.block_stream = id;
+    s.block_end_stream = flags & k_end_stream;
+    s.block_discard = false;
+    s.block_ts = s.frame_ts;
+    header_block_fragment(s, payload, flags & k_end_headers, ts, out);
 }
 
 void http2_session::header_block_fragment(side& s, std::string_view frag, bool end_headers,

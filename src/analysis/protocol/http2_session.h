@@ -62,6 +62,8 @@ class http2_session {
 
     size_t consume(side& s, std::string_view data, uint64_t ts, std::vector<derived_event>& out);
     void frame(side& s, uint64_t ts, std::vector<derived_event>& out);
+    void headers_frame(side& s, std::string_view payload, uint8_t flags, uint32_t id, uint64_t ts,
+                       std::vector<derived_event>& out);
     void header_block_fragment(side& s, std::string_view frag, bool end_headers, uint64_t ts,
                                std::vector<derived_event>& out);
     void header_block(side& s, std::vector<derived_event>& out);

@@ -1,4 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
+// find_secrets (secret_scanner.h): the rules for each kind of secret, each tried from the
+// byte that can open it (secret_candidates.h finds those), and the scan that dispatches.
+// Credential names are in secret_key_names.cpp, applying the spans in secret_redaction.cpp.
 #include "analysis/redact/secret_scanner.h"
 
 #include <algorithm>
@@ -10,70 +13,14 @@
 #include <emmintrin.h>
 #endif
 
-#include "analysis/protocol/http_types.h"
-#include "analysis/redact/redact_marker.h"
 #include "analysis/redact/secret_candidates.h"
+#include "analysis/redact/secret_chars.h"
 
 namespace agentsight::analyzers {
 namespace {
 
 using namespace std::string_view_literals;
-
-constexpr bool alnum(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-constexpr bool upper(char c) {
-    return c >= 'A' && c <= 'Z';
-}
-constexpr char lower(char c) {
-    return upper(c) ? static_cast<char>(c | 0x20) : c;
-}
-bool token_char(char c) {
-    return alnum(c) || c == '-' || c == '_';
-}
-bool bearer_char(char c) {
-    return alnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == '+' || c == '/' ||
-           c == '=';
-}
-bool base64_char(char c) {
-    return alnum(c) || c == '+' || c == '/';
-}
-bool upper_alnum(char c) {
-    return upper(c) || (c >= '0' && c <= '9');
-}
-bool key_name_char(char c) {
-    return alnum(c) || c == '-' || c == '_' || c == '.';
-}
-bool query_end(char c) {
-    return c == '&' || c == '#' || c == ' ' || c == '"' || c == '\'' || c == '<' || c == '>' ||
-           c == '\r' || c == '\n' || c == '\t' || c == '\\';
-}
-
-bool starts_with_ci(std::string_view s, std::string_view prefix) {
-    return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
-}
-bool ends_with_ci(std::string_view s, std::string_view suffix) {
-    return s.size() >= suffix.size() && iequals(s.substr(s.size() - suffix.size()), suffix);
-}
-bool contains_ci(std::string_view s, std::string_view word) {
-    for (size_t i = 0; i + word.size() <= s.size(); ++i)
-        if (iequals(s.substr(i, word.size()), word)) return true;
-    return false;
-}
-
-// text[at..] starts with `lit` (no call: these tests run on most candidates and fail).
-bool at_literal(std::string_view text, size_t at, std::string_view lit) {
-    if (at + lit.size() > text.size()) return false;
-    for (size_t k = 0; k < lit.size(); ++k)
-        if (text[at + k] != lit[k]) return false;
-    return true;
-}
-
-size_t run(std::string_view text, size_t from, bool (*chars)(char)) {
-    size_t i = from;
-    while (i < text.size() && chars(text[i])) ++i;
-    return i;
-}
+using namespace detail;
 
 struct token_rule {
     std::string_view prefix;
@@ -107,33 +54,6 @@ constexpr std::array<token_rule, 22> k_tokens = {{
     {"xoxs-", 10, 0, token_char},
     {"xoxr-", 10, 0, token_char},
 }};
-
-// A word ending `name` at a boundary: the whole name, after '_', '-' or '.', in camelCase
-// ("apiKey"), or after a word that makes a credential compound ("apikey", "authtoken").
-bool ends_with_word(std::string_view name, std::string_view word) {
-    if (!ends_with_ci(name, word)) return false;
-    size_t at = name.size() - word.size();
-    if (at == 0) return true;
-    char before = name[at - 1];
-    if (before == '_' || before == '-' || before == '.') return true;
-    if (upper(name[at]) && !upper(before)) return true;
-    std::string_view stem = name.substr(0, at);
-    for (auto w : {"api"sv, "access"sv, "auth"sv, "refresh"sv, "session"sv, "secret"sv, "private"sv,
-                   "client"sv, "app"sv, "bot"sv, "user"sv, "id"sv, "bearer"sv, "master"sv,
-                   "signing"sv, "encryption"sv})
-        if (ends_with_ci(stem, w)) return true;
-    return false;
-}
-
-// Key-value names in the capture that are not credentials although they end like one.
-bool known_public_key(std::string_view name) {
-    for (auto k :
-         {"public_key", "publickey", "public-key", "primary_key", "sort_key", "partition_key",
-          "cache_key", "foreign_key", "stop_token", "eos_token", "bos_token", "pad_token",
-          "next_token", "page_token", "next_page_token", "continuation_token", "pagination_token"})
-        if (iequals(name, k)) return true;
-    return false;
-}
 
 // The name ending just before text[at] (a ':' or '='): letters, digits, '-', '_', '.'.
 size_t name_start(std::string_view text, size_t at) {
@@ -384,86 +304,68 @@ bool scheme_credential_at(std::string_view text, size_t i, bool streaming, secre
     return false;
 }
 
-// Letters that is_secret_key's first tests look for, either case: 'w' ("passw"), 'c' and
-// 'd' ("credential").
-constexpr uint8_t k_has_w = 1, k_has_c = 2, k_has_d = 4;
-constexpr std::array<uint8_t, 256> k_name_letter = [] {
-    std::array<uint8_t, 256> t{};
-    for (int c = 0; c < 256; ++c) {
-        const char l = lower(char(c));
-        t[c] =
-            uint8_t((l == 'w' ? k_has_w : 0) | (l == 'c' ? k_has_c : 0) | (l == 'd' ? k_has_d : 0));
-    }
-    return t;
-}();
+// Scanning goes on past a span found at text[i] (and at least one byte on).
+size_t past(const secret_span& span, size_t i) {
+    return std::max(span.end, i + 1);
+}
 
-// The last three letters (lower case, as one number) of the names is_secret_key accepts
-// without a 'w' or a 'c' and 'd', in a table of 16 found with one multiply (a perfect hash
-// of these nine; other slots hold a value no three letters make).
-constexpr uint32_t tail_code(char a, char b, char c) {
-    return uint32_t(uint8_t(a)) << 16 | uint32_t(uint8_t(b)) << 8 | uint8_t(c);
-}
-constexpr uint32_t k_tail_hash = 0x05b6e6e3;
-constexpr size_t tail_slot(uint32_t code) {
-    return (code * k_tail_hash) >> 28;
-}
-constexpr std::array<uint32_t, 16> k_tail_slots = [] {
-    std::array<uint32_t, 16> t{};
-    t.fill(~uint32_t{0});
-    for (auto tail : {"key", "ken", "ret", "ase", "ion", "kie", "swd", "pwd", "uth"}) {
-        const uint32_t code = tail_code(tail[0], tail[1], tail[2]);
-        if (t[tail_slot(code)] != ~uint32_t{0}) throw "k_tail_hash is no perfect hash";
-        t[tail_slot(code)] = code;
+// ':', '=', '"' and '-' at text[i]: a header, URL userinfo, assignment, JSON member, PEM
+// block or --flag. Returns where scanning goes on.
+size_t at_punctuation(std::string_view text, size_t i, char prev, std::vector<secret_span>& out) {
+    const char c = text[i];
+    secret_span span;
+    bool found = false;
+    if (c == ':') {
+        if (prev == '"') return i + 1;  // a JSON member's colon: neither a header nor "://"
+        if (header_at(text, i, span)) {
+            if (span.end > span.begin || span.continues != secret_tail::none) out.push_back(span);
+            return past(span, i);
+        }
+        found = userinfo_at(text, i, span);
+    } else if (c == '=') {
+        found = assignment_at(text, i, span);
+    } else if (c == '"') {
+        // A member name opens after '{', ',' or white space; a value after ':'.
+        const bool key_position =
+            prev == '{' || prev == ',' || prev == ' ' || prev == '\n' || prev == '\t';
+        found = key_position && json_member_at(text, i, span);
+    } else {
+        found = pem_at(text, i, span) || flag_at(text, i, span);
     }
-    return t;
-}();
+    if (!found) return i + 1;
+    out.push_back(span);
+    return past(span, i);
+}
+
+// A letter at text[i]: a provider token (and an AWS secret near its key id), a JWT or a
+// Bearer/Basic credential. Returns where scanning goes on.
+size_t at_word(std::string_view text, size_t i, char prev, bool streaming,
+               std::vector<secret_span>& out) {
+    const char c = text[i];
+    secret_span span;
+    const bool aws_id = c == 'A' && (at_literal(text, i, "AKIA") || at_literal(text, i, "ASIA"));
+    if (!token_char(prev) && k_rules_by_first[uint8_t(c)].last != 0 &&
+        token_at(text, i, streaming, span)) {
+        out.push_back(span);
+        const size_t next = past(span, i);
+        secret_span aws;
+        // The secret may lie beyond other secrets (a key id list): scanning goes on from
+        // the id, and redact_text orders the spans.
+        if (aws_id && aws_secret_after(text, next, streaming, aws)) out.push_back(aws);
+        return next;
+    }
+    // An id masked already (the record before ended inside it): its secret may follow.
+    const bool found =
+        (aws_id && !token_char(prev) && i + 4 < text.size() && text[i + 4] == '[' &&
+         aws_secret_after(text, i + 4, streaming, span)) ||
+        (c == 'e' && !token_char(prev) && jwt_at(text, i, span)) ||
+        ((c == 'B' || c == 'b') && !alnum(prev) && scheme_credential_at(text, i, streaming, span));
+    if (!found) return i + 1;
+    out.push_back(span);
+    return past(span, i);
+}
 
 }  // namespace
-
-bool is_secret_key(std::string_view name) {
-    using namespace std::string_view_literals;
-    if (name.empty() || name.size() > 64) return false;
-    // Most names are rejected on their last three letters and a scan for 'w' ("passw") and
-    // 'c' with 'd' ("credential"); "private_key" ends like a key.
-    if (name.size() >= 3) {
-        // Branch-free tests: this runs on every JSON member and header name of the capture.
-        const uint32_t tail = tail_code(lower(name[name.size() - 3]), lower(name[name.size() - 2]),
-                                        lower(name.back()));
-        const bool maybe = k_tail_slots[tail_slot(tail)] == tail;
-        if (!maybe) {
-            uint8_t letters = 0;
-            for (char ch : name) letters |= k_name_letter[uint8_t(ch)];
-            const bool passw = letters & k_has_w;
-            const bool credential = (letters & (k_has_c | k_has_d)) == (k_has_c | k_has_d);
-            if (!passw && !credential) return false;
-        }
-    }
-    char buf[64];
-    bool w_or_v = false, c = false;  // letters every "contains" word below needs
-    for (size_t i = 0; i < name.size(); ++i) {
-        buf[i] = lower(name[i]);
-        w_or_v = w_or_v || buf[i] == 'w' || buf[i] == 'v';
-        c = c || buf[i] == 'c';
-    }
-    const std::string_view n(buf, name.size());
-    const char last = n.back();
-    if (last == 'n' && (n == "authorization"sv || n == "proxy-authorization"sv)) return true;
-    if (last == 'e' && (n == "cookie"sv || n == "set-cookie"sv)) return true;
-    if ((last == 'd' || last == 'h') && (n == "passwd"sv || n == "pwd"sv || n == "auth"sv))
-        return true;
-    if (w_or_v && (n.find("passw") != std::string_view::npos ||
-                   n.find("private_key") != std::string_view::npos))
-        return true;
-    if (c && n.find("credential") != std::string_view::npos) return true;
-    if (last != 'y' && last != 'n' && last != 't' && last != 'e') return false;
-    if (!n.ends_with("key") && !n.ends_with("token") && !n.ends_with("secret") &&
-        !n.ends_with("passphrase"))
-        return false;
-    if (known_public_key(n)) return false;
-    for (auto w : {"key"sv, "token"sv, "secret"sv, "passphrase"sv})
-        if (ends_with_word(name, w)) return true;
-    return false;
-}
 
 void find_secrets(std::string_view text, bool streaming, std::vector<secret_span>& out) {
     candidates at(text);
@@ -473,131 +375,11 @@ void find_secrets(std::string_view text, bool streaming, std::vector<secret_span
         if (i == text.size()) break;
         const char c = text[i];
         const char prev = i > 0 ? text[i - 1] : '\n';
-        secret_span span;
-        auto take = [&] {
-            out.push_back(span);
-            i = std::max(span.end, i + 1);
-        };
-        if (c == ':') {
-            if (prev == '"') {  // a JSON member's colon: neither a header nor "://"
-                ++i;
-                continue;
-            }
-            if (header_at(text, i, span)) {
-                if (span.end > span.begin || span.continues != secret_tail::none)
-                    out.push_back(span);
-                i = std::max(span.end, i + 1);
-            } else if (userinfo_at(text, i, span)) {
-                take();
-            } else {
-                ++i;
-            }
-            continue;
-        }
-        if (c == '=') {
-            if (assignment_at(text, i, span)) {
-                take();
-            } else {
-                ++i;
-            }
-            continue;
-        }
-        if (c == '"') {
-            // A member name opens after '{', ',' or white space; a value after ':'.
-            const bool key_position =
-                prev == '{' || prev == ',' || prev == ' ' || prev == '\n' || prev == '\t';
-            if (key_position && json_member_at(text, i, span)) {
-                take();
-            } else {
-                ++i;
-            }
-            continue;
-        }
-        if (c == '-') {
-            if (pem_at(text, i, span) || flag_at(text, i, span)) {
-                take();
-            } else {
-                ++i;
-            }
-            continue;
-        }
-        const bool aws_id =
-            c == 'A' && (at_literal(text, i, "AKIA") || at_literal(text, i, "ASIA"));
-        if (!token_char(prev) && k_rules_by_first[uint8_t(c)].last != 0 &&
-            token_at(text, i, streaming, span)) {
-            take();
-            secret_span aws;
-            // The secret may lie beyond other secrets (a key id list): scanning goes on from
-            // the id, and redact_text orders the spans.
-            if (aws_id && aws_secret_after(text, i, streaming, aws)) out.push_back(aws);
-            continue;
-        }
-        // An id masked already (the record before ended inside it): its secret may follow.
-        if (aws_id && !token_char(prev) && i + 4 < text.size() && text[i + 4] == '[' &&
-            aws_secret_after(text, i + 4, streaming, span)) {
-            take();
-            continue;
-        }
-        if (c == 'e' && !token_char(prev) && jwt_at(text, i, span)) {
-            take();
-            continue;
-        }
-        if ((c == 'B' || c == 'b') && !alnum(prev) &&
-            scheme_credential_at(text, i, streaming, span)) {
-            take();
-            continue;
-        }
-        ++i;
+        if (c == ':' || c == '=' || c == '"' || c == '-')
+            i = at_punctuation(text, i, prev, out);
+        else
+            i = at_word(text, i, prev, streaming, out);
     }
-}
-
-size_t continuation_length(std::string_view text, secret_tail kind) {
-    size_t i = 0;
-    switch (kind) {
-        case secret_tail::none:
-            return 0;
-        case secret_tail::header_value:
-            while (i < text.size() && text[i] != '\r' && text[i] != '\n') ++i;
-            return i;
-        case secret_tail::token:
-            return run(text, 0, bearer_char);
-        case secret_tail::query_value:
-            while (i < text.size() && !query_end(text[i])) ++i;
-            return i;
-        case secret_tail::json_string:
-            while (i < text.size() && text[i] != '"') i += text[i] == '\\' ? 2 : 1;
-            return std::min(i, text.size());
-        case secret_tail::pem_block: {
-            size_t end = text.find("-----END");
-            return end == std::string_view::npos ? text.size() : end;
-        }
-    }
-    return 0;
-}
-
-bool redact_text(std::string_view text, std::string& out) {
-    thread_local std::vector<secret_span> spans;
-    spans.clear();
-    find_secrets(text, false, spans);
-    if (spans.empty()) return false;
-    std::sort(spans.begin(), spans.end(),
-              [](const secret_span& a, const secret_span& b) { return a.begin < b.begin; });
-    std::string result;
-    result.reserve(text.size());
-    size_t at = 0;
-    for (size_t k = 0; k < spans.size(); ++k) {
-        secret_span s = spans[k];
-        // Overlapping spans (an AWS secret found from its id) are masked as one.
-        while (k + 1 < spans.size() && spans[k + 1].begin < s.end)
-            s.end = std::max(s.end, spans[++k].end);
-        if (s.end <= s.begin || s.begin < at) continue;
-        result.append(text.substr(at, s.begin - at));
-        result.append(redaction_marker(text.substr(s.begin, s.end - s.begin), s.after_prefix));
-        at = s.end;
-    }
-    result.append(text.substr(at));
-    out = std::move(result);
-    return true;
 }
 
 }  // namespace agentsight::analyzers

@@ -18,7 +18,7 @@
 #include <thread>
 #include <vector>
 
-#include "outputs/otlp/http_client.h"
+#include "outputs/otlp/otlp_http.h"
 #include "outputs/otlp/otlp_model.h"
 #include "outputs/otlp/otlp_span_builder.h"
 #include "pipeline/stage.h"

@@ -3,6 +3,7 @@
 // carries `exe_comm`, the name the process's exec gave it, beside the thread's `comm`;
 // learned from exec and fork events only, so a replay gives what the recording gave.
 #include "test_support.h"
+#include "tests/support/event_builders.h"
 
 namespace agentsight::analyzers::test {
 namespace {
@@ -20,13 +21,8 @@ std::vector<tls_event> on_thread(std::vector<tls_event> records, int32_t pid, in
 
 process_event proc(process_event_type type, int32_t pid, const std::string& comm,
                    int32_t child = 0) {
-    process_event e;
-    e.type = type;
-    e.pid = pid;
-    e.ppid = 1;
-    e.comm = comm;
+    process_event e = agentsight::test::proc(type, 1, pid, 1, comm);
     e.child_pid = child;
-    e.ts_ns = 1;
     return e;
 }
 

@@ -6,34 +6,13 @@
 #include <vector>
 
 #include "pipeline/event.h"
+#include "tests/support/event_builders.h"
 
 namespace agentsight::server::testing {
 
-inline process_event proc(process_event_type type, uint64_t ts, int32_t pid, int32_t ppid = 1,
-                          std::string comm = "sh") {
-    process_event e;
-    e.type = type;
-    e.ts_ns = ts;
-    e.pid = pid;
-    e.ppid = ppid;
-    e.comm = std::move(comm);
-    return e;
-}
-
-inline process_event exec_of(uint64_t ts, int32_t pid, int32_t ppid,
-                             std::vector<std::string> argv) {
-    process_event e = proc(process_event_type::exec, ts, pid, ppid, argv.at(0));
-    e.filename = "/usr/bin/" + argv[0];
-    e.argv = std::move(argv);
-    return e;
-}
-
-inline process_event open_of(uint64_t ts, int32_t pid, std::string path) {
-    process_event e = proc(process_event_type::file_open, ts, pid);
-    e.path = std::move(path);
-    e.ret = 3;
-    return e;
-}
+using test::exec_of;
+using test::open_of;
+using test::proc;
 
 inline derived_event derived(const std::string& type, uint64_t ts, json body) {
     derived_event d;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// A minimal blocking HTTP/1.1 client for plain-http POSTs: enough for OTLP to a
-// local collector, with hard timeouts so a dead endpoint costs bounded time.
-// One request per connection (Connection: close); no TLS, no redirects.
+// The OTLP sink's transport: plain-http POSTs through cpp-httplib, with hard
+// timeouts so a dead endpoint costs bounded time. One request per connection;
+// no TLS (docs/otlp.md: a local Collector forwards with TLS), no redirects.
 #pragma once
 
 #include <chrono>
@@ -33,7 +33,8 @@ struct http_response {
 };
 
 // Connection failures and timeouts are errors ("connect 127.0.0.1:4318: Connection
-// refused"); any HTTP status is a response.
+// refused"); any HTTP status is a response. `timeout` bounds each of connecting,
+// sending and each wait for response bytes.
 result<http_response> http_post(const http_url& url, const std::string& path,
                                 std::string_view content_type, std::string_view body,
                                 const http_headers& headers, std::chrono::milliseconds timeout);
