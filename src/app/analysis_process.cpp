@@ -153,6 +153,55 @@ analysis_child spawn_analysis(capture_run_options& o, analysis_process_args a) {
     return child;
 }
 
+namespace {
+
+// Where the frames of the capture process go.
+struct frame_targets {
+    bounded_queue<event>& queue;
+    const analysis_loop& analysis;
+    latest_stats& stats;
+    const run_counters& counters;
+    status_line& status;
+};
+
+// Relays the capture process's frames until it ends the stream: "" then, or why the channel
+// failed. Stops early when the pipeline failed (the caller reports it).
+std::string relay_frames(int events_fd, frame_targets r, bool quiet) {
+    frame_reader reader(events_fd);
+    std::string payload;
+    for (;;) {
+        frame_kind kind{};
+        auto st = reader.next(kind, payload, 100);
+        if (st == frame_reader::status::eof) break;
+        if (st == frame_reader::status::error) return "capture channel: " + reader.why();
+        if (st == frame_reader::status::frame) {
+            if (kind == frame_kind::event) {
+                auto e = parse_event_wire(payload);
+                if (!e) return "capture channel: " + e.message();
+                r.queue.push_wait(std::move(*e));
+            } else if (kind == frame_kind::stats) {
+                r.stats.set(payload);
+            } else if (kind == frame_kind::note && !quiet) {
+                r.status.clear();
+                // Notes quote what the agent opened (library paths): terminal-safe first.
+                fprintf(stderr, "agentsight: %s\n", printable(payload).c_str());
+            }
+        }
+        if (!r.analysis.failure().empty()) break;
+        r.status.maybe_print(r.stats.get(), r.counters);
+    }
+    return {};
+}
+
+// One line: what failed, what it cost, and that the agent is not affected.
+void report_sink_failure(const std::string& failed, const std::vector<std::string>& command) {
+    std::string after = command.empty() ? "" : "; " + command[0] + " keeps running";
+    fprintf(stderr, "agentsight: %s; recording stopped%s\n", printable(failed).c_str(),
+            printable(after).c_str());
+}
+
+}  // namespace
+
 int run_analysis_process(capture_run_options& o, const analysis_process_args& a) {
     prctl(PR_SET_NAME, "agentsight-ana", 0, 0, 0);
     // The capture process owns the recording's lifetime: it ends the stream on
@@ -189,36 +238,9 @@ int run_analysis_process(capture_run_options& o, const analysis_process_args& a)
 
     bounded_queue<event> queue(1 << 16);
     analysis_loop analysis(queue, pipe);
-    frame_reader reader(a.events_fd);
     status_line status(!o.quiet && isatty(STDERR_FILENO));
-    std::string payload, channel_error;
-    for (;;) {
-        frame_kind kind{};
-        auto st = reader.next(kind, payload, 100);
-        if (st == frame_reader::status::eof) break;
-        if (st == frame_reader::status::error) {
-            channel_error = "capture channel: " + reader.why();
-            break;
-        }
-        if (st == frame_reader::status::frame) {
-            if (kind == frame_kind::event) {
-                auto e = parse_event_wire(payload);
-                if (!e) {
-                    channel_error = "capture channel: " + e.message();
-                    break;
-                }
-                queue.push_wait(std::move(*e));
-            } else if (kind == frame_kind::stats) {
-                stats->set(payload);
-            } else if (kind == frame_kind::note && !o.quiet) {
-                status.clear();
-                // Notes quote what the agent opened (library paths): terminal-safe first.
-                fprintf(stderr, "agentsight: %s\n", printable(payload).c_str());
-            }
-        }
-        if (!analysis.failure().empty()) break;
-        status.maybe_print(stats->get(), *counters);
-    }
+    const std::string channel_error =
+        relay_frames(a.events_fd, {queue, analysis, *stats, *counters, status}, o.quiet);
     // Closing our end makes the capture process's next write fail: it stops.
     ::close(a.events_fd);
     analysis.finish();
@@ -227,12 +249,7 @@ int run_analysis_process(capture_run_options& o, const analysis_process_args& a)
     // Asked once the sinks are closed: sticky, with the final count, and including a
     // failure in the final flush that the loop never saw.
     if (std::string failed = pipe.failure(); !failed.empty()) {
-        // One line: what failed, what it cost, and that the agent is not affected.
-        std::string after = o.capture.target.command.empty()
-                                ? ""
-                                : "; " + o.capture.target.command[0] + " keeps running";
-        fprintf(stderr, "agentsight: %s; recording stopped%s\n", printable(failed).c_str(),
-                printable(after).c_str());
+        report_sink_failure(failed, o.capture.target.command);
         return 1;
     }
     if (!channel_error.empty()) {

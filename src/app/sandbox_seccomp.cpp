@@ -274,6 +274,8 @@ class program {
     std::vector<sock_filter> f_;
 };
 
+// size: the filter is one ordered program and this is its text: read top to bottom it is the
+// policy (docs/architecture.md §6), and the order of the checks is part of it.
 std::vector<sock_filter> build(const sandbox_policy& policy, pid_t self) {
     program p;
     p.load(offsetof(seccomp_data, arch));

@@ -112,52 +112,62 @@ bool content_decoder::feed(std::string_view in, std::string& out, size_t cap, bo
         coding_ = content_coding::deflate;
         return ok;
     }
+    if (coding_ == content_coding::gzip || coding_ == content_coding::deflate)
+        return feed_zlib(in, out, cap, capped);
+    if (coding_ == content_coding::br) return feed_brotli(in, out, cap, capped);
+    return feed_zstd(in, out, cap, capped);
+}
+
+bool content_decoder::feed_zlib(std::string_view in, std::string& out, size_t cap, bool& capped) {
     size_t old = 0;
-    if (coding_ == content_coding::gzip || coding_ == content_coding::deflate) {
-        z_stream& z = impl_->z;
-        z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-        z.avail_in = static_cast<uInt>(in.size());
-        for (;;) {
-            size_t n = room(out, cap, old);
-            if (n == 0) {
-                out.resize(old);
-                capped = true;
-                return true;
-            }
-            z.next_out = reinterpret_cast<Bytef*>(out.data() + old);
-            z.avail_out = static_cast<uInt>(n);
-            int rc = inflate(&z, Z_NO_FLUSH);
-            out.resize(old + n - z.avail_out);
-            if (rc == Z_STREAM_END) {
-                // Concatenated gzip members are legal; anything after a zlib stream is junk.
-                if (z.avail_in > 0 && inflateReset(&z) == Z_OK) continue;
-                return true;
-            }
-            if (rc != Z_OK && rc != Z_BUF_ERROR) return !(failed_ = true);
-            // A full output buffer may hide more pending output; otherwise we are done.
-            if (z.avail_out != 0) return true;
+    z_stream& z = impl_->z;
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+    z.avail_in = static_cast<uInt>(in.size());
+    for (;;) {
+        size_t n = room(out, cap, old);
+        if (n == 0) {
+            out.resize(old);
+            capped = true;
+            return true;
         }
-    }
-    if (coding_ == content_coding::br) {
-        auto* next_in = reinterpret_cast<const uint8_t*>(in.data());
-        size_t avail_in = in.size();
-        for (;;) {
-            size_t n = room(out, cap, old);
-            if (n == 0) {
-                out.resize(old);
-                capped = true;
-                return true;
-            }
-            auto* next_out = reinterpret_cast<uint8_t*>(out.data() + old);
-            size_t avail_out = n;
-            auto rc = BrotliDecoderDecompressStream(impl_->br, &avail_in, &next_in, &avail_out,
-                                                    &next_out, nullptr);
-            out.resize(old + n - avail_out);
-            if (rc == BROTLI_DECODER_RESULT_ERROR) return !(failed_ = true);
-            if (rc != BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT) return true;
+        z.next_out = reinterpret_cast<Bytef*>(out.data() + old);
+        z.avail_out = static_cast<uInt>(n);
+        int rc = inflate(&z, Z_NO_FLUSH);
+        out.resize(old + n - z.avail_out);
+        if (rc == Z_STREAM_END) {
+            // Concatenated gzip members are legal; anything after a zlib stream is junk.
+            if (z.avail_in > 0 && inflateReset(&z) == Z_OK) continue;
+            return true;
         }
+        if (rc != Z_OK && rc != Z_BUF_ERROR) return !(failed_ = true);
+        // A full output buffer may hide more pending output; otherwise we are done.
+        if (z.avail_out != 0) return true;
     }
-    // zstd
+}
+
+bool content_decoder::feed_brotli(std::string_view in, std::string& out, size_t cap, bool& capped) {
+    size_t old = 0;
+    auto* next_in = reinterpret_cast<const uint8_t*>(in.data());
+    size_t avail_in = in.size();
+    for (;;) {
+        size_t n = room(out, cap, old);
+        if (n == 0) {
+            out.resize(old);
+            capped = true;
+            return true;
+        }
+        auto* next_out = reinterpret_cast<uint8_t*>(out.data() + old);
+        size_t avail_out = n;
+        auto rc = BrotliDecoderDecompressStream(impl_->br, &avail_in, &next_in, &avail_out,
+                                                &next_out, nullptr);
+        out.resize(old + n - avail_out);
+        if (rc == BROTLI_DECODER_RESULT_ERROR) return !(failed_ = true);
+        if (rc != BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT) return true;
+    }
+}
+
+bool content_decoder::feed_zstd(std::string_view in, std::string& out, size_t cap, bool& capped) {
+    size_t old = 0;
     ZSTD_inBuffer src{in.data(), in.size(), 0};
     for (;;) {
         size_t n = room(out, cap, old);

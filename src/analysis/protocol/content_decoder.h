@@ -32,6 +32,10 @@ class content_decoder {
   private:
     struct impl;
     bool start_deflate();
+    // One decoder's loop each: decompress `in` onto `out` up to `cap`.
+    bool feed_zlib(std::string_view in, std::string& out, size_t cap, bool& capped);
+    bool feed_brotli(std::string_view in, std::string& out, size_t cap, bool& capped);
+    bool feed_zstd(std::string_view in, std::string& out, size_t cap, bool& capped);
     content_coding coding_;
     std::unique_ptr<impl> impl_;
     std::string head_;  // deflate: the first two bytes decide zlib vs raw framing

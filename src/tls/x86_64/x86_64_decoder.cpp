@@ -133,6 +133,8 @@ int64_t read_signed(const uint8_t* p, uint8_t size) {
 
 }  // namespace
 
+// size: one pass over prefixes, REX, the opcode maps and ModRM/SIB/displacement/immediate, in
+// the order the bytes come; every step reads and advances the same cursor and half-built insn.
 std::optional<insn> decode(const uint8_t* p, size_t n) {
     insn in;
     size_t i = 0;
