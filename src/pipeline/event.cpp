@@ -65,4 +65,17 @@ const char* to_string(tls_direction d) {
     return "unknown";
 }
 
+derived_event::derived_event(events::payload p) : payload(std::move(p)) {
+    refresh();
+}
+
+derived_event::derived_event(std::string t, uint64_t ts, json b)
+    : type(std::move(t)), ts_ns(ts), body(std::move(b)), payload(events::decode(type, ts, body)) {}
+
+void derived_event::refresh() {
+    type = events::type_of(payload);
+    ts_ns = events::ts_of(payload);
+    body = events::encode(payload);
+}
+
 }  // namespace agentsight

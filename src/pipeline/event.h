@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "pipeline/events/derived.h"
+
 namespace agentsight {
 
 using json = nlohmann::ordered_json;
@@ -102,12 +104,22 @@ struct tls_event {
     std::string transport;
 };
 
-// Anything an analyzer produces. `body` is the full JSON object, including
-// "type" and "ts"; the typed fields are copies for routing without parsing.
+// Anything an analyzer produces. `payload` is the typed event (pipeline/events/); `type`,
+// `ts_ns` and `body` (the full JSON object, "type" and "ts" included) are made from it by
+// its declaration. Built from JSON (replay, a test's input), `body` is kept as given and
+// `payload` is what it decodes to.
 struct derived_event {
     std::string type;
     uint64_t ts_ns = 0;
     json body;
+    events::payload payload;
+
+    derived_event() = default;
+    explicit derived_event(events::payload p);
+    derived_event(std::string type, uint64_t ts_ns, json body);
+
+    // After a change to `payload`: remakes `body` from it.
+    void refresh();
 };
 
 using event = std::variant<process_event, tls_event, derived_event>;

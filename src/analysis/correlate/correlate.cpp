@@ -231,29 +231,27 @@ void correlator::emit_tool(pending_tool& t, const emit_fn& emit) {
     // Helper shells before the root are context: the tool starts with its root.
     uint64_t start = t.root_exact ? t.root_ts : linked && t.first_ts ? t.first_ts : t.llm_end_ts;
     uint64_t end = std::max(start, t.last_ts);
-    json exit_code = nullptr;
+    events::tool_exec x;
     if (const proc_info* p = procs_.find(t.top_pid); p && p->exited) {
-        exit_code = p->exit_code;
+        x.exit_code = p->exit_code;
         end = std::max(end, p->exit_ts);
     }
-    json body = {{"type", "tool_exec"},
-                 {"ts", start},
-                 {"call_id", t.call_id},
-                 {"tool_name", t.tool_name},
-                 {"target", t.target_text},
-                 {"llm_call_ts", t.llm_ts},
-                 {"conn", t.conn},
-                 {"pid", t.agent_pid},
-                 {"pids", t.pids},
-                 {"processes", t.processes},
-                 {"files", t.files},
-                 {"connections", t.connections},
-                 {"exit_code", exit_code},
-                 {"duration_ms", static_cast<double>(end - start) / 1e6},
-                 {"status", linked ? "linked" : "no_activity"},
-                 {"result_linked", t.result_linked}};
-    if (t.result_linked) body["is_error"] = t.is_error;
-    emit(event(derived_event{"tool_exec", start, std::move(body)}));
+    x.ts_ns = start;
+    x.call_id = t.call_id;
+    x.tool_name = t.tool_name;
+    x.target = t.target_text;
+    x.llm_call_ts_ns = t.llm_ts;
+    x.conn = t.conn;
+    x.pid = t.agent_pid;
+    x.pids = t.pids;
+    x.processes = t.processes;
+    x.files = t.files;
+    x.connections = t.connections;
+    x.duration_ms = static_cast<double>(end - start) / 1e6;
+    x.status = linked ? "linked" : "no_activity";
+    x.result_linked = t.result_linked;
+    if (t.result_linked) x.is_error = t.is_error;
+    emit(event(derived_event(std::move(x))));
 }
 
 void correlator::on_tick(uint64_t now_ns, const emit_fn& emit) {
