@@ -104,15 +104,17 @@ struct tls_event {
     std::string transport;
 };
 
-// Anything an analyzer produces. `payload` is the typed event (pipeline/events/); `type`,
-// `ts_ns` and `body` (the full JSON object, "type" and "ts" included) are made from it by
-// its declaration. Built from JSON (replay, a test's input), `body` is kept as given and
-// `payload` is what it decodes to.
+// Anything an analyzer produces. `payload` is the typed event (pipeline/events/) readers read;
+// `type`, `ts_ns` and `body` (the full JSON object sinks write, "type" and "ts" included) are
+// made from it by its declaration. Built from JSON (replay, a test's input), `body` is kept as
+// written and `payload` is what it decodes to; `body_declared` says whether the declaration
+// reproduces that body exactly (false for a trace of another version, or a partial body).
 struct derived_event {
     std::string type;
     uint64_t ts_ns = 0;
     json body;
     events::payload payload;
+    bool body_declared = true;
 
     derived_event() = default;
     explicit derived_event(events::payload p);

@@ -36,9 +36,16 @@ void redact_stage::redact_derived(derived_event& d) {
             if constexpr (std::is_same_v<std::decay_t<decltype(k)>, events::other_event>) {
                 redact_json(d.body);
                 k.body = d.body;
-            } else {
+            } else if (d.body_declared) {
                 walk(walk, false, k);
                 d.refresh();
+            } else {
+                // A body the declaration does not reproduce is written as it came: its own
+                // walk redacts (and counts) it; the payload is walked for its readers.
+                const redact_counters before = counters_;
+                walk(walk, false, k);
+                counters_ = before;
+                redact_json(d.body);
             }
         },
         d.payload);

@@ -77,7 +77,11 @@ class otlp_span_builder {
     void ensure_session(uint64_t ts_ns);
     void end_session(uint64_t end_ns, const json* stats, std::vector<otlp_span>& out);
     void on_process(const process_event& p, std::vector<otlp_span>& out);
-    void on_llm_call(const json& b, uint64_t ts_ns, std::vector<otlp_span>& out);
+    void on_llm_call(const events::llm_call& c, std::vector<otlp_span>& out);
+    void close_tools_with_results(const json& tool_results, uint64_t start,
+                                  std::vector<otlp_span>& out);
+    void open_tools_from_calls(const std::vector<events::llm_tool_call>& calls,
+                               const std::string& chat_span_id, uint64_t end);
     void on_tool_exec(const json& b, uint64_t ts_ns, std::vector<otlp_span>& out);
     void on_alert(const json& b, uint64_t ts_ns);
     void emit_tool(pending_tool& t, std::vector<otlp_span>& out);

@@ -17,7 +17,6 @@ bool try_decode(const std::string& type, const json& body, payload& out) {
     if (type != T::type) return false;
     T k;
     decode_fields(body, k);
-    if (encode_kind(k) != body) return false;
     out = std::move(k);
     return true;
 }
@@ -48,6 +47,10 @@ json encode(const payload& p) {
                 return encode_kind(k);
         },
         p);
+}
+
+bool encodes_to(const payload& p, const json& body) {
+    return encode(p) == body;
 }
 
 payload decode(const std::string& type, uint64_t ts_ns, const json& body) {

@@ -34,8 +34,12 @@ uint64_t ts_of(const payload& p);
 // The event's JSON object: "type" first, then the declared fields in order.
 json encode(const payload& p);
 
-// The payload `body` decodes to. A declared kind whose body the declaration does not
-// reproduce byte for byte (fields of another version) stays other_event, so replay keeps it.
+// The payload `body` decodes to: a declared kind's fields, read leniently (a field missing or of
+// another type keeps its default, an undeclared key is skipped), so a trace of another version
+// still reads; an undeclared kind is other_event.
 payload decode(const std::string& type, uint64_t ts_ns, const json& body);
+
+// Whether encoding `p` gives exactly `body` (same keys, order and values).
+bool encodes_to(const payload& p, const json& body);
 
 }  // namespace agentsight::events

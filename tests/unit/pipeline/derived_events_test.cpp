@@ -98,14 +98,18 @@ TEST(derived_events, optional_fields_are_left_out_until_known) {
     EXPECT_EQ(keys_of(chain), (std::vector<std::string>{"processes", "why"}));
 }
 
-TEST(derived_events, a_body_of_another_shape_stays_untyped_and_as_written) {
-    // A field this build does not declare: decoding it typed would drop it on the way out.
+TEST(derived_events, a_body_of_another_shape_reads_typed_and_is_written_as_it_came) {
+    // A field this build does not declare, and declared ones missing: another version's trace.
     std::string line = R"({"type":"llm_call","ts":5,"model":"m","from_the_future":1})";
     auto back = parse_event_json(line);
     ASSERT_TRUE(back) << back.message();
     const auto& d = std::get<derived_event>(*back);
-    EXPECT_TRUE(std::holds_alternative<events::other_event>(d.payload));
+    ASSERT_TRUE(std::holds_alternative<events::llm_call>(d.payload));
+    EXPECT_EQ(std::get<events::llm_call>(d.payload).model, "m");
+    EXPECT_EQ(std::get<events::llm_call>(d.payload).ts_ns, 5u);
+    EXPECT_FALSE(d.body_declared);
     EXPECT_EQ(event_to_json(d), line);
+    EXPECT_TRUE(derived_event(sample_llm_call()).body_declared);
     auto echo = parse_event_json(R"({"type":"echo","ts":2})");
     ASSERT_TRUE(echo);
     EXPECT_EQ(std::get<derived_event>(*echo).type, "echo");

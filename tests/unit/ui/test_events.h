@@ -36,13 +36,9 @@ inline process_event open_of(uint64_t ts, int32_t pid, std::string path) {
 }
 
 inline derived_event derived(const std::string& type, uint64_t ts, json body) {
-    derived_event d;
-    d.type = type;
-    d.ts_ns = ts;
     body["type"] = type;
     body["ts"] = ts;
-    d.body = std::move(body);
-    return d;
+    return derived_event(type, ts, std::move(body));
 }
 
 }  // namespace agentsight::server::testing
