@@ -38,6 +38,23 @@ uint64_t ts_of(const payload& p) {
     return std::visit([](const auto& k) { return k.ts_ns; }, p);
 }
 
+std::optional<int32_t> pid_of(const payload& p) {
+    return std::visit(
+        [](const auto& k) -> std::optional<int32_t> {
+            using K = std::decay_t<decltype(k)>;
+            if constexpr (std::is_same_v<K, other_event>) {
+                auto it = k.body.find("pid");
+                if (it == k.body.end() || !it->is_number()) return std::nullopt;
+                return it->template get<int32_t>();
+            } else if constexpr (requires { k.pid; }) {
+                return k.pid;
+            } else {
+                return std::nullopt;
+            }
+        },
+        p);
+}
+
 json encode(const payload& p) {
     return std::visit(
         [](const auto& k) -> json {

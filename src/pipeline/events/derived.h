@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <variant>
 
@@ -30,6 +31,8 @@ using payload = std::variant<other_event, llm_call, http_exchange, tool_exec, al
 
 std::string type_of(const payload& p);
 uint64_t ts_of(const payload& p);
+// The process the event is about, for kinds that name one (an untyped body's "pid" too).
+std::optional<int32_t> pid_of(const payload& p);
 
 // The event's JSON object: "type" first, then the declared fields in order.
 json encode(const payload& p);
