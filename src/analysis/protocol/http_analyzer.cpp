@@ -231,10 +231,12 @@ void http_llm_analyzer::drain(const emit_fn& emit) {
                                                            : counters_.http_exchanges);
                     if (k.incomplete) ++counters_.incomplete;
                     k.exe_comm = exe_comm_of(k.pid, k.tid, k.comm);
+                    // exe_comm is the kind's last declared field, left out until set: adding
+                    // it to the body gives what refresh() would, without copying the request.
+                    ev.body["exe_comm"] = *k.exe_comm;
                 }
             },
             ev.payload);
-        ev.refresh();
         emit(event(std::move(ev)));
     }
     out_.clear();
