@@ -158,7 +158,10 @@ int run_capture(capture_run_options& o) {
     // Queued before capture starts, so it is the trace's first line.
     if (o.kinds == output_kinds::everything) {
         derived_event start = make_session_start(session);
-        if (!o.analysis.workdir.empty()) start.body["cwd"] = o.analysis.workdir;
+        if (!o.analysis.workdir.empty()) {
+            std::get<events::session_start>(start.payload).cwd = o.analysis.workdir;
+            start.refresh();
+        }
         queue.try_push(std::move(start));
     }
     std::vector<std::string> notes;

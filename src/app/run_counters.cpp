@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "app/run_counters.h"
-#include "util/json_get.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -22,20 +21,19 @@ class counting_sink : public sink {
             c_->tls_events++;
         } else {
             const auto& d = std::get<derived_event>(e);
-            if (d.type == "llm_call") {
+            if (const auto* c = std::get_if<events::llm_call>(&d.payload)) {
                 c_->llm_calls++;
-                if (json_get(d.body, "incomplete", false)) c_->incomplete_calls++;
-                if (json_get(d.body, "capture_gap", false)) c_->gap_calls++;
-                if (auto u = d.body.find("usage"); u != d.body.end() && u->is_object()) {
-                    c_->input_tokens += json_get(*u, "input_tokens", uint64_t(0));
-                    c_->output_tokens += json_get(*u, "output_tokens", uint64_t(0));
-                }
-            } else if (d.type == "alert") {
+                if (c->incomplete) c_->incomplete_calls++;
+                if (c->capture_gap) c_->gap_calls++;
+                c_->input_tokens +=
+                    uint64_t(std::max<int64_t>(0, c->usage.input_tokens.value_or(0)));
+                c_->output_tokens +=
+                    uint64_t(std::max<int64_t>(0, c->usage.output_tokens.value_or(0)));
+            } else if (const auto* a = std::get_if<events::alert>(&d.payload)) {
                 c_->alerts++;
-                if (json_get(d.body, "rule", std::string()) == "opaque_connection" &&
-                    c_->opaque_connections++ == 0) {
+                if (a->rule == "opaque_connection" && c_->opaque_connections++ == 0) {
                     std::lock_guard lock(c_->mu);
-                    c_->first_opaque = json_get(d.body, "message", std::string());
+                    c_->first_opaque = a->message;
                 }
             }
         }

@@ -39,4 +39,22 @@ const char* to_string(process_event_type t) {
     return "unknown";
 }
 
+derived_event::derived_event(events::payload p) : payload(std::move(p)) {
+    refresh();
+}
+
+derived_event::derived_event(std::string t, uint64_t ts, json b)
+    : type(std::move(t)),
+      ts_ns(ts),
+      body(std::move(b)),
+      payload(events::decode(type, ts, body)),
+      body_declared(events::encodes_to(payload, body)) {}
+
+void derived_event::refresh() {
+    type = events::type_of(payload);
+    ts_ns = events::ts_of(payload);
+    body = events::encode(payload);
+    body_declared = true;
+}
+
 }  // namespace agentsight

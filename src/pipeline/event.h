@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "pipeline/events/derived.h"
 #include "tls/tls_lib.h"
 
 namespace agentsight {
@@ -105,12 +106,24 @@ struct tls_event {
     std::string transport;
 };
 
-// Anything an analyzer produces. `body` is the full JSON object, including
-// "type" and "ts"; the typed fields are copies for routing without parsing.
+// Anything an analyzer produces. `payload` is the typed event (pipeline/events/) readers read;
+// `type`, `ts_ns` and `body` (the full JSON object sinks write, "type" and "ts" included) are
+// made from it by its declaration. Built from JSON (replay, a test's input), `body` is kept as
+// written and `payload` is what it decodes to; `body_declared` says whether the declaration
+// reproduces that body exactly (false for a trace of another version, or a partial body).
 struct derived_event {
     std::string type;
     uint64_t ts_ns = 0;
     json body;
+    events::payload payload;
+    bool body_declared = true;
+
+    derived_event() = default;
+    explicit derived_event(events::payload p);
+    derived_event(std::string type, uint64_t ts_ns, json body);
+
+    // After a change to `payload`: remakes `body` from it.
+    void refresh();
 };
 
 using event = std::variant<process_event, tls_event, derived_event>;

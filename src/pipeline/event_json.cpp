@@ -268,11 +268,9 @@ result<event> parse_event_json(std::string_view line) {
     if (type == "tls" || type == "tls_handshake") return parse_tls(j, type == "tls_handshake");
     for (auto t : k_process_types)
         if (type == to_string(t)) return event(parse_process(j, t));
-    derived_event d;
-    d.type = type;
-    d.ts_ns = num_or<uint64_t>(j, "ts");
-    d.body = std::move(j);
-    return event(std::move(d));
+    // Typed by the kind's declaration (pipeline/events/); the line itself is kept as it came.
+    uint64_t ts = num_or<uint64_t>(j, "ts");
+    return event(derived_event(std::move(type), ts, std::move(j)));
 }
 
 }  // namespace agentsight

@@ -145,15 +145,15 @@ result<event> parse_event_wire(std::string_view bytes) {
             return error{"event wire: unknown TLS library or direction"};
         out = std::move(e);
     } else if (t == tag::derived) {
-        derived_event d;
-        std::string body;
-        r.get(d.type);
-        r.get(d.ts_ns);
+        std::string type, body;
+        uint64_t ts = 0;
+        r.get(type);
+        r.get(ts);
         r.get(body);
         if (!r.ok()) return error{"event wire: truncated derived event"};
-        d.body = json::parse(body, nullptr, false);
-        if (d.body.is_discarded()) return error{"event wire: derived event body is not JSON"};
-        out = std::move(d);
+        json j = json::parse(body, nullptr, false);
+        if (j.is_discarded()) return error{"event wire: derived event body is not JSON"};
+        out = derived_event(std::move(type), ts, std::move(j));
     } else {
         return error{"event wire: unknown event tag " + std::to_string(int(t))};
     }

@@ -28,29 +28,17 @@ std::string local_hostname() {
 }
 
 derived_event make_session_start(const session_info& info) {
-    derived_event d;
-    d.type = "session_start";
-    d.ts_ns = info.ts_ns;
-    d.body = json::object();
-    d.body["type"] = d.type;
-    d.body["ts"] = info.ts_ns;
-    d.body["session_id"] = info.session_id;
-    d.body["command"] = info.command;
-    d.body["hostname"] = info.hostname;
-    d.body["agentsight_version"] = info.agentsight_version;
-    return d;
+    events::session_start s;
+    s.ts_ns = info.ts_ns;
+    s.session_id = info.session_id;
+    s.command = info.command;
+    s.hostname = info.hostname;
+    s.agentsight_version = info.agentsight_version;
+    return derived_event(std::move(s));
 }
 
 derived_event make_session_end(const std::string& session_id, uint64_t ts_ns, json stats) {
-    derived_event d;
-    d.type = "session_end";
-    d.ts_ns = ts_ns;
-    d.body = json::object();
-    d.body["type"] = d.type;
-    d.body["ts"] = ts_ns;
-    d.body["session_id"] = session_id;
-    d.body["stats"] = std::move(stats);
-    return d;
+    return derived_event(events::session_end{ts_ns, session_id, std::move(stats)});
 }
 
 }  // namespace agentsight

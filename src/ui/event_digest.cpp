@@ -102,15 +102,23 @@ void digest_tls(const tls_event& e, event_digest& d) {
     append_text(d.search_text, e.data);
 }
 
-void digest_llm_call(const json& b, event_digest& d) {
-    std::string model = str_at(b, "model");
-    d.label = model.empty() ? str_at(b, "provider") : model;
-    for (const char* k : {"provider", "model", "user_prompt", "error"})
-        append_text(d.search_text, str_at(b, k));
+void digest_llm_call(const events::llm_call& c, event_digest& d) {
+    d.label = c.model.empty() ? c.provider : c.model;
+    for (const std::string* t : {&c.provider, &c.model, &c.user_prompt})
+        append_text(d.search_text, *t);
+    append_text(d.search_text, c.error.value_or(""));
     // request.messages repeats the whole conversation on every call, so it is
     // left out: the new parts of each turn are user_prompt and tool_results.
-    if (auto it = b.find("tool_results"); it != b.end()) append_json_strings(d.search_text, *it);
-    if (auto it = b.find("response"); it != b.end()) append_json_strings(d.search_text, *it);
+    append_json_strings(d.search_text, c.tool_results);
+    const events::llm_response& r = c.response;
+    append_text(d.search_text, r.text);
+    append_text(d.search_text, r.thinking);
+    for (const auto& call : r.tool_calls) {
+        append_text(d.search_text, call.id);
+        append_text(d.search_text, call.name);
+        append_json_strings(d.search_text, call.input);
+    }
+    append_text(d.search_text, r.stop_reason);
 }
 
 void digest_derived(const derived_event& e, event_digest& d) {
@@ -128,8 +136,8 @@ void digest_derived(const derived_event& e, event_digest& d) {
                 d.extra_pids.push_back(pid);
         }
     }
-    if (e.type == "llm_call") {
-        digest_llm_call(b, d);
+    if (const auto* c = std::get_if<events::llm_call>(&e.payload)) {
+        digest_llm_call(*c, d);
     } else if (e.type == "tool_exec") {
         d.label = str_at(b, "tool_name");
         append_json_strings(d.search_text, b);

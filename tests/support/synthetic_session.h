@@ -38,11 +38,9 @@ inline tls_event tls_of(uint64_t ts, tls_direction dir, std::string data) {
 }
 
 inline derived_event derived(json body) {
-    derived_event d;
-    d.type = body["type"].get<std::string>();
-    d.ts_ns = body["ts"].get<uint64_t>();
-    d.body = std::move(body);
-    return d;
+    std::string type = body["type"].get<std::string>();
+    uint64_t ts = body["ts"].get<uint64_t>();
+    return derived_event(std::move(type), ts, std::move(body));
 }
 
 inline json first_llm_call() {

@@ -7,35 +7,25 @@ alert_ref ref_of(const process_event& e) {
     return {e.ts_ns, to_string(e.type), e.pid};
 }
 
-namespace {
-
-json chain_json(const alert_chain& c) {
-    json out = json::object();
-    if (!c.call_id.empty()) {
-        out["llm_call_ts"] = c.llm_call_ts;
-        out["call_id"] = c.call_id;
-        out["tool_name"] = c.tool_name;
-    }
-    json procs = json::array();
-    for (const auto& s : c.processes) procs.push_back({{"pid", s.pid}, {"comm", s.comm}});
-    out["processes"] = std::move(procs);
-    if (!c.file.empty()) out["file"] = c.file;
-    if (!c.host.empty()) out["host"] = c.host;
-    out["why"] = c.why;
-    return out;
-}
-
-}  // namespace
-
 derived_event to_event(const alert& a) {
-    json refs = json::array();
-    for (const auto& r : a.refs)
-        refs.push_back({{"ts", r.ts_ns}, {"type", r.type}, {"pid", r.pid}});
-    json body = {{"type", "alert"},         {"ts", a.ts_ns},
-                 {"rule", a.rule},          {"severity", a.severity},
-                 {"message", a.message},    {"pids", a.pids},
-                 {"refs", std::move(refs)}, {"chain", chain_json(a.chain)}};
-    return derived_event{"alert", a.ts_ns, std::move(body)};
+    events::alert e;
+    e.ts_ns = a.ts_ns;
+    e.rule = a.rule;
+    e.severity = a.severity;
+    e.message = a.message;
+    e.pids = a.pids;
+    for (const auto& r : a.refs) e.refs.push_back({r.ts_ns, r.type, r.pid});
+    const alert_chain& c = a.chain;
+    if (!c.call_id.empty()) {
+        e.chain.llm_call_ts_ns = c.llm_call_ts;
+        e.chain.call_id = c.call_id;
+        e.chain.tool_name = c.tool_name;
+    }
+    for (const auto& s : c.processes) e.chain.processes.push_back({s.pid, s.comm});
+    e.chain.file = c.file;
+    e.chain.host = c.host;
+    e.chain.why = c.why;
+    return derived_event(std::move(e));
 }
 
 std::string clip(std::string_view s, size_t max_chars) {

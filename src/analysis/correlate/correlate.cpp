@@ -176,29 +176,27 @@ void correlator::emit_tool(pending_tool& t, const emit_fn& emit) {
                      : linked && t.first_ts ? t.first_ts
                                             : t.call->llm_end_ts;
     uint64_t end = std::max(start, t.last_ts);
-    json exit_code = nullptr;
+    events::tool_exec x;
     if (const session::process_life* p = procs_.find(t.top_pid); p && p->exited) {
-        exit_code = p->exit_code;
+        x.exit_code = p->exit_code;
         end = std::max(end, p->exit_ts);
     }
-    json body = {{"type", "tool_exec"},
-                 {"ts", start},
-                 {"call_id", t.call->call_id},
-                 {"tool_name", t.call->name},
-                 {"target", t.target_text},
-                 {"llm_call_ts", t.call->llm_ts},
-                 {"conn", t.call->conn},
-                 {"pid", t.call->agent_pid},
-                 {"pids", t.pids},
-                 {"processes", t.processes},
-                 {"files", t.files},
-                 {"connections", t.connections},
-                 {"exit_code", exit_code},
-                 {"duration_ms", static_cast<double>(end - start) / 1e6},
-                 {"status", linked ? "linked" : "no_activity"},
-                 {"result_linked", t.call->result_seen}};
-    if (t.call->result_seen) body["is_error"] = t.call->is_error;
-    emit(event(derived_event{"tool_exec", start, std::move(body)}));
+    x.ts_ns = start;
+    x.call_id = t.call->call_id;
+    x.tool_name = t.call->name;
+    x.target = t.target_text;
+    x.llm_call_ts_ns = t.call->llm_ts;
+    x.conn = t.call->conn;
+    x.pid = t.call->agent_pid;
+    x.pids = t.pids;
+    x.processes = t.processes;
+    x.files = t.files;
+    x.connections = t.connections;
+    x.duration_ms = static_cast<double>(end - start) / 1e6;
+    x.status = linked ? "linked" : "no_activity";
+    x.result_linked = t.call->result_seen;
+    if (t.call->result_seen) x.is_error = t.call->is_error;
+    emit(event(derived_event(std::move(x))));
 }
 
 void correlator::on_tick(uint64_t now_ns, const emit_fn& emit) {

@@ -20,16 +20,6 @@ bool is_ndjson(std::string_view content_type) {
     return content_type.substr(0, 20) == "application/x-ndjson";
 }
 
-json usage_json(const llm::llm_usage& u) {
-    auto opt = [](const std::optional<int64_t>& v) { return v ? json(*v) : json(nullptr); };
-    json out = {{"input_tokens", opt(u.input)},
-                {"output_tokens", opt(u.output)},
-                {"cache_read_tokens", opt(u.cache_read)},
-                {"cache_creation_tokens", opt(u.cache_creation)}};
-    if (u.reasoning) out["reasoning_tokens"] = *u.reasoning;
-    return out;
-}
-
 }  // namespace
 
 exchange::exchange(conn_meta meta, uint64_t start_ts)
@@ -147,69 +137,65 @@ derived_event exchange::llm_event(bool incomplete) {
     // one inside the stream (Anthropic `event: error`, Responses `response.failed`).
     std::string error = status_ >= 400 ? response_body_ : response_.error;
 
-    json tool_calls = json::array();
-    for (auto& c : response_.tool_calls) {
-        json input = c.input.is_null() ? llm::parse_arguments(c.arguments) : c.input;
-        tool_calls.push_back({{"id", c.id}, {"name", c.name}, {"input", std::move(input)}});
+    events::llm_call c;
+    for (auto& t : response_.tool_calls) {
+        json input = t.input.is_null() ? llm::parse_arguments(t.arguments) : t.input;
+        c.response.tool_calls.push_back({t.id, t.name, std::move(input)});
     }
     uint64_t end = response_end_ts_ ? response_end_ts_ : last_ts_;
-    json j;
-    j["type"] = "llm_call";
-    j["ts"] = start_ts_;
-    j["pid"] = meta_.pid;
-    j["tid"] = meta_.tid;
-    j["comm"] = meta_.comm;
-    j["conn"] = meta_.conn;
-    j["provider"] = provider_->name();
-    j["api"] = provider_->api();
-    j["host"] = host_;
-    j["method"] = method_;
-    j["path"] = target_;
-    j["model"] = request_.model;
-    j["response_model"] = response_.model;
-    j["response_id"] = response_.id;
-    j["stream"] = request_.stream || is_sse_;
-    j["status"] = status_;
-    j["request"] = std::move(request_.request);
-    j["user_prompt"] = request_.user_prompt;
-    j["tool_results"] = std::move(request_.tool_results);
-    j["response"] = {{"text", response_.text},
-                     {"thinking", response_.thinking},
-                     {"tool_calls", std::move(tool_calls)},
-                     {"stop_reason", response_.stop_reason}};
-    j["usage"] = usage_json(response_.usage);
-    j["error"] = error.empty() ? json(nullptr) : json(error);
-    j["start"] = start_ts_;
-    j["ttft_ms"] = first_content_ts_ ? json(ms_between(start_ts_, first_content_ts_)) : json();
-    j["duration_ms"] = ms_between(start_ts_, end);
-    j["incomplete"] = incomplete;
-    j["request_bytes"] = request_bytes_;
-    j["response_bytes"] = response_bytes_;
-    if (body_truncated_) j["body_truncated"] = true;
-    if (decode_error_) j["decode_error"] = true;
-    if (gap_) j["capture_gap"] = true;
-    return derived_event{"llm_call", start_ts_, std::move(j)};
+    c.ts_ns = start_ts_;
+    c.pid = meta_.pid;
+    c.tid = meta_.tid;
+    c.comm = meta_.comm;
+    c.conn = meta_.conn;
+    c.provider = provider_->name();
+    c.api = provider_->api();
+    c.host = host_;
+    c.method = method_;
+    c.path = target_;
+    c.model = request_.model;
+    c.response_model = response_.model;
+    c.response_id = response_.id;
+    c.stream = request_.stream || is_sse_;
+    c.status = status_;
+    c.request = std::move(request_.request);
+    c.user_prompt = request_.user_prompt;
+    c.tool_results = std::move(request_.tool_results);
+    c.response.text = response_.text;
+    c.response.thinking = response_.thinking;
+    c.response.stop_reason = response_.stop_reason;
+    c.usage = {response_.usage.input, response_.usage.output, response_.usage.cache_read,
+               response_.usage.cache_creation, response_.usage.reasoning};
+    if (!error.empty()) c.error = std::move(error);
+    if (first_content_ts_) c.ttft_ms = ms_between(start_ts_, first_content_ts_);
+    c.duration_ms = ms_between(start_ts_, end);
+    c.incomplete = incomplete;
+    c.request_bytes = request_bytes_;
+    c.response_bytes = response_bytes_;
+    c.body_truncated = body_truncated_;
+    c.decode_error = decode_error_;
+    c.capture_gap = gap_;
+    return derived_event(std::move(c));
 }
 
 derived_event exchange::http_event(bool incomplete) {
     uint64_t end = response_end_ts_ ? response_end_ts_ : last_ts_;
-    json j;
-    j["type"] = "http_exchange";
-    j["ts"] = start_ts_;
-    j["pid"] = meta_.pid;
-    j["tid"] = meta_.tid;
-    j["comm"] = meta_.comm;
-    j["conn"] = meta_.conn;
-    j["method"] = method_;
-    j["host"] = host_;
-    j["path"] = target_;
-    j["status"] = status_;
-    j["request_bytes"] = request_bytes_;
-    j["response_bytes"] = response_bytes_;
-    j["duration_ms"] = ms_between(start_ts_, end);
-    j["content_type"] = content_type_;
-    j["incomplete"] = incomplete;
-    return derived_event{"http_exchange", start_ts_, std::move(j)};
+    events::http_exchange h;
+    h.ts_ns = start_ts_;
+    h.pid = meta_.pid;
+    h.tid = meta_.tid;
+    h.comm = meta_.comm;
+    h.conn = meta_.conn;
+    h.method = method_;
+    h.host = host_;
+    h.path = target_;
+    h.status = status_;
+    h.request_bytes = request_bytes_;
+    h.response_bytes = response_bytes_;
+    h.duration_ms = ms_between(start_ts_, end);
+    h.content_type = content_type_;
+    h.incomplete = incomplete;
+    return derived_event(std::move(h));
 }
 
 }  // namespace agentsight::analyzers

@@ -221,13 +221,22 @@ void http_llm_analyzer::finish(const emit_fn& emit) {
 
 void http_llm_analyzer::drain(const emit_fn& emit) {
     for (auto& ev : out_) {
-        if (ev.type == "llm_call")
-            ++counters_.llm_calls;
-        else
-            ++counters_.http_exchanges;
-        if (ev.body.value("incomplete", false)) ++counters_.incomplete;
-        ev.body["exe_comm"] = exe_comm_of(ev.body.value("pid", 0), ev.body.value("tid", 0),
-                                          ev.body.value("comm", std::string()));
+        // exchange::finish makes only these two kinds.
+        std::visit(
+            [&](auto& k) {
+                using K = std::decay_t<decltype(k)>;
+                if constexpr (std::is_same_v<K, events::llm_call> ||
+                              std::is_same_v<K, events::http_exchange>) {
+                    ++(std::is_same_v<K, events::llm_call> ? counters_.llm_calls
+                                                           : counters_.http_exchanges);
+                    if (k.incomplete) ++counters_.incomplete;
+                    k.exe_comm = exe_comm_of(k.pid, k.tid, k.comm);
+                    // exe_comm is the kind's last declared field, left out until set: adding
+                    // it to the body gives what refresh() would, without copying the request.
+                    ev.body["exe_comm"] = *k.exe_comm;
+                }
+            },
+            ev.payload);
         emit(event(std::move(ev)));
     }
     out_.clear();

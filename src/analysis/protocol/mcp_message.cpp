@@ -12,56 +12,56 @@ using llm::str;
 constexpr size_t k_max_value = 64 * 1024;  // bytes of arguments or result kept in the event
 
 // A value as is when small, else a string preview and a flag.
-void put_bounded(json& out, const char* key, const json& value) {
+void put_bounded(const json& value, std::optional<json>& out, bool& truncated) {
     if (value.is_null()) return;
     std::string text = value.dump(-1, ' ', false, json::error_handler_t::replace);
     if (text.size() <= k_max_value) {
-        out[key] = value;
+        out = value;
         return;
     }
     text.resize(k_max_value);
-    out[key] = std::move(text);
-    out[std::string(key) + "_truncated"] = true;
+    out = std::move(text);
+    truncated = true;
 }
 
 // What a call was about: the tool, resource or prompt it named.
-void put_subject(json& out, const std::string& method, const json& params) {
-    if (method == "tools/call") {
-        out["tool"] = str(params, "name");
-        put_bounded(out, "arguments", member(params, "arguments"));
-    } else if (method == "resources/read") {
-        out["uri"] = str(params, "uri");
-    } else if (method == "prompts/get") {
-        out["prompt"] = str(params, "name");
-        put_bounded(out, "arguments", member(params, "arguments"));
-    } else if (method == "initialize") {
-        out["client_info"] = member(params, "clientInfo");
-        out["client_protocol_version"] = str(params, "protocolVersion");
+void put_subject(events::mcp_call& c, const json& params) {
+    if (c.method == "tools/call") {
+        c.tool = str(params, "name");
+        put_bounded(member(params, "arguments"), c.arguments, c.arguments_truncated);
+    } else if (c.method == "resources/read") {
+        c.uri = str(params, "uri");
+    } else if (c.method == "prompts/get") {
+        c.prompt = str(params, "name");
+        put_bounded(member(params, "arguments"), c.arguments, c.arguments_truncated);
+    } else if (c.method == "initialize") {
+        c.client_info = member(params, "clientInfo");
+        c.client_protocol_version = str(params, "protocolVersion");
     }
 }
 
-void put_outcome(json& out, const std::string& method, const json& response) {
+void put_outcome(events::mcp_call& c, const json& response) {
     const json& error = member(response, "error");
     if (!error.is_null()) {
-        out["error"] = {{"code", member(error, "code")}, {"message", str(error, "message")}};
-        out["is_error"] = true;
+        c.error = events::mcp_error{member(error, "code"), str(error, "message")};
+        c.is_error = true;
         return;
     }
     const json& result = member(response, "result");
     // A tool's own failure is a result with isError, not a JSON-RPC error.
     const json& tool_error = member(result, "isError");
-    out["is_error"] = tool_error.is_boolean() && tool_error.get<bool>();
-    if (method == "initialize") {
-        out["protocol_version"] = str(result, "protocolVersion");
-        out["capabilities"] = member(result, "capabilities");
-        out["server_info"] = member(result, "serverInfo");
-    } else if (method == "tools/list") {
-        json names = json::array();
+    c.is_error = tool_error.is_boolean() && tool_error.get<bool>();
+    if (c.method == "initialize") {
+        c.protocol_version = str(result, "protocolVersion");
+        c.capabilities = member(result, "capabilities");
+        c.server_info = member(result, "serverInfo");
+    } else if (c.method == "tools/list") {
+        std::vector<std::string> names;
         if (const json& tools = member(result, "tools"); tools.is_array())
             for (const auto& t : tools) names.push_back(str(t, "name"));
-        out["tools"] = std::move(names);
+        c.tools = std::move(names);
     }
-    put_bounded(out, "result", result);
+    put_bounded(result, c.result, c.result_truncated);
 }
 
 }  // namespace
@@ -80,25 +80,25 @@ void read_server_info(const json& result, mcp_server_info& info) {
 
 derived_event make_mcp_call(const mcp_request& req, const json& response, uint64_t end_ts,
                             const mcp_server_info* server) {
-    json j = {{"type", "mcp_call"},
-              {"ts", req.ts_ns},
-              {"end_ts", end_ts},
-              {"pid", req.where.pid},
-              {"comm", req.where.comm},
-              {"conn", req.where.conn},
-              {"transport", req.where.transport},
-              {"method", req.method},
-              {"id", req.id}};
+    events::mcp_call c;
+    c.ts_ns = req.ts_ns;
+    c.end_ts_ns = end_ts;
+    c.pid = req.where.pid;
+    c.comm = req.where.comm;
+    c.conn = req.where.conn;
+    c.transport = req.where.transport;
+    c.method = req.method;
+    c.id = req.id;
     if (server && !server->name.empty())
-        j["server"] = {{"name", server->name}, {"version", server->version}};
-    put_subject(j, req.method, req.params);
+        c.server = events::mcp_server{server->name, server->version};
+    put_subject(c, req.params);
     if (response.is_null()) {
-        j["incomplete"] = true;
+        c.incomplete = true;
     } else {
-        j["duration_ms"] = end_ts > req.ts_ns ? double(end_ts - req.ts_ns) / 1e6 : 0.0;
-        put_outcome(j, req.method, response);
+        c.duration_ms = end_ts > req.ts_ns ? double(end_ts - req.ts_ns) / 1e6 : 0.0;
+        put_outcome(c, response);
     }
-    return derived_event{"mcp_call", req.ts_ns, std::move(j)};
+    return derived_event(std::move(c));
 }
 
 }  // namespace agentsight::analyzers

@@ -49,7 +49,7 @@ void redact_stage::on_event(event& e, const emit_fn&) {
         redact_process(*p);
         if (p->type == process_event_type::exit) forget_process(p->pid);
     } else {
-        redact_json(std::get<derived_event>(e).body);
+        redact_derived(std::get<derived_event>(e));
     }
 }
 

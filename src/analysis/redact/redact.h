@@ -54,6 +54,8 @@ class redact_stage final : public stage {
     void redact_tls(tls_event& t);
     void redact_process(process_event& p);
     void redact_json(json& j);
+    // Every string of a derived event, walked by its kind's declared fields.
+    void redact_derived(derived_event& d);
 
   private:
     struct stream_state {

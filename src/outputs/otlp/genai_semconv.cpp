@@ -85,18 +85,18 @@ std::string genai_input_messages(const json& messages) {
     return dump(out);
 }
 
-std::string genai_output_messages(const json& response) {
+std::string genai_output_messages(const events::llm_response& response) {
     json parts = json::array();
-    if (!response.is_object()) return dump(json::array());
-    std::string thinking = text_of(response.value("thinking", json()));
-    if (!thinking.empty()) parts.push_back(json{{"type", "reasoning"}, {"content", thinking}});
-    std::string text = text_of(response.value("text", json()));
-    if (!text.empty()) parts.push_back(text_part(text));
-    append_array_parts(parts, response, "tool_calls", tool_call_part);
+    if (!response.thinking.empty())
+        parts.push_back(json{{"type", "reasoning"}, {"content", response.thinking}});
+    if (!response.text.empty()) parts.push_back(text_part(response.text));
+    for (const auto& c : response.tool_calls)
+        parts.push_back(
+            json{{"type", "tool_call"}, {"id", c.id}, {"name", c.name}, {"arguments", c.input}});
     json msg = json::object();
     msg["role"] = "assistant";
     msg["parts"] = std::move(parts);
-    msg["finish_reason"] = genai_finish_reason(text_of(response.value("stop_reason", json())));
+    msg["finish_reason"] = genai_finish_reason(response.stop_reason);
     return dump(json::array({std::move(msg)}));
 }
 

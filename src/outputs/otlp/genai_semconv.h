@@ -19,6 +19,6 @@ std::string genai_finish_reason(const std::string& stop_reason);
 // JSON arrays (as text) in the conventions' message schema, from llm_call fields.
 std::string genai_system_instructions(const json& system);
 std::string genai_input_messages(const json& messages);
-std::string genai_output_messages(const json& response);
+std::string genai_output_messages(const events::llm_response& response);
 
 }  // namespace agentsight

@@ -4,42 +4,17 @@
 #include <algorithm>
 #include <set>
 
-#include "outputs/otlp/genai_semconv.h"
+#include "outputs/otlp/otlp_json.h"
 #include "pipeline/session_events.h"
 
 namespace agentsight {
+
+using namespace otlp_json;
+
 namespace {
 
-constexpr uint64_t k_ms = 1'000'000;
 constexpr size_t k_max_alerts = 256;
 constexpr size_t k_max_listed = 64;  // files/connections listed on a tool span
-
-std::string str_at(const json& j, const char* key) {
-    auto it = j.find(key);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-template <typename T>
-std::optional<T> num_at(const json& j, const char* key) {
-    auto it = j.find(key);
-    if (it == j.end() || !it->is_number()) return std::nullopt;
-    return it->get<T>();
-}
-
-const json& field(const json& j, const char* key) {
-    static const json null_json;
-    auto it = j.find(key);
-    return it != j.end() ? *it : null_json;
-}
-
-std::string dump(const json& j) {
-    return j.dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
-// llm_call "start" is epoch ns; a value that small can only be milliseconds.
-uint64_t epoch_ns(uint64_t v) {
-    return v < 100'000'000'000'000ull ? v * k_ms : v;
-}
 
 std::string agent_name_of(const std::string& command) {
     std::string first = command.substr(0, command.find(' '));
@@ -141,8 +116,8 @@ void otlp_span_builder::on_event(const event& e, std::vector<otlp_span>& out) {
     ensure_session(d.ts_ns);
     if (d.type == "session_end") {
         end_session(d.ts_ns, &field(d.body, "stats"), out);
-    } else if (d.type == "llm_call") {
-        on_llm_call(d.body, d.ts_ns, out);
+    } else if (const auto* c = std::get_if<events::llm_call>(&d.payload)) {
+        on_llm_call(*c, d.body, out);
     } else if (d.type == "tool_exec") {
         on_tool_exec(d.body, d.ts_ns, out);
     } else if (d.type == "alert") {
@@ -162,78 +137,6 @@ void otlp_span_builder::evict_processes() {
     if (procs_.size() <= options_.max_tracked_processes) return;
     procs_.bound(options_.max_tracked_processes);
     std::erase_if(process_spans_, [&](const auto& kv) { return !procs_.life(kv.first); });
-}
-
-void otlp_span_builder::on_llm_call(const json& b, uint64_t ts_ns, std::vector<otlp_span>& out) {
-    const auto duration_ms = num_at<double>(b, "duration_ms");
-    uint64_t start = 0;
-    if (auto s = num_at<uint64_t>(b, "start")) {
-        start = epoch_ns(*s);
-    } else {
-        start = ts_ns -
-                std::min<uint64_t>(ts_ns, static_cast<uint64_t>(duration_ms.value_or(0) * k_ms));
-    }
-    const uint64_t end = duration_ms ? start + static_cast<uint64_t>(*duration_ms * k_ms) : ts_ns;
-    ensure_session(start);
-
-    const std::string model = str_at(b, "model");
-    const std::string provider = genai_provider_name(str_at(b, "provider"));
-    otlp_span s = make_span(model.empty() ? "chat" : "chat " + model, span_kind::client,
-                            session_.span_id, start, end);
-    auto& a = s.attributes;
-    a.add("gen_ai.operation.name", "chat");
-    a.add_nonempty("gen_ai.provider.name", provider);
-    a.add_nonempty("gen_ai.request.model", model);
-    a.add_nonempty("gen_ai.response.model", str_at(b, "response_model"));
-    a.add_nonempty("gen_ai.response.id", str_at(b, "response_id"));
-    const json& request = field(b, "request");
-    const json& response = field(b, "response");
-    if (auto mt = num_at<int64_t>(request, "max_tokens")) a.add("gen_ai.request.max_tokens", *mt);
-    if (std::string stop = str_at(response, "stop_reason"); !stop.empty())
-        a.add_strings("gen_ai.response.finish_reasons", {stop});
-    const json& usage = field(b, "usage");
-    const auto in_tokens = num_at<int64_t>(usage, "input_tokens");
-    const auto out_tokens = num_at<int64_t>(usage, "output_tokens");
-    if (in_tokens) a.add("gen_ai.usage.input_tokens", *in_tokens);
-    if (out_tokens) a.add("gen_ai.usage.output_tokens", *out_tokens);
-    if (auto v = num_at<int64_t>(usage, "cache_read_tokens"))
-        a.add("gen_ai.usage.cache_read.input_tokens", *v);
-    if (auto v = num_at<int64_t>(usage, "cache_creation_tokens"))
-        a.add("gen_ai.usage.cache_creation.input_tokens", *v);
-    a.add_nonempty("server.address", str_at(b, "host"));
-    if (auto pid = num_at<int64_t>(b, "pid")) a.add("process.pid", *pid);
-    if (auto ttft = num_at<double>(b, "ttft_ms")) a.add("agentsight.ttft_ms", *ttft);
-    if (b.value("incomplete", false)) a.add_bool("agentsight.incomplete", true);
-
-    const auto status = num_at<int64_t>(b, "status");
-    const json& err = field(b, "error");
-    std::string error_type;
-    if (status && *status >= 400) error_type = std::to_string(*status);
-    if (!err.is_null() && error_type.empty())
-        error_type = err.is_object() && err.contains("type") ? str_at(err, "type") : "_OTHER";
-    if (!error_type.empty()) {
-        s.status = span_status::error;
-        s.status_message = err.is_string() ? err.get<std::string>()
-                           : err.is_null() ? ""
-                                           : dump(err);
-        a.add("error.type", error_type);
-    }
-    if (options_.capture_content) {
-        if (request.contains("system") && !request["system"].is_null())
-            a.add("gen_ai.system_instructions", genai_system_instructions(request["system"]));
-        a.add("gen_ai.input.messages", genai_input_messages(field(request, "messages")));
-        a.add("gen_ai.output.messages", genai_output_messages(response));
-    }
-
-    genai_metric_labels labels{
-        "chat", provider, model, str_at(b, "response_model"), str_at(b, "host"), error_type};
-    if (in_tokens) metrics_.record_tokens(labels, true, *in_tokens, end);
-    if (out_tokens) metrics_.record_tokens(labels, false, *out_tokens, end);
-    metrics_.record_duration(labels, static_cast<double>(end - start) / 1e9, end);
-
-    on_tool_turn(b, ts_ns, start, end, s.span_id, out);
-    ++session_.llm_calls;
-    out.push_back(std::move(s));
 }
 
 // This call's tool results close the tools the previous calls asked for; the calls it asks

@@ -75,7 +75,8 @@ class otlp_span_builder {
     void ensure_session(uint64_t ts_ns);
     void end_session(uint64_t end_ns, const json* stats, std::vector<otlp_span>& out);
     void on_process(const process_event& p, std::vector<otlp_span>& out);
-    void on_llm_call(const json& b, uint64_t ts_ns, std::vector<otlp_span>& out);
+    // `body` is the call's JSON, for the session model's tool turn (pipeline/session).
+    void on_llm_call(const events::llm_call& c, const json& body, std::vector<otlp_span>& out);
     void on_tool_turn(const json& b, uint64_t ts_ns, uint64_t start, uint64_t end,
                       const std::string& chat_span_id, std::vector<otlp_span>& out);
     void on_tool_exec(const json& b, uint64_t ts_ns, std::vector<otlp_span>& out);

@@ -6,50 +6,35 @@
 namespace agentsight {
 namespace {
 
-template <typename T>
-std::optional<T> opt_num(const json& j, const char* key) {
-    auto it = j.find(key);
-    if (it == j.end() || !it->is_number()) return std::nullopt;
-    return it->get<T>();
-}
-
-std::string str_at(const json& j, const char* key) {
-    auto it = j.find(key);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-const json& obj_at(const json& j, const char* key) {
-    static const json empty = json::object();
-    auto it = j.find(key);
-    return it != j.end() && it->is_object() ? *it : empty;
-}
-
-llm_facts llm_facts_of(const json& b) {
+llm_facts llm_facts_of(const events::llm_call& c) {
     llm_facts f;
-    f.provider = str_at(b, "provider");
-    f.model = str_at(b, "response_model");
-    if (f.model.empty()) f.model = str_at(b, "model");
-    f.status = opt_num<int64_t>(b, "status");
-    const json& usage = obj_at(b, "usage");
-    f.input_tokens = opt_num<int64_t>(usage, "input_tokens");
-    f.output_tokens = opt_num<int64_t>(usage, "output_tokens");
-    f.cache_read_tokens = opt_num<int64_t>(usage, "cache_read_tokens");
-    f.cache_creation_tokens = opt_num<int64_t>(usage, "cache_creation_tokens");
-    f.duration_ms = opt_num<double>(b, "duration_ms");
-    auto err = b.find("error");
-    if (err != b.end() && !err->is_null())
-        f.error = err->is_string() ? err->get<std::string>() : err->dump();
+    f.provider = c.provider;
+    f.model = c.response_model.empty() ? c.model : c.response_model;
+    f.status = c.status;
+    f.input_tokens = c.usage.input_tokens;
+    f.output_tokens = c.usage.output_tokens;
+    f.cache_read_tokens = c.usage.cache_read_tokens;
+    f.cache_creation_tokens = c.usage.cache_creation_tokens;
+    f.duration_ms = c.duration_ms;
+    f.error = c.error.value_or("");
     return f;
 }
 
-session_facts session_facts_of(const json& b, bool start) {
+session_facts session_facts_of(const events::session_start& s) {
     session_facts f;
-    f.start = start;
-    f.session_id = str_at(b, "session_id");
-    f.command = str_at(b, "command");
-    f.hostname = str_at(b, "hostname");
-    f.agentsight_version = str_at(b, "agentsight_version");
-    if (auto it = b.find("stats"); it != b.end()) f.stats_json = it->dump();
+    f.start = true;
+    f.session_id = s.session_id;
+    f.command = s.command;
+    f.hostname = s.hostname;
+    f.agentsight_version = s.agentsight_version;
+    return f;
+}
+
+session_facts session_facts_of(const events::session_end& s) {
+    session_facts f;
+    f.start = false;
+    f.session_id = s.session_id;
+    if (!s.stats.is_null()) f.stats_json = s.stats.dump();
     return f;
 }
 
@@ -71,12 +56,13 @@ store_row make_store_row(const event& e, std::string json_text) {
         const auto& d = std::get<derived_event>(e);
         r.type = d.type;
         r.ts_ns = d.ts_ns;
-        r.pid = opt_num<int32_t>(d.body, "pid");
-        if (d.type == "llm_call") {
-            r.facts = llm_facts_of(d.body);
-        } else if (d.type == "session_start" || d.type == "session_end") {
-            r.facts = session_facts_of(d.body, d.type == "session_start");
-        }
+        r.pid = events::pid_of(d.payload);
+        if (const auto* c = std::get_if<events::llm_call>(&d.payload))
+            r.facts = llm_facts_of(*c);
+        else if (const auto* ss = std::get_if<events::session_start>(&d.payload))
+            r.facts = session_facts_of(*ss);
+        else if (const auto* se = std::get_if<events::session_end>(&d.payload))
+            r.facts = session_facts_of(*se);
     }
     return r;
 }

@@ -38,6 +38,27 @@ TEST(exe_comm, the_exec_names_the_process_not_the_calling_thread) {
     EXPECT_EQ(calls[0]["exe_comm"], "claude");
 }
 
+// The analyzer adds exe_comm to the body it already made; that body must still be exactly
+// what the llm_call declaration encodes, with and without redaction.
+TEST(exe_comm, the_body_stays_the_declared_encoding_of_the_payload) {
+    for (bool redact : {false, true}) {
+        harness h(analysis_options{.redact = redact});
+        h.push(proc(process_event_type::exec, 500, "claude"));
+        for (auto& r : on_thread(load_capture("anthropic_stream.tls.jsonl"), 500, 507, "x"))
+            h.push(r);
+        h.finish();
+        size_t calls = 0;
+        for (const auto& e : h.sunk)
+            if (const auto* d = std::get_if<derived_event>(&e);
+                d && std::holds_alternative<events::llm_call>(d->payload)) {
+                ++calls;
+                EXPECT_EQ(std::get<events::llm_call>(d->payload).exe_comm, "claude");
+                EXPECT_EQ(d->body, events::encode(d->payload));
+            }
+        EXPECT_EQ(calls, 1u);
+    }
+}
+
 TEST(exe_comm, a_forked_child_runs_its_parents_image) {
     harness h;
     h.push(proc(process_event_type::exec, 500, "opencode"));

@@ -109,5 +109,33 @@ TEST(redact, scanner_leaves_ordinary_text_alone) {
     EXPECT_EQ(out, "x?key=" + redaction_marker("abc", false));
 }
 
+// Walking a typed event's declared fields must redact exactly what walking its JSON keys does:
+// every string, member names that name a credential, open-ended JSON fields.
+TEST(redact, derived_event_fields_redact_as_their_json_would) {
+    events::llm_call c;
+    c.user_prompt = "use Bearer CANARYcanaryCANARYcanary please";
+    c.request = {{"headers", {{"Authorization", "Basic CANARYbasic"}}}, {"password", "CANARYpw"}};
+    c.response.text = "Bearer CANARYcanaryCANARYtext";
+    c.response.tool_calls.push_back({"t", "bash", {{"api_key", "CANARYtool"}}});
+    c.error = "x-api-key: sk-ant-api03-CANARYcanaryCANARY0123456789";
+    events::mcp_call m;
+    m.arguments = json{{"token", "CANARYtok"}};
+    m.tool = "Bearer CANARYcanaryCANARYcanary";
+    for (const events::payload& p : std::vector<events::payload>{c, m}) {
+        derived_event typed(p);
+        json by_keys = typed.body;
+        redact_stage fields, keys;
+        event e(typed);
+        fields.on_event(e, [](event) {});
+        keys.redact_json(by_keys);
+        const auto& out = std::get<derived_event>(e);
+        EXPECT_EQ(out.body, by_keys);
+        EXPECT_EQ(out.body, events::encode(out.payload));
+        EXPECT_EQ(fields.counters().redactions, keys.counters().redactions);
+        EXPECT_GE(fields.counters().redactions, 2u);
+        expect_no_canary(out.body.dump(), out.type);
+    }
+}
+
 }  // namespace
 }  // namespace agentsight::analyzers::test

@@ -15,13 +15,9 @@ using test::open_of;
 using test::proc;
 
 inline derived_event derived(const std::string& type, uint64_t ts, json body) {
-    derived_event d;
-    d.type = type;
-    d.ts_ns = ts;
     body["type"] = type;
     body["ts"] = ts;
-    d.body = std::move(body);
-    return d;
+    return derived_event(type, ts, std::move(body));
 }
 
 }  // namespace agentsight::server::testing
