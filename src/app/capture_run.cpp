@@ -119,13 +119,48 @@ void add_capture_flags(CLI::App& cmd, capture_run_options& o) {
         ->expected(-1);
 }
 
-int run_capture(capture_run_options& o) {
-    install_signal_handlers();
+namespace {
+
+// How the recording loop ended.
+struct loop_end {
+    int exit_status = 0;
+    bool target_ended = false;
+    std::optional<std::string> tampered;
+};
+
+// Publishes stats and notes until the target ends, a signal arrives, the analysis process
+// goes away, or the watch sees it tampered with.
+loop_end record_until_done(capture& cap, event_forwarder& forward, analysis_watch& watch) {
+    loop_end r;
+    while (!g_signal && !forward.reader_gone()) {
+        if (cap.target_done(r.exit_status)) {
+            r.target_ended = true;
+            break;
+        }
+        if ((r.tampered = watch.check(cap))) break;
+        forward.publish(cap.stats(), cap.take_notes());
+        cap.await_target(50);
+    }
+    if (!r.tampered) r.tampered = watch.settle(cap);
+    return r;
+}
+
+// The recording failed, not the agent: it keeps the terminal until it is done.
+void wait_for_command(pid_t command) {
+    int st;
+    while (!g_signal && ::waitpid(command, &st, 0) < 0 && errno == EINTR) {
+    }
+}
+
+// Checks the flags against each other and the target, decides who -- CMD runs as, and fills
+// in the defaults that depend on the target; before any output is created. Returns the user
+// the analysis process runs as.
+sandbox_user prepare_run(capture_run_options& o) {
     const targeting& t = o.capture.target;
     if (int chosen = !t.command.empty() + (t.pid != 0) + !t.comm.empty(); chosen > 1)
         throw failure("choose one of -- CMD, --pid and --comm", 2);
     if (!o.run_as.empty() && t.command.empty()) throw failure("--run-as applies to -- CMD only", 2);
-    const sandbox_user analysis_user = must(lookup_user(o.user));
+    sandbox_user analysis_user = must(lookup_user(o.user));
     if (!t.command.empty()) {
         run_as_choice who = must(choose_run_as(o.run_as));
         if (!who.warning.empty()) fprintf(stderr, "agentsight: %s\n", who.warning.c_str());
@@ -147,6 +182,24 @@ int run_capture(capture_run_options& o) {
     // A followed process's directory is read here, by the process that traces it, and
     // recorded in session_start: the analysis (nobody, or a replay) never reads /proc.
     if (o.analysis.workdir.empty() && t.pid) o.analysis.workdir = traced_cwd(t.pid);
+    return analysis_user;
+}
+
+derived_event session_start_event(const session_info& session, const std::string& workdir) {
+    derived_event start = make_session_start(session);
+    if (!workdir.empty()) {
+        std::get<events::session_start>(start.payload).cwd = workdir;
+        start.refresh();
+    }
+    return start;
+}
+
+}  // namespace
+
+int run_capture(capture_run_options& o) {
+    install_signal_handlers();
+    const sandbox_user analysis_user = prepare_run(o);
+    const targeting& t = o.capture.target;
     session_info session{new_session_id(), wall_clock_ns(), command_line(t), local_hostname(),
                          k_version};
 
@@ -156,14 +209,8 @@ int run_capture(capture_run_options& o) {
 
     bounded_queue<event> queue(1 << 18);
     // Queued before capture starts, so it is the trace's first line.
-    if (o.kinds == output_kinds::everything) {
-        derived_event start = make_session_start(session);
-        if (!o.analysis.workdir.empty()) {
-            std::get<events::session_start>(start.payload).cwd = o.analysis.workdir;
-            start.refresh();
-        }
-        queue.try_push(std::move(start));
-    }
+    if (o.kinds == output_kinds::everything)
+        queue.try_push(session_start_event(session, o.analysis.workdir));
     std::vector<std::string> notes;
     auto cap = capture::start(o.capture, queue, notes);
     if (!cap) {
@@ -175,20 +222,8 @@ int run_capture(capture_run_options& o) {
     for (const auto& n : notes)
         if (!o.quiet) fprintf(stderr, "agentsight: %s\n", printable(n).c_str());
 
-    int exit_status = 0;
-    bool target_ended = false;
     analysis_watch watch(child.pid);
-    std::optional<std::string> tampered;
-    while (!g_signal && !forward.reader_gone()) {
-        if ((*cap)->target_done(exit_status)) {
-            target_ended = true;
-            break;
-        }
-        if ((tampered = watch.check(**cap))) break;
-        forward.publish((*cap)->stats(), (*cap)->take_notes());
-        (*cap)->await_target(50);
-    }
-    if (!tampered) tampered = watch.settle(**cap);
+    const auto [exit_status, target_ended, tampered] = record_until_done(**cap, forward, watch);
     if (tampered) fprintf(stderr, "agentsight: %s\n", tampered->c_str());
     // From here on the analysis process is sent SIGCONT until it exits: stopped, it writes
     // what it was sent (a tamper alert included), and no later stop by a process the agent
@@ -214,12 +249,7 @@ int run_capture(capture_run_options& o) {
     if (tampered) return analysis_status ? analysis_status : 1;
     if (o.output != "-") remove_sqlite_sidecars(o.output, o.format);
     if (analysis_status != 0) {
-        // The recording failed, not the agent: it keeps the terminal until it is done.
-        if (command && !g_signal) {
-            int st;
-            while (::waitpid(command, &st, 0) < 0 && errno == EINTR && !g_signal) {
-            }
-        }
+        if (command) wait_for_command(command);
         return analysis_status;
     }
     if (!target_ended && g_signal) return 128 + g_signal;

@@ -174,6 +174,18 @@ void report_builder::add_llm_call(const json& b, uint64_t ts) {
     if (calls.empty() && !text.empty() && !turns_.empty()) turns_.back()["answer"] = text;
 }
 
+// The tool runs, each with the input its llm_call asked for.
+json report_builder::tool_rows() const {
+    json tools = json::array();
+    for (const auto& t : tools_) {
+        json row = t;
+        if (auto it = tool_calls_.find(str(t, "call_id")); it != tool_calls_.end())
+            row["input"] = json_get(it->second, "input", json());
+        tools.push_back(std::move(row));
+    }
+    return tools;
+}
+
 json report_builder::build(const std::string& source) const {
     json models = json::array();
     token_counts total;
@@ -199,13 +211,6 @@ json report_builder::build(const std::string& source) const {
         calls += m.calls;
         errors += m.errors;
     }
-    json tools = json::array();
-    for (const auto& t : tools_) {
-        json row = t;
-        if (auto it = tool_calls_.find(str(t, "call_id")); it != tool_calls_.end())
-            row["input"] = json_get(it->second, "input", json());
-        tools.push_back(std::move(row));
-    }
     json network = json::array();
     for (const auto& [peer, n] : network_) network.push_back({{"peer", peer}, {"count", n}});
     json session = session_;
@@ -229,7 +234,7 @@ json report_builder::build(const std::string& source) const {
               {"models", models},
               {"ttft_ms", stats_of(ttft_ms_)},
               {"duration_ms", stats_of(duration_ms_)}}},
-            {"tools", tools},
+            {"tools", tool_rows()},
             {"processes", processes_},
             {"files", {{"read", counted(files_read_)}, {"written", counted(files_written_)}}},
             {"network", network},

@@ -39,6 +39,7 @@ class report_builder {
     std::map<std::string, model_stats> models_;
     std::vector<double> ttft_ms_, duration_ms_;
     json tools_ = json::array();
+    json tool_rows() const;
     std::map<std::string, json> tool_calls_;  // call id -> {name, input} from the llm_calls
     json processes_ = json::array();
     std::map<int32_t, size_t> process_index_;
