@@ -198,6 +198,74 @@ api_reply api_process_tree(const event_store& store) {
     return {200, dump(json{{"nodes", std::move(arr)}})};
 }
 
+namespace {
+
+json timeline_llm_calls(const event_store& store, uint64_t after, uint64_t origin) {
+    json llm = json::array();
+    for (const auto& c : store.llm_calls(0, std::numeric_limits<uint64_t>::max(), after)) {
+        json ids = json::array();
+        for (const auto& l : c.tools) ids.push_back(l.call_id);
+        llm.push_back({{"seq", c.seq},
+                       {"t0", ms_from(c.start_ns, origin)},
+                       {"t1", ms_from(c.end_ns, origin)},
+                       {"label", c.label},
+                       {"tools", std::move(ids)}});
+    }
+    return llm;
+}
+
+json timeline_tool_execs(const event_store& store, uint64_t after, uint64_t origin) {
+    json tools = json::array();
+    for (const auto& t : store.tool_execs(after))
+        tools.push_back({{"seq", t.seq},
+                         {"t0", ms_from(t.start_ns, origin)},
+                         {"t1", ms_from(t.end_ns, origin)},
+                         {"id", t.call_id},
+                         {"name", t.tool_name},
+                         {"pids", t.pids},
+                         {"exit_code", t.exit_code}});
+    return tools;
+}
+
+json timeline_processes(const event_store& store, uint64_t after, uint64_t origin) {
+    json procs = json::array();
+    for (const auto& n : store.process_nodes(after)) {
+        std::string label = n.argv.empty() ? n.comm : n.argv[0];
+        for (size_t i = 1; i < n.argv.size() && label.size() < 120; ++i) label += " " + n.argv[i];
+        procs.push_back({{"id", n.id},
+                         {"pid", n.pid},
+                         {"ppid", n.ppid},
+                         {"t0", ms_from(n.start_ns, origin)},
+                         {"t1", n.exited ? json(ms_from(n.end_ns, origin)) : json(nullptr)},
+                         {"label", label},
+                         {"exit_code", n.exit_code},
+                         {"alerts", n.alerts}});
+    }
+    return procs;
+}
+
+// The bulk of a big trace (one entry per file or network event), so
+// written directly rather than through a JSON DOM.
+std::string timeline_points(const event_store& store, uint64_t after, uint64_t origin) {
+    std::string points = "[";
+    for (const auto& pt : store.points({"file_open", "file_unlink", "file_rename", "mkdir",
+                                        "connect", "bind", "listen", "accept", "alert"},
+                                       after)) {
+        if (points.size() > 1) points += ',';
+        char t[32];
+        std::snprintf(t, sizeof t, "%.3f", ms_from(pt.ts_ns, origin));
+        points += '[' + std::to_string(pt.seq) + ',' + t + ',' + std::to_string(pt.pid) + ',';
+        append_json_string(points, pt.type);
+        points += ',';
+        append_json_string(points, pt.label);
+        points += ']';
+    }
+    points += ']';
+    return points;
+}
+
+}  // namespace
+
 api_reply api_timeline(const event_store& store, const query_params& p) {
     return guarded([&] {
         const uint64_t after = number_param<uint64_t>(p, "after", 0);
@@ -205,55 +273,10 @@ api_reply api_timeline(const event_store& store, const query_params& p) {
         // time, and the client drops the duplicates by seq.
         const uint64_t last = store.last_seq();
         const uint64_t origin = store.origin_ns();
-        json llm = json::array();
-        for (const auto& c : store.llm_calls(0, std::numeric_limits<uint64_t>::max(), after)) {
-            json ids = json::array();
-            for (const auto& l : c.tools) ids.push_back(l.call_id);
-            llm.push_back({{"seq", c.seq},
-                           {"t0", ms_from(c.start_ns, origin)},
-                           {"t1", ms_from(c.end_ns, origin)},
-                           {"label", c.label},
-                           {"tools", std::move(ids)}});
-        }
-        json tools = json::array();
-        for (const auto& t : store.tool_execs(after))
-            tools.push_back({{"seq", t.seq},
-                             {"t0", ms_from(t.start_ns, origin)},
-                             {"t1", ms_from(t.end_ns, origin)},
-                             {"id", t.call_id},
-                             {"name", t.tool_name},
-                             {"pids", t.pids},
-                             {"exit_code", t.exit_code}});
-        json procs = json::array();
-        for (const auto& n : store.process_nodes(after)) {
-            std::string label = n.argv.empty() ? n.comm : n.argv[0];
-            for (size_t i = 1; i < n.argv.size() && label.size() < 120; ++i)
-                label += " " + n.argv[i];
-            procs.push_back({{"id", n.id},
-                             {"pid", n.pid},
-                             {"ppid", n.ppid},
-                             {"t0", ms_from(n.start_ns, origin)},
-                             {"t1", n.exited ? json(ms_from(n.end_ns, origin)) : json(nullptr)},
-                             {"label", label},
-                             {"exit_code", n.exit_code},
-                             {"alerts", n.alerts}});
-        }
-        // The bulk of a big trace (one entry per file or network event), so
-        // written directly rather than through a JSON DOM.
-        std::string points = "[";
-        for (const auto& pt : store.points({"file_open", "file_unlink", "file_rename", "mkdir",
-                                            "connect", "bind", "listen", "accept", "alert"},
-                                           after)) {
-            if (points.size() > 1) points += ',';
-            char t[32];
-            std::snprintf(t, sizeof t, "%.3f", ms_from(pt.ts_ns, origin));
-            points += '[' + std::to_string(pt.seq) + ',' + t + ',' + std::to_string(pt.pid) + ',';
-            append_json_string(points, pt.type);
-            points += ',';
-            append_json_string(points, pt.label);
-            points += ']';
-        }
-        points += ']';
+        json llm = timeline_llm_calls(store, after, origin);
+        json tools = timeline_tool_execs(store, after, origin);
+        json procs = timeline_processes(store, after, origin);
+        const std::string points = timeline_points(store, after, origin);
         json out = {{"origin_ns", ns_str(origin)},
                     {"last_seq", last},
                     {"llm", std::move(llm)},

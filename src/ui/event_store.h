@@ -167,6 +167,10 @@ class event_store {
     bool matches_locked(const stored_event& s, const event_query& q,
                         const std::vector<bool>& type_ok, bool pid_checked,
                         const std::string& needle) const;
+    bool select_types_locked(const std::vector<std::string>& types, std::vector<bool>& type_ok,
+                             std::vector<const std::vector<uint32_t>*>& type_lists) const;
+    std::vector<uint32_t> merge_by_time_locked(
+        const std::vector<const std::vector<uint32_t>*>& lists) const;
     size_t count_in_range_locked(const std::vector<uint32_t>& ids, uint64_t since,
                                  uint64_t until) const;
     linked_tool_call link_locked(const std::string& call_id) const;
