@@ -137,12 +137,10 @@ std::optional<fde_range> guess_bounds(const elf_file& elf, const arch_backend& b
     return backend.guess_bounds(window, lo, field);
 }
 
-}  // namespace
-
-boringssl_scan find_stripped_boringssl(const elf_file& elf, const boringssl_markers& markers) {
-    boringssl_scan res;
+// Says why the markers rule out or cap the search; false when there is nothing
+// to analyse further.
+bool accept_markers(const boringssl_markers& markers, boringssl_scan& res) {
     auto& ev = res.evidence;
-    const auto& strings = markers.found;
     if (markers.too_many) {
         res.marker_found = true;
         res.over_budget = true;
@@ -150,16 +148,113 @@ boringssl_scan find_stripped_boringssl(const elf_file& elf, const boringssl_mark
         ev.push_back("BoringSSL: more than " + std::to_string(max_marker_strings) +
                      " strings ending in \"" + std::string(marker_suffix) +
                      "\": not a real build, not analysed further (budget exceeded)");
-        return res;
+        return false;
     }
-    if (strings.empty()) {
+    if (markers.found.empty()) {
         ev.push_back("BoringSSL: no string ending in \"" + std::string(marker_suffix) +
                      "\" in loaded segments: not a static BoringSSL build");
-        return res;
+        return false;
     }
     res.marker_found = true;
-    for (const auto& [vaddr, text] : strings)
+    for (const auto& [vaddr, text] : markers.found)
         ev.push_back("found string " + text + " at " + hex(vaddr));
+    return true;
+}
+
+// Every place in executable segments that refers to `target`, sorted, once each.
+std::vector<uint64_t> references_to(const elf_file& elf, const arch_backend& backend,
+                                    uint64_t target) {
+    bool pic = elf.type() == ET_DYN;
+    std::vector<uint64_t> fields;
+    for (const auto& seg : elf.segments()) {
+        if (seg.type != PT_LOAD || !(seg.flags & PF_X)) continue;
+        for_each_chunk(elf, seg.offset, seg.filesz, k_ref_overlap,
+                       [&](std::span<const uint8_t> bytes, uint64_t off) {
+                           find_refs_capped(backend, bytes, off - seg.offset + seg.vaddr, target,
+                                            pic, fields);
+                       });
+    }
+    std::sort(fields.begin(), fields.end());
+    fields.erase(std::unique(fields.begin(), fields.end()), fields.end());
+    return fields;
+}
+
+// How the references were attributed to functions, for the evidence.
+struct reference_tally {
+    size_t refs = 0, uncovered = 0, by_fde = 0, by_prologue = 0;
+
+    std::string describe(size_t functions, const char* backend) const {
+        return std::to_string(refs) + " references in " + std::to_string(functions) +
+               " functions (" + backend + "; bounds: " + std::to_string(by_fde) + " from FDEs, " +
+               std::to_string(by_prologue) + " from prologue scan)" +
+               (uncovered ? ", " + std::to_string(uncovered) + " byte matches in no function"
+                          : std::string());
+    }
+};
+
+// The function in `range` with its error sites and the SSL reasons (and their
+// lowest line) it raises; nothing when it is too big or unreadable.
+std::optional<ssl_function> analyze_ssl_function(const elf_file& elf, const arch_backend& backend,
+                                                 fde_range range, bool from_fde, uint64_t target) {
+    uint64_t size = range.end - range.start;
+    auto off = elf.vaddr_to_offset(range.start);
+    std::vector<uint8_t> code;
+    if (size > max_function_bytes || !off || !elf.read(*off, size, code)) return std::nullopt;
+    ssl_function f;
+    f.from_fde = from_fde;
+    f.facts = backend.analyze_function(code, range, target);
+    for (const auto& s : f.facts.sites) {
+        if (s.lib != err_lib_ssl || !s.reason) continue;
+        f.reasons.insert(*s.reason);
+        if (s.line) {
+            auto [it, fresh] = f.line.emplace(*s.reason, *s.line);
+            if (!fresh) it->second = std::min(it->second, *s.line);
+        }
+    }
+    return f;
+}
+
+// Adds to `fns` each function referring to the marker string at `target`, once;
+// false (said in the evidence) when the references exceed the budget.
+bool collect_referring_functions(const elf_file& elf, const arch_backend& backend,
+                                 const eh_frame_index& fdes, uint64_t target,
+                                 std::vector<ssl_function>& fns, reference_tally& tally,
+                                 boringssl_scan& res) {
+    std::vector<uint64_t> fields = references_to(elf, backend, target);
+    if (fields.size() > max_references) {
+        res.over_budget = true;
+        res.outcome = boringssl_search::over_budget;
+        res.evidence.push_back(std::to_string(fields.size()) + " references to " + hex(target) +
+                               ": more than " + std::to_string(max_references) +
+                               ", not analysed (budget exceeded)");
+        return false;
+    }
+    std::set<uint64_t> seen;
+    for (uint64_t field : fields) {
+        auto range = fdes.find(field);
+        bool from_fde = range.has_value();
+        if (!range) range = guess_bounds(elf, backend, field);
+        if (!range) {
+            ++tally.uncovered;
+            continue;
+        }
+        if (!seen.insert(range->start).second) continue;
+        auto f = analyze_ssl_function(elf, backend, *range, from_fde, target);
+        if (!f) continue;
+        tally.refs += f->facts.sites.size();
+        if (f->facts.sites.empty()) continue;
+        ++(from_fde ? tally.by_fde : tally.by_prologue);
+        fns.push_back(std::move(*f));
+    }
+    return true;
+}
+
+}  // namespace
+
+boringssl_scan find_stripped_boringssl(const elf_file& elf, const boringssl_markers& markers) {
+    boringssl_scan res;
+    auto& ev = res.evidence;
+    if (!accept_markers(markers, res)) return res;
 
     auto backend = make_arch_backend(elf.machine());
     if (!backend) {
@@ -172,65 +267,11 @@ boringssl_scan find_stripped_boringssl(const elf_file& elf, const boringssl_mark
     eh_frame_index fdes = eh_frame_index::load(elf, fde_note);
     ev.push_back("function bounds: " + fde_note);
 
-    bool pic = elf.type() == ET_DYN;
-    size_t refs = 0, uncovered = 0, by_fde = 0, by_prologue = 0;
+    reference_tally tally;
     std::vector<ssl_function> fns;
-    for (const auto& [target, text] : strings) {
-        std::vector<uint64_t> fields;
-        for (const auto& seg : elf.segments()) {
-            if (seg.type != PT_LOAD || !(seg.flags & PF_X)) continue;
-            for_each_chunk(elf, seg.offset, seg.filesz, k_ref_overlap,
-                           [&](std::span<const uint8_t> bytes, uint64_t off) {
-                               find_refs_capped(*backend, bytes, off - seg.offset + seg.vaddr,
-                                                target, pic, fields);
-                           });
-        }
-        std::sort(fields.begin(), fields.end());
-        fields.erase(std::unique(fields.begin(), fields.end()), fields.end());
-        if (fields.size() > max_references) {
-            res.over_budget = true;
-            res.outcome = boringssl_search::over_budget;
-            ev.push_back(std::to_string(fields.size()) + " references to " + hex(target) +
-                         ": more than " + std::to_string(max_references) +
-                         ", not analysed (budget exceeded)");
-            return res;
-        }
-        std::set<uint64_t> seen;
-        for (uint64_t field : fields) {
-            auto range = fdes.find(field);
-            bool from_fde = range.has_value();
-            if (!range) range = guess_bounds(elf, *backend, field);
-            if (!range) {
-                ++uncovered;
-                continue;
-            }
-            if (!seen.insert(range->start).second) continue;
-            uint64_t size = range->end - range->start;
-            auto off = elf.vaddr_to_offset(range->start);
-            std::vector<uint8_t> code;
-            if (size > max_function_bytes || !off || !elf.read(*off, size, code)) continue;
-            ssl_function f;
-            f.from_fde = from_fde;
-            f.facts = backend->analyze_function(code, *range, target);
-            for (const auto& s : f.facts.sites) {
-                ++refs;
-                if (s.lib != err_lib_ssl || !s.reason) continue;
-                f.reasons.insert(*s.reason);
-                if (s.line) {
-                    auto [it, fresh] = f.line.emplace(*s.reason, *s.line);
-                    if (!fresh) it->second = std::min(it->second, *s.line);
-                }
-            }
-            if (f.facts.sites.empty()) continue;
-            ++(from_fde ? by_fde : by_prologue);
-            fns.push_back(std::move(f));
-        }
-    }
-    ev.push_back(std::to_string(refs) + " references in " + std::to_string(fns.size()) +
-                 " functions (" + backend->name() + "; bounds: " + std::to_string(by_fde) +
-                 " from FDEs, " + std::to_string(by_prologue) + " from prologue scan)" +
-                 (uncovered ? ", " + std::to_string(uncovered) + " byte matches in no function"
-                            : std::string()));
+    for (const auto& [target, text] : markers.found)
+        if (!collect_referring_functions(elf, *backend, fdes, target, fns, tally, res)) return res;
+    ev.push_back(tally.describe(fns.size(), backend->name()));
     for (const auto& f : fns) ev.push_back("  function " + f.describe());
 
     res.points = classify_boringssl_functions(elf, std::move(fns), ev);

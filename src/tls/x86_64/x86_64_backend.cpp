@@ -212,85 +212,119 @@ void backend::find_address_refs(std::span<const uint8_t> code, uint64_t base, ui
     }
 }
 
+namespace {
+
+// Decodes `code` (at `start`) instruction by instruction until the end or the
+// first byte sequence the decoder does not know; `decoded` is how far it got.
+std::vector<located> decode_linear(std::span<const uint8_t> code, uint64_t start, size_t& decoded) {
+    std::vector<located> insns;
+    size_t pos = 0;
+    while (pos < code.size()) {
+        auto in = decode(code.data() + pos, code.size() - pos);
+        if (!in) break;
+        insns.push_back({start + pos, *in});
+        pos += in->length;
+    }
+    decoded = pos;
+    return insns;
+}
+
+std::optional<size_t> index_of(const std::vector<located>& insns, uint64_t vaddr) {
+    auto it = std::lower_bound(insns.begin(), insns.end(), vaddr,
+                               [](const located& l, uint64_t v) { return l.vaddr < v; });
+    if (it == insns.end() || it->vaddr != vaddr) return std::nullopt;
+    return size_t(it - insns.begin());
+}
+
+// Targets of calls, and of jmp rel32 leaving the function (tail calls).
+std::vector<uint64_t> direct_calls(const std::vector<located>& insns, fde_range range) {
+    std::vector<uint64_t> out;
+    for (const auto& l : insns) {
+        if (!is_call(l.in) && !(l.in.map == 0 && l.in.opcode == 0xe9)) continue;
+        uint64_t dest = l.vaddr + l.in.length + uint64_t(l.in.imm);
+        if (is_call(l.in) || dest < range.start || dest >= range.end) out.push_back(dest);
+    }
+    return out;
+}
+
+// Register values set up by the instructions just before the reference at `k`,
+// applied oldest first.
+reg_state setup_before(const std::vector<located>& insns, size_t k, uint64_t target) {
+    reg_state st;
+    size_t first = k;
+    while (first > 0 && k - first < 6) {
+        reg_state probe;
+        if (!apply_setup(insns[first - 1], target, probe) || is_call(insns[first - 1].in)) break;
+        --first;
+    }
+    for (size_t j = first; j < k; ++j) apply_setup(insns[j], target, st);
+    return st;
+}
+
+// Follows the instructions after the reference at `k` to the call, through up
+// to two jumps to a shared call, applying setup to `st` on the way; the
+// callee, or 0 when the path leaves what can be followed.
+uint64_t follow_to_call(const std::vector<located>& insns, size_t k, uint64_t target,
+                        reg_state& st) {
+    size_t j = k + 1;
+    for (int hops = 0, steps = 0; j < insns.size() && steps < 16; ++steps) {
+        const insn& in = insns[j].in;
+        if (is_call(in)) return insns[j].vaddr + in.length + uint64_t(in.imm);
+        if (is_jmp(in) && hops < 2) {
+            auto next = index_of(insns, insns[j].vaddr + in.length + uint64_t(in.imm));
+            if (!next) break;
+            j = *next;
+            ++hops;
+            continue;
+        }
+        if (!apply_setup(insns[j], target, st)) break;
+        ++j;
+    }
+    return 0;
+}
+
+// file is argument i: the reason is the one before it, the line the one
+// after (ERR_put_error(lib, [unused,] reason, file, line)).
+void read_error_args(const reg_state& st, uint8_t file_reg, error_site& site) {
+    auto arg = std::find(arg_regs.begin(), arg_regs.end(), file_reg);
+    if (arg == arg_regs.end() || arg == arg_regs.begin() || arg + 1 == arg_regs.end()) return;
+    auto as_u32 = [](std::optional<uint64_t> v) -> std::optional<uint32_t> {
+        if (!v || *v > 0xffffffff) return std::nullopt;
+        return uint32_t(*v);
+    };
+    if (arg - arg_regs.begin() >= 2) site.lib = as_u32(st.value[arg_regs[0]]);
+    site.reason = as_u32(st.value[*(arg - 1)]);
+    site.line = as_u32(st.value[*(arg + 1)]);
+}
+
+// The error call that the reference to `target` at instruction `k` (loading
+// it into `file_reg`) sets up.
+error_site trace_error_site(const std::vector<located>& insns, size_t k, uint8_t file_reg,
+                            uint64_t target) {
+    error_site site;
+    site.vaddr = insns[k].vaddr;
+    reg_state st = setup_before(insns, k, target);
+    st.set(file_reg, target);
+    site.callee = follow_to_call(insns, k, target, st);
+    read_error_args(st, file_reg, site);
+    return site;
+}
+
+}  // namespace
+
 function_facts backend::analyze_function(std::span<const uint8_t> code, fde_range range,
                                          uint64_t target) const {
     function_facts f;
     f.range = range;
     f.plausible_entry = plausible_entry(code);
     f.entry_note = describe_entry(code);
-
-    std::vector<located> insns;
-    size_t pos = 0;
-    while (pos < code.size()) {
-        auto in = decode(code.data() + pos, code.size() - pos);
-        if (!in) break;
-        insns.push_back({range.start + pos, *in});
-        pos += in->length;
-    }
-    f.fully_decoded = pos == code.size();
-
-    auto index_of = [&](uint64_t vaddr) -> std::optional<size_t> {
-        auto it = std::lower_bound(insns.begin(), insns.end(), vaddr,
-                                   [](const located& l, uint64_t v) { return l.vaddr < v; });
-        if (it == insns.end() || it->vaddr != vaddr) return std::nullopt;
-        return size_t(it - insns.begin());
-    };
-
-    for (const auto& l : insns) {
-        if (!is_call(l.in) && !(l.in.map == 0 && l.in.opcode == 0xe9)) continue;
-        uint64_t dest = l.vaddr + l.in.length + uint64_t(l.in.imm);
-        if (is_call(l.in) || dest < range.start || dest >= range.end)
-            f.direct_calls.push_back(dest);
-    }
-
-    for (size_t k = 0; k < insns.size(); ++k) {
-        auto file_reg = loads_address(insns[k], target);
-        if (!file_reg) continue;
-        error_site site;
-        site.vaddr = insns[k].vaddr;
-        reg_state st;
-        // Setup instructions just before the reference, applied oldest first.
-        size_t first = k;
-        while (first > 0 && k - first < 6) {
-            reg_state probe;
-            if (!apply_setup(insns[first - 1], target, probe) || is_call(insns[first - 1].in))
-                break;
-            --first;
-        }
-        for (size_t j = first; j < k; ++j) apply_setup(insns[j], target, st);
-        st.set(*file_reg, target);
-        // Then forward to the call, following up to two jumps to a shared call.
-        size_t j = k + 1;
-        for (int hops = 0, steps = 0; j < insns.size() && steps < 16; ++steps) {
-            const insn& in = insns[j].in;
-            if (is_call(in)) {
-                site.callee = insns[j].vaddr + in.length + uint64_t(in.imm);
-                break;
-            }
-            if (is_jmp(in) && hops < 2) {
-                auto next = index_of(insns[j].vaddr + in.length + uint64_t(in.imm));
-                if (!next) break;
-                j = *next;
-                ++hops;
-                continue;
-            }
-            if (!apply_setup(insns[j], target, st)) break;
-            ++j;
-        }
-        // file is argument i: the reason is the one before it, the line the one
-        // after (ERR_put_error(lib, [unused,] reason, file, line)).
-        auto arg = std::find(arg_regs.begin(), arg_regs.end(), *file_reg);
-        if (arg != arg_regs.end() && arg != arg_regs.begin() && arg + 1 != arg_regs.end()) {
-            auto as_u32 = [](std::optional<uint64_t> v) -> std::optional<uint32_t> {
-                if (!v || *v > 0xffffffff) return std::nullopt;
-                return uint32_t(*v);
-            };
-            if (arg - arg_regs.begin() >= 2) site.lib = as_u32(st.value[arg_regs[0]]);
-            site.reason = as_u32(st.value[*(arg - 1)]);
-            site.line = as_u32(st.value[*(arg + 1)]);
-        }
-        f.sites.push_back(site);
-    }
+    size_t decoded = 0;
+    std::vector<located> insns = decode_linear(code, range.start, decoded);
+    f.fully_decoded = decoded == code.size();
+    f.direct_calls = direct_calls(insns, range);
+    for (size_t k = 0; k < insns.size(); ++k)
+        if (auto file_reg = loads_address(insns[k], target))
+            f.sites.push_back(trace_error_site(insns, k, *file_reg, target));
     return f;
 }
 
