@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "util/argv_text.h"
+
 namespace agentsight::server {
 namespace {
 
@@ -34,15 +36,6 @@ std::string clip(std::string s) {
         while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
         s.resize(cut);
         s += "…";
-    }
-    return s;
-}
-
-std::string join_argv(const std::vector<std::string>& argv) {
-    std::string s;
-    for (const auto& a : argv) {
-        if (!s.empty()) s += ' ';
-        s += a;
     }
     return s;
 }

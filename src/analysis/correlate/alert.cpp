@@ -8,24 +8,7 @@ alert_ref ref_of(const process_event& e) {
 }
 
 derived_event to_event(const alert& a) {
-    events::alert e;
-    e.ts_ns = a.ts_ns;
-    e.rule = a.rule;
-    e.severity = a.severity;
-    e.message = a.message;
-    e.pids = a.pids;
-    for (const auto& r : a.refs) e.refs.push_back({r.ts_ns, r.type, r.pid});
-    const alert_chain& c = a.chain;
-    if (!c.call_id.empty()) {
-        e.chain.llm_call_ts_ns = c.llm_call_ts;
-        e.chain.call_id = c.call_id;
-        e.chain.tool_name = c.tool_name;
-    }
-    for (const auto& s : c.processes) e.chain.processes.push_back({s.pid, s.comm});
-    e.chain.file = c.file;
-    e.chain.host = c.host;
-    e.chain.why = c.why;
-    return derived_event(std::move(e));
+    return derived_event(a);
 }
 
 std::string clip(std::string_view s, size_t max_chars) {

@@ -50,11 +50,11 @@ void correlator::fill_chain(alert& a) const {
     if (c.why.empty()) c.why = default_why(a.rule);
     if (a.pids.empty()) return;
     const int32_t pid = a.pids.front();
-    if (c.call_id.empty()) {
+    if (!c.call_id) {
         const std::string owner = owner_of(pid);
         if (const session::tool_call* call = owner.empty() ? nullptr : calls_.recall(owner)) {
             c.call_id = owner;
-            c.llm_call_ts = call->llm_ts;
+            c.llm_call_ts_ns = call->llm_ts;
             c.tool_name = call->name;
         }
     }
@@ -74,8 +74,7 @@ void correlator::raise(alert a, const emit_fn& emit) {
     const int32_t pid = a.pids.empty() ? 0 : a.pids.front();
     const bool fresh = a.ts_ns + rules_.unexplained_grace_ns > now_ns_;
     // Alerts leave in the order they were raised: behind a held one, every one waits.
-    const bool wait =
-        pid && fresh && a.chain.call_id.empty() && !is_agent(pid) && owner_of(pid).empty();
+    const bool wait = pid && fresh && !a.chain.call_id && !is_agent(pid) && owner_of(pid).empty();
     if ((wait || !held_.empty()) && held_.size() < k_max_held) {
         held_.push_back(std::move(a));
         return;
@@ -88,8 +87,7 @@ void correlator::release_held(uint64_t now_ns, bool final, const emit_fn& emit) 
     while (!held_.empty()) {
         alert& a = held_.front();
         const int32_t pid = a.pids.empty() ? 0 : a.pids.front();
-        const bool waiting = pid && a.chain.call_id.empty() && !is_agent(pid) &&
-                             owner_of(pid).empty() &&
+        const bool waiting = pid && !a.chain.call_id && !is_agent(pid) && owner_of(pid).empty() &&
                              a.ts_ns + rules_.unexplained_grace_ns > now_ns;
         if (!final && waiting) break;
         fill_chain(a);

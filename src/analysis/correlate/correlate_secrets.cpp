@@ -92,10 +92,10 @@ void correlator::check_secret_to_model(const json& b, uint64_t ts, const emit_fn
                 {{ts, "llm_call", llm_pid}}};
         a.chain.call_id = call_id;
         a.chain.host = json_get(b, "host", "");
-        if (const session::tool_call* call = calls_.recall(call_id)) {
-            a.chain.llm_call_ts = call->llm_ts;
-            a.chain.tool_name = call->name;
-        }
+        // The trio goes together: an unknown call still names its id.
+        const session::tool_call* call = calls_.recall(call_id);
+        a.chain.llm_call_ts_ns = call ? call->llm_ts : 0;
+        a.chain.tool_name = call ? call->name : "";
         if (auto t = tools_.find(call_id); t != tools_.end()) {
             if (t->second.top_pid) a.pids.insert(a.pids.begin(), t->second.top_pid);
             if (t->second.target.kind == tool_kind::file) a.chain.file = t->second.target_text;

@@ -6,6 +6,7 @@
 
 #include "outputs/otlp/otlp_json.h"
 #include "pipeline/session_events.h"
+#include "util/argv_text.h"
 
 namespace agentsight {
 
@@ -20,15 +21,6 @@ std::string agent_name_of(const std::string& command) {
     std::string first = command.substr(0, command.find(' '));
     size_t slash = first.rfind('/');
     return slash == std::string::npos ? first : first.substr(slash + 1);
-}
-
-std::string join_argv(const std::vector<std::string>& argv) {
-    std::string s;
-    for (const auto& a : argv) {
-        if (!s.empty()) s += ' ';
-        s += a;
-    }
-    return s;
 }
 
 std::vector<std::string> string_list(const json& arr) {
