@@ -220,7 +220,9 @@ void correlator::finish(const emit_fn& emit) {
     judge_connects(UINT64_MAX, true, emit);
     emit_upkeep(emit);
     release_held(UINT64_MAX, true, emit);  // last: what finish raised may be held too
-    while (!calls_.open().empty()) close_tool(calls_.open().front(), emit);
+    // A copy: closing changes the list, and a call without a pending tool stays open.
+    const std::vector<std::string> open(calls_.open().begin(), calls_.open().end());
+    for (const auto& call_id : open) close_tool(call_id, emit);
 }
 
 }  // namespace agentsight::analyzers

@@ -5,10 +5,12 @@
 #pragma once
 
 #include <concepts>
+#include <limits>
 #include <optional>
 #include <string>
 #include <tuple>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -145,7 +147,17 @@ void from_value(const json& j, M& m) {
         if (j.is_boolean()) m = j.get<bool>();
     } else {
         static_assert(std::is_arithmetic_v<M>);
-        if (j.is_number()) m = j.get<M>();
+        // Hostile traces hold any number: only a value M can hold is taken (converting an
+        // out-of-range one is undefined behaviour), else the default stays.
+        if constexpr (std::is_floating_point_v<M>) {
+            if (j.is_number()) m = static_cast<M>(j.get<double>());
+        } else if (j.is_number_unsigned()) {
+            const uint64_t v = j.get<uint64_t>();
+            if (v <= static_cast<uint64_t>(std::numeric_limits<M>::max())) m = static_cast<M>(v);
+        } else if (j.is_number_integer()) {
+            const int64_t v = j.get<int64_t>();
+            if (std::in_range<M>(v)) m = static_cast<M>(v);
+        }
     }
 }
 

@@ -95,7 +95,8 @@ bool tool_calls::closed(const std::string& call_id) const {
     return c && c->closed;
 }
 
-void tool_calls::close(const std::string& call_id) {
+void tool_calls::close(const std::string& id) {
+    const std::string call_id = id;  // `id` may be an element of order_, erased below
     tool_call* c = find(call_id);
     if (!c) return;
     c->closed = true;

@@ -116,5 +116,19 @@ TEST(derived_events, a_body_of_another_shape_reads_typed_and_is_written_as_it_ca
     EXPECT_EQ(std::get<derived_event>(*echo).ts_ns, 2u);
 }
 
+// Found by fuzz_event_json: a replayed number no field can hold (1e139 for a pid, a negative
+// timestamp) was converted anyway, which is undefined behaviour; it now keeps the default.
+TEST(derived_events, a_number_out_of_a_fields_range_keeps_the_default) {
+    derived_event e("llm_call", 5,
+                    json::parse(R"({"type":"llm_call","ts":5,"pid":1.76444e139,"status":-1,)"
+                                R"("duration_ms":2.5,"conn":"1:2"})"));
+    const auto& c = std::get<events::llm_call>(e.payload);
+    EXPECT_EQ(c.pid, 0);
+    EXPECT_EQ(c.duration_ms, 2.5);
+    EXPECT_EQ(c.conn, "1:2");
+    derived_event big("llm_call", 5, json::parse(R"({"type":"llm_call","ts":5,"pid":4294967296})"));
+    EXPECT_EQ(std::get<events::llm_call>(big.payload).pid, 0);
+}
+
 }  // namespace
 }  // namespace agentsight

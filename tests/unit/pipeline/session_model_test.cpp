@@ -164,5 +164,17 @@ TEST(tool_calls, a_tool_exec_for_an_unseen_request_opens_an_unrequested_call) {
     EXPECT_EQ(calls.open().size(), 1u);
 }
 
+// Found by fuzz_llm: closing by the id at the front of open() erased the very string the id
+// referred to, then copied it (heap use after free under ASan, unit_asan).
+TEST(tool_calls, closing_by_an_id_held_in_the_open_list_is_safe) {
+    tool_calls calls;
+    calls.on_tool_exec("call_1", "shell");
+    calls.on_tool_exec("call_2", "shell");
+    calls.close(calls.open().front());
+    ASSERT_EQ(calls.open().size(), 1u);
+    EXPECT_EQ(calls.open().front(), "call_2");
+    EXPECT_TRUE(calls.closed("call_1"));
+}
+
 }  // namespace
 }  // namespace agentsight::session
